@@ -1,0 +1,72 @@
+// Builds dist/: the browser bundle (one self-contained minified ES module), the server
+// (ESM + CommonJS), and type declarations. Prints the bundle size and enforces the budget.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+const BUDGET_GZIP = 40 * 1024;
+const args = new Set(process.argv.slice(2));
+const dist = new URL('../dist/', import.meta.url);
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
+const browser = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022'],
+  minify: true,
+  legalComments: 'none',
+  sourcemap: 'linked',
+  conditions: ['browser', 'production'],
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logLevel: 'warning',
+};
+
+await esbuild.build({
+  ...browser,
+  entryPoints: { 'rtc-elements': 'src/elements/index.ts' },
+  outdir: 'dist',
+});
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: ['node20'],
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+};
+await esbuild.build({
+  ...node,
+  format: 'esm',
+  entryPoints: { index: 'server/index.ts', main: 'server/main.ts' },
+  outdir: 'dist/server',
+});
+// CommonJS for require('rtc-elements/server')(server, hook), the seed's usage.
+await esbuild.build({
+  ...node,
+  format: 'cjs',
+  entryPoints: { index: 'server/index.ts' },
+  outExtension: { '.js': '.cjs' },
+  outdir: 'dist/server',
+  footer: { js: 'module.exports = Object.assign(module.exports.attachSignaling, module.exports);' },
+});
+
+if (!args.has('--no-types')) {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  // Entry declarations at stable paths.
+  writeFileSync(new URL('rtc-elements.d.ts', dist), "export * from './types/src/elements/index.js';\n");
+  writeFileSync(new URL('server/index.d.ts', dist), "export * from '../types/server/index.js';\n");
+}
+
+const code = readFileSync(new URL('rtc-elements.js', dist));
+const gzip = gzipSync(code, { level: 9 }).length;
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+console.log(`dist/rtc-elements.js: ${kb(code.length)} min, ${kb(gzip)} min+gzip (budget ${kb(BUDGET_GZIP)})`);
+if (gzip > BUDGET_GZIP) {
+  console.error(`Bundle is over its ${kb(BUDGET_GZIP)} min+gzip budget.`);
+  process.exit(1);
+}

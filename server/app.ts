@@ -1,0 +1,65 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import { attachSignaling, type Signaling, type SignalingOptions } from './signaling.js';
+
+export interface AppOptions extends SignalingOptions {
+  /** Folder served at `/` (the demo). Omit to serve no pages. */
+  demoDir?: string;
+  /** Folder served at `/dist/` (the bundle), with CORS so other origins can import it. */
+  distDir?: string;
+}
+
+export interface RunningServer extends Signaling {
+  app: Express;
+  http: HttpServer;
+  /** Base URL, e.g. http://127.0.0.1:9001 */
+  url: string;
+}
+
+/** The Express app: demo pages, the bundle (cross-origin importable) and a health check. */
+export function createApp(options: AppOptions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const allowed = options.allowedOrigins ?? '*';
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  if (options.distDir) {
+    app.use(
+      '/dist',
+      (req, res, next) => {
+        const origin = req.headers.origin;
+        if (allowed === '*') res.setHeader('Access-Control-Allow-Origin', '*');
+        else if (origin && allowed.includes(origin)) {
+          res.setHeader('Access-Control-Allow-Origin', origin);
+          res.setHeader('Vary', 'Origin');
+        }
+        res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+        next();
+      },
+      express.static(options.distDir, { fallthrough: true, index: false }),
+    );
+  }
+  if (options.demoDir) app.use(express.static(options.demoDir));
+  return app;
+}
+
+/** Starts the HTTP server with the app and signaling attached. Resolves once listening. */
+export async function startServer(
+  options: AppOptions & { port?: number; host?: string },
+): Promise<RunningServer> {
+  const app = createApp(options);
+  const http = createServer(app);
+  const signaling = attachSignaling(http, options);
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 9001, options.host ?? '127.0.0.1', () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const address = http.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return { ...signaling, app, http, url: `http://${host}:${address.port}` };
+}

@@ -1,0 +1,25 @@
+/** Minimal leveled logger; the server never logs passwords or message payloads. */
+export const LogLevel = { silent: 0, error: 1, warn: 2, info: 3, debug: 4 } as const;
+export type LogLevel = keyof typeof LogLevel;
+
+export interface Logger {
+  error(message: string, details?: Record<string, unknown>): void;
+  warn(message: string, details?: Record<string, unknown>): void;
+  info(message: string, details?: Record<string, unknown>): void;
+  debug(message: string, details?: Record<string, unknown>): void;
+}
+
+export function createLogger(level: LogLevel = 'info'): Logger {
+  const threshold = LogLevel[level] ?? LogLevel.info;
+  const write = (lvl: Exclude<LogLevel, 'silent'>) => (message: string, details?: Record<string, unknown>) => {
+    if (LogLevel[lvl] > threshold) return;
+    const line = `[rtc-elements] ${lvl}: ${message}${details ? ' ' + JSON.stringify(details) : ''}`;
+    if (lvl === 'error' || lvl === 'warn') console.error(line);
+    else console.log(line);
+  };
+  return { error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug') };
+}
+
+export function parseLogLevel(value: string | undefined): LogLevel {
+  return value && value in LogLevel ? (value as LogLevel) : 'info';
+}

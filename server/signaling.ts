@@ -1,0 +1,100 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import { Server, type ServerOptions } from 'socket.io';
+import { LIMITS, type IceServer } from '../src/engine/signaling/protocol.js';
+import { SignalingHub, type SignalingServer, type SignalingSocket } from './hub.js';
+import { createLogger, type Logger, type LogLevel } from './log.js';
+import { MemoryRoomStore, type RoomStore } from './rooms.js';
+
+export interface SignalingOptions {
+  /** Room state store (in memory by default). */
+  store?: RoomStore;
+  /** A logger, or a level for the built-in console logger (default 'info'). */
+  logger?: Logger | LogLevel;
+  /** ICE servers handed to clients on connection (none by default: no third-party servers). */
+  iceServers?: IceServer[] | (() => IceServer[] | Promise<IceServer[]>);
+  /** Origins allowed to open sockets: a list of exact origins, or '*' (default) for any. */
+  allowedOrigins?: string[] | '*';
+  /** Upper bound for a room's participant limit (default 1000). */
+  maxParticipantsLimit?: number;
+  /** Wrong room passwords one socket may try (default 10). */
+  maxPasswordFailures?: number;
+  /** Extra socket.io server options (path, pingInterval, ...). */
+  socketOptions?: Partial<ServerOptions>;
+}
+
+/** Called with every accepted socket; `socket.handshake.query` carries the client's custom parameters. */
+export type SocketHook = (socket: SignalingSocket) => void;
+
+export interface Signaling {
+  io: SignalingServer;
+  hub: SignalingHub;
+  close(): Promise<void>;
+}
+
+/**
+ * Attaches RTCMultiConnection-compatible signaling to an HTTP(S) server or an existing socket.io
+ * server, as the seed's `require('./Signaling-Server.js')(server, socket => {...})` does.
+ */
+export function attachSignaling(
+  target: HttpServer | HttpsServer | Server,
+  optionsOrHook?: SignalingOptions | SocketHook,
+  maybeHook?: SocketHook,
+): Signaling {
+  const options = typeof optionsOrHook === 'function' ? {} : (optionsOrHook ?? {});
+  const hook = typeof optionsOrHook === 'function' ? optionsOrHook : maybeHook;
+  const logger =
+    typeof options.logger === 'object' ? options.logger : createLogger(options.logger ?? 'info');
+  const allowed = options.allowedOrigins ?? '*';
+  const originAllowed = (origin: string | undefined) =>
+    allowed === '*' || allowed.includes('*') || origin === undefined || allowed.includes(origin);
+
+  let io: SignalingServer;
+  if (target instanceof Server) {
+    io = target as SignalingServer;
+  } else if (isHttpServer(target)) {
+    io = new Server(target, {
+      maxHttpBufferSize: LIMITS.maxHttpBufferSize,
+      allowEIO3: true,
+      cors: { origin: allowed === '*' ? true : allowed, credentials: false },
+      allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin)),
+      ...options.socketOptions,
+    });
+  } else {
+    throw new TypeError(
+      'attachSignaling needs an http.Server (the value of app.listen() or http.createServer(app)) or a socket.io Server',
+    );
+  }
+
+  const iceServers = options.iceServers ?? [];
+  const hub = new SignalingHub(io, {
+    store: options.store ?? new MemoryRoomStore(),
+    logger,
+    iceServers: typeof iceServers === 'function' ? iceServers : () => iceServers,
+    maxParticipantsLimit: options.maxParticipantsLimit ?? 1000,
+    maxPasswordFailures: options.maxPasswordFailures ?? 10,
+  });
+  io.on('connection', (socket) => {
+    if (!hub.accept(socket)) return;
+    try {
+      hook?.(socket);
+    } catch (error) {
+      logger.error('socket hook failed', { error: String(error) });
+    }
+  });
+  return {
+    io,
+    hub,
+    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+  };
+}
+
+function isHttpServer(value: unknown): value is HttpServer {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as HttpServer).listen === 'function' &&
+    typeof (value as HttpServer).on === 'function' &&
+    typeof (value as HttpServer).address === 'function'
+  );
+}

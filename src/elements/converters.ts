@@ -1,0 +1,29 @@
+import type { ComplexAttributeConverter } from 'lit';
+
+/** Attribute converter for JSON-valued attributes (`extra='{"name":"Ada"}'`). Bad JSON reads as undefined. */
+export const jsonConverter: ComplexAttributeConverter<unknown> = {
+  fromAttribute(value) {
+    if (value === null || value === '') return undefined;
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      console.warn(`rtc-elements: ignoring attribute value that is not JSON: ${value.slice(0, 80)}`);
+      return undefined;
+    }
+  },
+  toAttribute(value) {
+    return value === undefined ? null : JSON.stringify(value);
+  },
+};
+
+/** Number attribute that reads empty/invalid values as undefined (not NaN or 0). */
+export const optionalNumber: ComplexAttributeConverter<number | undefined> = {
+  fromAttribute(value) {
+    if (value === null || value.trim() === '') return undefined;
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  },
+  toAttribute(value) {
+    return value === undefined ? null : String(value);
+  },
+};

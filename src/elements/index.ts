@@ -1,0 +1,12 @@
+/**
+ * rtc-elements: WebRTC rooms as custom elements. Loading this module registers every element.
+ *
+ *   <script type="module" src="https://your-server/dist/rtc-elements.js"></script>
+ *   <rtc-room room-id="demo"><rtc-video-grid></rtc-video-grid></rtc-room>
+ */
+export { RtcRoom } from './room/rtc-room.js';
+export { RtcVideoGrid, displayName } from './video-grid/rtc-video-grid.js';
+export { RoomController } from './controllers/room-controller.js';
+export { roomContext } from './context.js';
+export type { RtcEventDetails, RtcEventName, RtcEvent } from './events/events.js';
+export * from '../engine/index.js';

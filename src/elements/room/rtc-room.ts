@@ -1,0 +1,288 @@
+import { ContextProvider } from '@lit/context';
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import {
+  ErrorCode,
+  RtcError,
+  engine,
+  type Extra,
+  type JoinResult,
+  type Participant,
+  type RoomConnection,
+  type RoomOptions,
+  type StreamInfo,
+  type Unsubscribe,
+} from '../../engine/index.js';
+import { roomContext } from '../context.js';
+import { jsonConverter, optionalNumber } from '../converters.js';
+import { customElement } from '../define.js';
+import { fire } from '../events/events.js';
+
+/** Origin the bundle was loaded from: the default signaling server. */
+const BUNDLE_ORIGIN = (() => {
+  try {
+    return new URL(import.meta.url).origin;
+  } catch {
+    return '';
+  }
+})();
+
+/**
+ * A WebRTC room. Opens or joins `room-id` on the signaling server when it is added to the page
+ * (unless `manual`), captures media for its `session`, and connects to everyone in the room.
+ * Elements inside it (`<rtc-video-grid>`, ...) show and control the room.
+ *
+ * @summary A WebRTC room: signaling, media and peer connections, configured by attributes.
+ *
+ * @slot - Room content, such as `<rtc-video-grid>`.
+ * @csspart base - The wrapper around the slot.
+ *
+ * @event rtc-joined - Joined or opened the room. `detail: {roomId, userId, opened}`.
+ * @event rtc-left - Left the room. `detail: {roomId}`.
+ * @event rtc-participant-joined - A user is in the room. `detail: {userId, extra}`.
+ * @event rtc-participant-left - A user left the room. `detail: {userId, extra}`.
+ * @event rtc-participant-updated - A user's extra data changed. `detail: {userId, extra}`.
+ * @event rtc-stream - A local or remote stream started. `detail: {userId, stream, type, isScreen}`.
+ * @event rtc-stream-ended - A stream ended. `detail: {userId, stream, type, isScreen}`.
+ * @event rtc-message - A message arrived on the data channel. `detail: {userId, data}`.
+ * @event rtc-room-full - The room is full. `detail: {roomId}`.
+ * @event rtc-error - Something failed. `detail: {code, message, error}`.
+ */
+@customElement('rtc-room')
+export class RtcRoom extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+    }
+    :host([hidden]) {
+      display: none;
+    }
+  `;
+
+  readonly #provider = new ContextProvider(this, { context: roomContext, initialValue: undefined });
+  #connection: RoomConnection | undefined;
+  #unsubscribe: Unsubscribe[] = [];
+
+  /** Room to open or join. */
+  @property({ attribute: 'room-id' }) roomId = '';
+
+  /** Signaling server URL. Defaults to the origin the bundle was loaded from. */
+  @property({ attribute: 'socket-url' }) socketUrl = '';
+
+  /** Your user id; random when empty. Must be unique on the server. */
+  @property({ attribute: 'user-id' }) userId = '';
+
+  /** Session tokens: `audio`, `video`, `screen`, `data`, `oneway`, `broadcast` (space-separated). */
+  @property() session = 'audio video';
+
+  /** How many others may join the opener (`1` = one-to-one). Applies when this page opens the room. */
+  @property({ attribute: 'max-participants', converter: optionalNumber }) maxParticipants: number | undefined;
+
+  /** Room password, when opening or joining a protected room. Prefer setting the property over the attribute. */
+  @property() password = '';
+
+  /** Audio bitrate cap in kbps. */
+  @property({ attribute: 'bandwidth-audio', converter: optionalNumber }) bandwidthAudio: number | undefined;
+
+  /** Camera video bitrate cap in kbps. */
+  @property({ attribute: 'bandwidth-video', converter: optionalNumber }) bandwidthVideo: number | undefined;
+
+  /** Screen-share bitrate cap in kbps (defaults to `bandwidth-video`). */
+  @property({ attribute: 'bandwidth-screen', converter: optionalNumber }) bandwidthScreen: number | undefined;
+
+  /** Do not join on connect; call `open()`, `join()` or `openOrJoin()` yourself. */
+  @property({ type: Boolean }) manual = false;
+
+  /** Your extra data (a name under `name` labels your video). Attribute form takes JSON. */
+  @property({ converter: jsonConverter }) extra: Extra = {};
+
+  /** ICE servers (STUN/TURN); when unset, those the signaling server hands out. Attribute form takes JSON. */
+  @property({ attribute: 'ice-servers', converter: jsonConverter }) iceServers: RTCIceServer[] | undefined;
+
+  /** getUserMedia constraints for camera and microphone. */
+  @property({ attribute: false }) mediaConstraints: MediaStreamConstraints | undefined;
+
+  /** Reflects whether the page is in the room. */
+  @property({ type: Boolean, reflect: true }) joined = false;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.manual) void this.#autoJoin();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Leave unless the element is only being moved (re-attached in the same task).
+    queueMicrotask(() => {
+      if (!this.isConnected) void this.#release();
+    });
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!this.#connection) return;
+    if (changed.has('roomId') || changed.has('socketUrl')) {
+      if (this.#connection.roomId !== this.roomId || this.#connection.socketUrl !== this.#socketUrl()) {
+        void this.#release().then(() => {
+          if (!this.manual && this.isConnected) void this.#autoJoin();
+        });
+        return;
+      }
+    }
+    if (
+      changed.has('bandwidthAudio') ||
+      changed.has('bandwidthVideo') ||
+      changed.has('bandwidthScreen') ||
+      changed.has('extra')
+    ) {
+      this.#connection.configure({ bandwidth: this.#bandwidth(), extra: this.extra });
+    }
+  }
+
+  /** The engine's connection for this room (undefined before the first join). */
+  get connection(): RoomConnection | undefined {
+    return this.#connection;
+  }
+
+  /** Local and remote streams in the room. */
+  get streams(): StreamInfo[] {
+    return this.#connection?.streams ?? [];
+  }
+
+  /** Other users in the room. */
+  get participants(): Participant[] {
+    return this.#connection?.participants ?? [];
+  }
+
+  /** Creates the room. Rejects with `ROOM_EXISTS` when it already exists. */
+  open(): Promise<JoinResult> {
+    return this.#enter((c) => c.open());
+  }
+
+  /** Joins the room. Rejects with `ROOM_NOT_FOUND`, `ROOM_FULL` or `INVALID_PASSWORD`. */
+  join(): Promise<JoinResult> {
+    return this.#enter((c) => c.join());
+  }
+
+  /** Joins the room, or opens it when it does not exist; `opened` in the result tells which. */
+  openOrJoin(): Promise<JoinResult> {
+    return this.#enter((c) => c.openOrJoin());
+  }
+
+  /** Leaves the room: closes every peer connection and stops the camera and microphone. */
+  async leave(): Promise<void> {
+    await this.#release();
+  }
+
+  /** Sends text, a JSON-able value or binary data to everyone, or to one user. */
+  async send(data: unknown, userId?: string): Promise<void> {
+    try {
+      if (!this.#connection) throw new RtcError(ErrorCode.INVALID_STATE, 'Join the room before sending');
+      await this.#connection.send(data, userId);
+    } catch (error) {
+      const rtcError = RtcError.from(error, ErrorCode.SEND_FAILED);
+      fire(this, 'rtc-error', { code: rtcError.code, message: rtcError.message, error: rtcError });
+      throw rtcError;
+    }
+  }
+
+  protected override render() {
+    return html`<div part="base"><slot></slot></div>`;
+  }
+
+  async #autoJoin(): Promise<void> {
+    await this.updateComplete;
+    if (!this.isConnected || this.manual || !this.roomId || this.#connection) return;
+    // Failures are reported as rtc-error; nothing is left unhandled.
+    await this.openOrJoin().catch(() => undefined);
+  }
+
+  async #enter(action: (connection: RoomConnection) => Promise<JoinResult>): Promise<JoinResult> {
+    let connection: RoomConnection;
+    try {
+      connection = this.#acquire();
+    } catch (error) {
+      const rtcError = RtcError.from(error, ErrorCode.INVALID_STATE);
+      fire(this, 'rtc-error', { code: rtcError.code, message: rtcError.message, error: rtcError });
+      throw rtcError;
+    }
+    return action(connection);
+  }
+
+  #acquire(): RoomConnection {
+    if (this.#connection) return this.#connection;
+    if (!this.roomId) throw new RtcError(ErrorCode.INVALID_STATE, 'Set room-id before joining');
+    const socketUrl = this.#socketUrl();
+    if (!socketUrl) throw new RtcError(ErrorCode.INVALID_STATE, 'Set socket-url: no default server origin');
+    const options: RoomOptions = {
+      socketUrl,
+      roomId: this.roomId,
+      userId: this.userId || undefined,
+      session: this.session,
+      maxParticipants: this.maxParticipants,
+      password: this.password || undefined,
+      extra: this.extra,
+      iceServers: this.iceServers,
+      bandwidth: this.#bandwidth(),
+      mediaConstraints: this.mediaConstraints,
+    };
+    const connection = engine.acquire(options);
+    connection.configure(options);
+    this.#connection = connection;
+    this.#bind(connection);
+    this.#provider.setValue(connection);
+    return connection;
+  }
+
+  async #release(): Promise<void> {
+    const connection = this.#connection;
+    if (!connection) return;
+    await engine.release(connection);
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    this.#unsubscribe = [];
+    this.#connection = undefined;
+    this.joined = false;
+    this.#provider.setValue(undefined);
+  }
+
+  #bind(connection: RoomConnection): void {
+    this.#unsubscribe = [
+      connection.on('joined', (detail) => {
+        this.joined = true;
+        fire(this, 'rtc-joined', detail);
+      }),
+      connection.on('left', (detail) => {
+        this.joined = false;
+        fire(this, 'rtc-left', detail);
+      }),
+      connection.on('state', ({ state }) => {
+        this.joined = state === 'joined';
+      }),
+      connection.on('participant-joined', ({ userId, extra }) =>
+        fire(this, 'rtc-participant-joined', { userId, extra }),
+      ),
+      connection.on('participant-left', ({ userId, extra }) => fire(this, 'rtc-participant-left', { userId, extra })),
+      connection.on('participant-updated', ({ userId, extra }) =>
+        fire(this, 'rtc-participant-updated', { userId, extra }),
+      ),
+      connection.on('stream', (info) => fire(this, 'rtc-stream', { ...info })),
+      connection.on('stream-ended', (info) => fire(this, 'rtc-stream-ended', { ...info })),
+      connection.on('message', (detail) => fire(this, 'rtc-message', detail)),
+      connection.on('room-full', (detail) => fire(this, 'rtc-room-full', detail)),
+      connection.on('error', (error) => fire(this, 'rtc-error', { code: error.code, message: error.message, error })),
+    ];
+  }
+
+  #socketUrl(): string {
+    return this.socketUrl || BUNDLE_ORIGIN;
+  }
+
+  #bandwidth() {
+    return { audio: this.bandwidthAudio, video: this.bandwidthVideo, screen: this.bandwidthScreen };
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-room': RtcRoom;
+  }
+}

@@ -1,0 +1,65 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    position: relative;
+    min-height: var(--rtc-video-grid-min-height, 0);
+  }
+  :host([hidden]),
+  [hidden] {
+    display: none !important;
+  }
+  .grid {
+    display: grid;
+    grid-template-columns: repeat(var(--columns, 1), minmax(0, 1fr));
+    gap: var(--rtc-video-grid-gap, 8px);
+  }
+  .tile {
+    position: relative;
+    margin: 0;
+    aspect-ratio: 16 / 9;
+    overflow: hidden;
+    border-radius: var(--rtc-video-grid-radius, 8px);
+    background: var(--rtc-video-grid-tile-background, #111);
+  }
+  video {
+    width: 100%;
+    height: 100%;
+    display: block;
+    object-fit: var(--rtc-video-grid-fit, cover);
+  }
+  video.mirrored {
+    transform: scaleX(-1);
+  }
+  .name {
+    position: absolute;
+    left: 8px;
+    bottom: 8px;
+    max-width: calc(100% - 16px);
+    padding: 2px 8px;
+    border-radius: 4px;
+    background: rgb(0 0 0 / 60%);
+    color: #fff;
+    font: 13px/1.5 system-ui, sans-serif;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .unmute {
+    position: absolute;
+    top: 8px;
+    right: 8px;
+    padding: 6px 12px;
+    border: 0;
+    border-radius: 6px;
+    background: var(--rtc-color-accent, #2563eb);
+    color: #fff;
+    font: 14px system-ui, sans-serif;
+    cursor: pointer;
+  }
+  .unmute:focus-visible {
+    outline: 2px solid #fff;
+    outline-offset: 2px;
+  }
+`;

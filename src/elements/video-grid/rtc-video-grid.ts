@@ -1,0 +1,158 @@
+import { LitElement, html, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Extra, StreamInfo } from '../../engine/index.js';
+import { RoomController } from '../controllers/room-controller.js';
+import { customElement } from '../define.js';
+import { styles } from './rtc-video-grid.styles.js';
+
+const streamKey = (s: StreamInfo) => `${s.type}:${s.userId}:${s.stream.id}`;
+
+/** The display name in a user's extra data, if any. */
+export function displayName(extra: Extra | undefined): string | undefined {
+  for (const key of ['name', 'fullName', 'userName', 'username', 'displayName']) {
+    const value = extra?.[key];
+    if (typeof value === 'string' && value.trim()) return value.trim();
+  }
+  return undefined;
+}
+
+/**
+ * Shows every stream of a room, one `<video>` per stream, in a grid that adapts to the number of
+ * tiles. Place it inside an `<rtc-room>`, or anywhere with `room="<id of an rtc-room>"`.
+ * Your own camera is muted and mirrored. When the browser blocks sound until the user interacts,
+ * a button offers to enable it.
+ *
+ * @summary Video tiles for every local and remote stream of a room.
+ *
+ * @slot empty - Shown while there is no stream.
+ * @csspart base - The grid.
+ * @csspart tile - One stream's tile (a `<figure>`).
+ * @csspart video - The `<video>` element.
+ * @csspart name - The name label.
+ * @csspart unmute - The "enable sound" button shown when autoplay with sound was blocked.
+ *
+ * @cssprop --rtc-video-grid-gap - Space between tiles (default 8px).
+ * @cssprop --rtc-video-grid-min-height - Minimum height of the grid (default 0).
+ * @cssprop --rtc-video-grid-fit - object-fit of the videos (default cover).
+ * @cssprop --rtc-video-grid-radius - Tile corner radius (default 8px).
+ * @cssprop --rtc-video-grid-tile-background - Tile background (default #111).
+ * @cssprop --rtc-color-accent - Accent colour (button).
+ */
+@customElement('rtc-video-grid')
+export class RtcVideoGrid extends LitElement {
+  static override styles = styles;
+
+  readonly #room = new RoomController(this, {
+    roomId: () => this.room,
+    events: ['stream', 'stream-ended', 'participant-joined', 'participant-left', 'participant-updated', 'joined'],
+  });
+
+  /** Keys of videos whose autoplay with sound was blocked (they play muted meanwhile). */
+  @state() private soundBlocked = new Set<string>();
+
+  /** Id of the `<rtc-room>` to show, when the grid is not inside it. */
+  @property() room = '';
+
+  /** Hide your own camera. */
+  @property({ type: Boolean, attribute: 'no-local-preview' }) noLocalPreview = false;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('room') && changed.get('room') !== undefined) this.#room.refresh();
+  }
+
+  protected override updated(): void {
+    const live = new Set(this.#streams().map(streamKey));
+    for (const key of this.soundBlocked) if (!live.has(key)) this.soundBlocked.delete(key);
+    for (const video of this.renderRoot.querySelectorAll('video')) {
+      if (video.paused && video.srcObject) this.#play(video);
+    }
+  }
+
+  /** Streams shown, in tile order (local first). */
+  get streams(): StreamInfo[] {
+    return this.#streams();
+  }
+
+  protected override render() {
+    const streams = this.#streams();
+    const columns = Math.max(1, Math.ceil(Math.sqrt(streams.length)));
+    const blocked = this.soundBlocked.size > 0;
+    return html`
+      <div part="base" class="grid" style="--columns: ${columns}" data-count=${streams.length}>
+        ${repeat(streams, streamKey, (s) => this.#tile(s))}
+      </div>
+      <slot name="empty" ?hidden=${streams.length > 0}></slot>
+      <button part="unmute" class="unmute" ?hidden=${!blocked} @click=${this.#enableSound}>
+        Enable sound
+      </button>
+    `;
+  }
+
+  #tile(info: StreamInfo) {
+    const label = this.#label(info);
+    const local = info.type === 'local';
+    return html`
+      <figure part="tile" class="tile" aria-label=${label} data-user-id=${info.userId}>
+        <video
+          part="video"
+          class=${local && !info.isScreen ? 'mirrored' : ''}
+          .srcObject=${info.stream}
+          .muted=${local || this.soundBlocked.has(streamKey(info))}
+          ?muted=${local}
+          autoplay
+          playsinline
+          aria-label=${label}
+          data-key=${streamKey(info)}
+          data-user-id=${info.userId}
+          data-stream-type=${info.type}
+        ></video>
+        <figcaption part="name" class="name">${label}</figcaption>
+      </figure>
+    `;
+  }
+
+  #streams(): StreamInfo[] {
+    const all = this.#room.connection?.streams ?? [];
+    return this.noLocalPreview ? all.filter((s) => s.type !== 'local') : all;
+  }
+
+  #label(info: StreamInfo): string {
+    const connection = this.#room.connection;
+    const extra =
+      info.type === 'local'
+        ? connection?.extra
+        : connection?.participants.find((p) => p.userId === info.userId)?.extra;
+    const name = displayName(extra) ?? info.userId;
+    const suffix = info.isScreen ? ' (screen)' : info.type === 'local' ? ' (you)' : '';
+    return `${name}${suffix}`;
+  }
+
+  #play(video: HTMLVideoElement): void {
+    video.play().catch((error: unknown) => {
+      if ((error as { name?: string }).name !== 'NotAllowedError' || video.muted) return;
+      // Autoplay with sound was refused: play muted and offer a button to enable sound.
+      const key = video.dataset['key'] ?? '';
+      video.muted = true;
+      this.soundBlocked = new Set(this.soundBlocked).add(key);
+      void video.play().catch(() => undefined);
+    });
+  }
+
+  #enableSound = () => {
+    const blocked = this.soundBlocked;
+    this.soundBlocked = new Set();
+    for (const video of this.renderRoot.querySelectorAll('video')) {
+      if (blocked.has(video.dataset['key'] ?? '')) {
+        video.muted = false;
+        void video.play().catch(() => undefined);
+      }
+    }
+  };
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-video-grid': RtcVideoGrid;
+  }
+}

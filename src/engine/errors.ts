@@ -1,0 +1,58 @@
+/** Stable error codes. Apps switch on these; messages are for people. */
+export const ErrorCode = {
+  /** The signaling server could not be reached (or the connection was refused). */
+  SIGNALING_UNREACHABLE: 'SIGNALING_UNREACHABLE',
+  /** The signaling connection dropped. */
+  SIGNALING_LOST: 'SIGNALING_LOST',
+  /** The server did not answer a request in time. */
+  SIGNALING_TIMEOUT: 'SIGNALING_TIMEOUT',
+  /** The room to join does not exist. */
+  ROOM_NOT_FOUND: 'ROOM_NOT_FOUND',
+  /** The room to open already exists. */
+  ROOM_EXISTS: 'ROOM_EXISTS',
+  ROOM_FULL: 'ROOM_FULL',
+  INVALID_PASSWORD: 'INVALID_PASSWORD',
+  /** The user id is used by another connection. */
+  USERID_TAKEN: 'USERID_TAKEN',
+  /** The server refused a payload as malformed. */
+  INVALID_REQUEST: 'INVALID_REQUEST',
+  /** A method was called with bad arguments or at the wrong time. */
+  INVALID_STATE: 'INVALID_STATE',
+  /** Camera/microphone/screen permission denied. */
+  PERMISSION_DENIED: 'PERMISSION_DENIED',
+  /** No device matches the requested media. */
+  DEVICE_NOT_FOUND: 'DEVICE_NOT_FOUND',
+  /** The device exists but cannot be opened (in use, hardware error). */
+  DEVICE_BUSY: 'DEVICE_BUSY',
+  /** Any other capture failure. */
+  MEDIA_ERROR: 'MEDIA_ERROR',
+  /** The peer connection to a user failed. */
+  PEER_FAILED: 'PEER_FAILED',
+  /** No connected user has that id. */
+  PEER_NOT_FOUND: 'PEER_NOT_FOUND',
+  /** A message could not be delivered over the data channel. */
+  SEND_FAILED: 'SEND_FAILED',
+  /** The operation was cancelled because the room was left. */
+  ABORTED: 'ABORTED',
+  /** WebRTC is not available in this environment. */
+  UNSUPPORTED: 'UNSUPPORTED',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The one error type the engine and the elements reject with and report. */
+export class RtcError extends Error {
+  override readonly name = 'RtcError';
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+
+  /** Wraps any thrown value; RtcErrors pass through unchanged. */
+  static from(error: unknown, fallback: ErrorCode, message?: string): RtcError {
+    if (error instanceof RtcError) return error;
+    const text = message ?? (error instanceof Error ? error.message : String(error));
+    return new RtcError(fallback, text, { cause: error });
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * rtc-elements engine: framework-free WebRTC rooms over an RTCMultiConnection-compatible
+ * socket.io signaling server. No DOM: it hands out MediaStreams and plain data.
+ */
+export { engine, Engine } from './engine.js';
+export { RoomConnection } from './room/room-connection.js';
+export { RoomState } from './room/types.js';
+export type { JoinResult, Participant, RoomEvents, RoomOptions, StreamInfo } from './room/types.js';
+export { ErrorCode, RtcError } from './errors.js';
+export { parseSession, sessionToString, isDataOnly, isOneWay, SESSION_TOKENS } from './media/session.js';
+export type { Bandwidth } from './media/bandwidth.js';
+export type { Unsubscribe } from './util/emitter.js';
+export type { Extra, Session, IceServer } from './signaling/protocol.js';

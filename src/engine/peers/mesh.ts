@@ -1,0 +1,207 @@
+import { ErrorCode, RtcError } from '../errors.js';
+import type { Bandwidth } from '../media/bandwidth.js';
+import type { LocalStream } from '../media/capture.js';
+import {
+  isCandidate,
+  isDescription,
+  isEnableMedia,
+  isParticipationRequest,
+  isReadyForOffer,
+  isRecord,
+  isStreamSync,
+  isUserLeft,
+  type Extra,
+  type ParticipationRequest,
+  type RelayEnvelope,
+  type RelayMessage,
+  type StreamsToShare,
+  type UserPreferences,
+} from '../signaling/protocol.js';
+import { Emitter } from '../util/emitter.js';
+import { Peer } from './peer.js';
+
+export interface MeshOptions {
+  localUserId: () => string;
+  iceServers: () => RTCIceServer[];
+  localStreams: () => readonly LocalStream[];
+  /** Whether the room carries media at all (data-only rooms offer no audio/video m-lines). */
+  media: () => boolean;
+  bandwidth: () => Bandwidth;
+  extra: () => Extra;
+  relay: (remoteUserId: string, message: RelayMessage) => void;
+}
+
+export interface MeshStreamEvent {
+  userId: string;
+  stream: MediaStream;
+  isScreen: boolean;
+}
+
+interface MeshEvents {
+  stream: MeshStreamEvent;
+  'stream-ended': MeshStreamEvent;
+  message: { userId: string; data: unknown };
+  /** A user asked to connect (new or re-joining participant). */
+  'participation-request': { userId: string; extra: Extra | undefined };
+  /** A peer said it left (v3 `userLeft`). */
+  'user-left': { userId: string };
+  /** The sender's extra, as the server attached it to a relayed message. */
+  extra: { userId: string; extra: Extra };
+  'peer-state': { userId: string; state: RTCPeerConnectionState };
+  error: RtcError;
+}
+
+/**
+ * The full mesh: one {@link Peer} per remote user, driven by relay messages. Speaks both the
+ * rtc-elements flow (a member offers as soon as a joiner asks) and RTCMultiConnection 3.x's
+ * (`enableMedia` -> `readyForOffer` -> offer), picked per peer from the marker v3 never sends.
+ */
+export class Mesh extends Emitter<MeshEvents> {
+  readonly #options: MeshOptions;
+  readonly #peers = new Map<string, Peer>();
+
+  constructor(options: MeshOptions) {
+    super();
+    this.#options = options;
+  }
+
+  get peers(): ReadonlyMap<string, Peer> {
+    return this.#peers;
+  }
+
+  /** Dispatches one relay envelope from the server. */
+  handle(envelope: RelayEnvelope<unknown>): void {
+    const { sender, message } = envelope;
+    if (typeof sender !== 'string' || !sender || sender === this.#options.localUserId()) return;
+    if (isRecord(envelope.extra)) this.emit('extra', { userId: sender, extra: envelope.extra });
+
+    if (isParticipationRequest(message)) this.#onParticipationRequest(sender, message, envelope.extra);
+    else if (isEnableMedia(message)) this.#onEnableMedia(sender, message.userPreferences);
+    else if (isReadyForOffer(message)) this.#connect(sender, { initiator: true, legacy: true });
+    else if (isDescription(message)) {
+      let peer = this.#peers.get(sender);
+      if (message.type === 'offer' && peer && !message.renegotiatingPeer && peer.connectionState !== 'new') {
+        // The remote side started over (reloaded, re-joined): replace the old connection.
+        this.closePeer(sender);
+        peer = undefined;
+      }
+      if (!peer && message.type === 'offer') {
+        peer = this.#connect(sender, { initiator: false, legacy: message.rtcElements === undefined });
+      }
+      void peer?.handleDescription(message);
+    } else if (isCandidate(message)) this.#peers.get(sender)?.handleCandidate(message);
+    else if (isUserLeft(message)) {
+      this.closePeer(sender);
+      this.emit('user-left', { userId: sender });
+    } else if (isStreamSync(message)) {
+      if (message.action === 'ended' || message.action === 'inactive' || message.action === 'stream-removed') {
+        this.#peers.get(sender)?.endRemoteStream(message.streamid);
+      }
+    }
+  }
+
+  /** Adds newly captured local tracks to every connection. */
+  attachLocalStreams(): void {
+    for (const peer of this.#peers.values()) peer.attachLocalStreams();
+  }
+
+  /** Re-applies bandwidth caps on every connection. */
+  async applyBandwidth(): Promise<void> {
+    await Promise.all([...this.#peers.values()].map((peer) => peer.applyBandwidth()));
+  }
+
+  /** Sends data to one user or to everyone connected. */
+  async send(data: unknown, userId?: string): Promise<void> {
+    if (userId !== undefined) {
+      const peer = this.#peers.get(userId);
+      if (!peer) throw new RtcError(ErrorCode.PEER_NOT_FOUND, `Not connected to "${userId}"`);
+      await peer.send(data);
+      return;
+    }
+    await Promise.all([...this.#peers.values()].map((peer) => peer.send(data)));
+  }
+
+  /** Closes the connection to one user (its remote streams end). */
+  closePeer(userId: string): void {
+    const peer = this.#peers.get(userId);
+    if (!peer) return;
+    this.#peers.delete(userId);
+    peer.close();
+  }
+
+  /** Tells every peer we leave (v3 peers expect it) and closes every connection. */
+  close(): void {
+    for (const userId of [...this.#peers.keys()]) {
+      this.#options.relay(userId, { userLeft: true });
+      this.closePeer(userId);
+    }
+    this.clear();
+  }
+
+  #onParticipationRequest(sender: string, request: ParticipationRequest, extra: unknown): void {
+    this.closePeer(sender);
+    this.emit('participation-request', { userId: sender, extra: isRecord(extra) ? extra : undefined });
+    if (request.rtcElements !== undefined || request.isOneWay || request.isDataOnly) {
+      this.#connect(sender, { initiator: true, legacy: request.rtcElements === undefined });
+      return;
+    }
+    // An RTCMultiConnection joiner: ask it to get its media ready; it answers readyForOffer.
+    const userPreferences: UserPreferences = {
+      localPeerSdpConstraints: request.remotePeerSdpConstraints,
+      remotePeerSdpConstraints: request.localPeerSdpConstraints,
+      isOneWay: true,
+      isDataOnly: false,
+      dontGetRemoteStream: false,
+      dontAttachLocalStream: false,
+    };
+    this.#options.relay(sender, { enableMedia: true, userPreferences });
+  }
+
+  #onEnableMedia(sender: string, userPreferences: UserPreferences | undefined): void {
+    // An RTCMultiConnection room member is getting ready to offer to us.
+    const streamsToShare: StreamsToShare = {};
+    for (const local of this.#options.localStreams()) {
+      streamsToShare[local.stream.id] = {
+        isAudio: local.stream.getAudioTracks().length > 0,
+        isVideo: local.stream.getVideoTracks().length > 0,
+        isScreen: local.isScreen,
+      };
+    }
+    this.#options.relay(sender, {
+      readyForOffer: true,
+      userPreferences: { ...(isRecord(userPreferences) ? userPreferences : {}), streamsToShare },
+    });
+  }
+
+  #connect(userId: string, role: { initiator: boolean; legacy: boolean }): Peer {
+    this.closePeer(userId);
+    const options = this.#options;
+    const media = options.media();
+    const peer = new Peer({
+      localUserId: options.localUserId(),
+      remoteUserId: userId,
+      iceServers: options.iceServers(),
+      initiator: role.initiator,
+      legacy: role.legacy,
+      localStreams: options.localStreams,
+      sendMedia: true,
+      receive: { audio: media, video: media },
+      bandwidth: options.bandwidth,
+      extra: options.extra,
+      signal: (message) => options.relay(userId, message),
+    });
+    this.#peers.set(userId, peer);
+    peer.on('stream', ({ stream, isScreen }) => this.emit('stream', { userId, stream, isScreen }));
+    peer.on('stream-ended', ({ stream, isScreen }) => this.emit('stream-ended', { userId, stream, isScreen }));
+    peer.on('message', ({ data }) => this.emit('message', { userId, data }));
+    peer.on('error', (error) => this.emit('error', error));
+    peer.on('state', (state) => {
+      this.emit('peer-state', { userId, state });
+      if (state === 'failed') {
+        this.emit('error', new RtcError(ErrorCode.PEER_FAILED, `The connection to "${userId}" failed`));
+        this.closePeer(userId);
+      }
+    });
+    return peer;
+  }
+}

@@ -1,0 +1,379 @@
+import { ErrorCode, RtcError } from '../errors.js';
+import { applyMaxBitrate, bitrateFor, type Bandwidth } from '../media/bandwidth.js';
+import type { LocalStream } from '../media/capture.js';
+import { TextReassembler, encodeText } from '../data/text-messages.js';
+import {
+  PROTOCOL_REVISION,
+  type CandidateMessage,
+  type DescriptionMessage,
+  type Extra,
+  type RelayMessage,
+  type StreamsToShare,
+} from '../signaling/protocol.js';
+import { Emitter } from '../util/emitter.js';
+
+/** Label of the text/JSON channel (the one RTCMultiConnection creates, so v3 peers use it too). */
+export const TEXT_CHANNEL = 'sctp';
+/** Pause sending text when this much is queued in the channel. */
+const HIGH_WATER = 4 * 1024 * 1024;
+/** Most messages queued while the channel is not open yet. */
+const MAX_OUTBOX = 1024;
+
+export interface PeerOptions {
+  localUserId: string;
+  remoteUserId: string;
+  iceServers: RTCIceServer[];
+  /** Make the first offer (the room member does; the joiner answers). */
+  initiator: boolean;
+  /** An RTCMultiConnection 3.x peer: v3 message fields, no rollback on its side. */
+  legacy: boolean;
+  /** Streams to send; read again whenever tracks are attached. */
+  localStreams: () => readonly LocalStream[];
+  /** Do not send local media to this peer (the receiver of a one-way session does not). */
+  sendMedia: boolean;
+  /** Kinds to receive even when we send none of them (the initiator offers recvonly m-lines). */
+  receive: { audio: boolean; video: boolean };
+  bandwidth: () => Bandwidth;
+  extra: () => Extra;
+  /** Relays a message to the remote user through signaling. */
+  signal: (message: RelayMessage) => void;
+}
+
+export interface RemoteStream {
+  stream: MediaStream;
+  isScreen: boolean;
+}
+
+interface PeerEvents {
+  stream: RemoteStream;
+  'stream-ended': RemoteStream;
+  message: { data: unknown };
+  'channel-open': void;
+  state: RTCPeerConnectionState;
+  error: RtcError;
+}
+
+/**
+ * One RTCPeerConnection to one remote user. Negotiation follows the "perfect negotiation"
+ * pattern (either side may renegotiate at any time; glare resolves by politeness and rollback),
+ * remote candidates that arrive before the remote description are buffered, and the v3 fields
+ * RTCMultiConnection peers need are added to every description.
+ */
+export class Peer extends Emitter<PeerEvents> {
+  readonly remoteUserId: string;
+  readonly legacy: boolean;
+  readonly pc: RTCPeerConnection;
+  readonly #options: PeerOptions;
+  readonly #polite: boolean;
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #settingRemoteAnswer = false;
+  #negotiatedOnce = false;
+  #pendingCandidates: RTCIceCandidateInit[] = [];
+  #remoteLabels: StreamsToShare = {};
+  #remoteStreams = new Map<string, RemoteStream>();
+  #senders = new Map<MediaStreamTrack, { sender: RTCRtpSender; isScreen: boolean }>();
+  #textChannel: RTCDataChannel | undefined;
+  #outbox: (string | ArrayBuffer)[] = [];
+  #reassembler = new TextReassembler();
+  #closed = false;
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(options: PeerOptions) {
+    super();
+    this.#options = options;
+    this.remoteUserId = options.remoteUserId;
+    this.legacy = options.legacy;
+    // Toward a v3 peer we are always the polite side: it cannot roll back.
+    this.#polite = options.legacy || options.localUserId < options.remoteUserId;
+    this.pc = new RTCPeerConnection({ iceServers: options.iceServers });
+    this.pc.onicecandidate = ({ candidate }) => {
+      if (!candidate || !candidate.candidate) return;
+      const message: CandidateMessage = {
+        candidate: candidate.candidate,
+        sdpMid: candidate.sdpMid,
+        sdpMLineIndex: candidate.sdpMLineIndex,
+      };
+      options.signal(message);
+    };
+    this.pc.onnegotiationneeded = () => this.#serialise(() => this.#negotiate());
+    this.pc.ontrack = (event) => this.#onTrack(event);
+    this.pc.ondatachannel = ({ channel }) => {
+      if (channel.label === TEXT_CHANNEL) this.#bindTextChannel(channel);
+    };
+    this.pc.onconnectionstatechange = () => {
+      this.emit('state', this.pc.connectionState);
+    };
+    if (options.initiator) {
+      this.#bindTextChannel(this.pc.createDataChannel(TEXT_CHANNEL, { ordered: true }));
+      this.attachLocalStreams();
+      // Offer to receive what we do not send, so the answerer's tracks fit in the first round.
+      for (const kind of ['audio', 'video'] as const) {
+        const sending = [...this.#senders.keys()].some((track) => track.kind === kind);
+        if (options.receive[kind] && !sending) this.pc.addTransceiver(kind, { direction: 'recvonly' });
+      }
+    }
+  }
+
+  get connectionState(): RTCPeerConnectionState {
+    return this.pc.connectionState;
+  }
+
+  /** Remote streams currently received from this peer. */
+  get remoteStreams(): RemoteStream[] {
+    return [...this.#remoteStreams.values()];
+  }
+
+  /** Adds every local track that is not sent yet (renegotiates when needed). */
+  attachLocalStreams(): void {
+    if (this.#closed || !this.#options.sendMedia) return;
+    for (const local of this.#options.localStreams()) {
+      for (const track of local.stream.getTracks()) {
+        if (this.#senders.has(track) || track.readyState === 'ended') continue;
+        const sender = this.pc.addTrack(track, local.stream);
+        this.#senders.set(track, { sender, isScreen: local.isScreen });
+      }
+    }
+    void this.applyBandwidth();
+  }
+
+  /** Stops sending the tracks of a stream (renegotiates). */
+  detachStream(stream: MediaStream): void {
+    if (this.#closed) return;
+    for (const track of stream.getTracks()) {
+      const entry = this.#senders.get(track);
+      if (!entry) continue;
+      this.#senders.delete(track);
+      if (this.pc.signalingState !== 'closed') this.pc.removeTrack(entry.sender);
+    }
+  }
+
+  /** Applies the current bandwidth caps to every sender. */
+  async applyBandwidth(): Promise<void> {
+    const bandwidth = this.#options.bandwidth();
+    await Promise.all(
+      [...this.#senders].map(([track, { sender, isScreen }]) =>
+        applyMaxBitrate(sender, bitrateFor(bandwidth, track.kind, isScreen)),
+      ),
+    );
+  }
+
+  /** Handles an offer or answer from the remote peer. */
+  handleDescription(message: DescriptionMessage): Promise<void> {
+    return this.#serialise(async () => {
+      if (this.#closed) return;
+      if (message.streamsToShare) Object.assign(this.#remoteLabels, message.streamsToShare);
+      const pc = this.pc;
+      const readyForOffer =
+        !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingRemoteAnswer);
+      const collision = message.type === 'offer' && !readyForOffer;
+      this.#ignoreOffer = !this.#polite && collision;
+      if (this.#ignoreOffer) return;
+      if (message.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
+      this.#settingRemoteAnswer = message.type === 'answer';
+      try {
+        await pc.setRemoteDescription({ type: message.type, sdp: message.sdp });
+      } finally {
+        this.#settingRemoteAnswer = false;
+      }
+      await this.#flushCandidates();
+      if (message.type === 'offer') {
+        // Tracks added now reuse the offered transceivers: no extra round of negotiation.
+        this.attachLocalStreams();
+        await pc.setLocalDescription();
+        this.#sendDescription();
+      }
+      this.#negotiatedOnce = true;
+    }).catch((error: unknown) => this.#fail(error, 'Could not apply the remote description'));
+  }
+
+  /** Handles a trickled candidate (buffered until the remote description is set). */
+  handleCandidate(message: CandidateMessage): void {
+    if (this.#closed) return;
+    const init: RTCIceCandidateInit = {
+      candidate: message.candidate,
+      sdpMid: message.sdpMid,
+      sdpMLineIndex: message.sdpMLineIndex,
+    };
+    if (!this.pc.remoteDescription) {
+      this.#pendingCandidates.push(init);
+      return;
+    }
+    this.pc.addIceCandidate(init).catch((error: unknown) => {
+      if (!this.#ignoreOffer && !this.#closed) this.#fail(error, 'Could not add a remote ICE candidate');
+    });
+  }
+
+  /** Sends a text/JSON message (or binary data) on the data channel, queueing until it opens. */
+  async send(data: unknown): Promise<void> {
+    if (this.#closed) throw new RtcError(ErrorCode.SEND_FAILED, `The connection to ${this.remoteUserId} is closed`);
+    const packets =
+      data instanceof ArrayBuffer
+        ? [data]
+        : ArrayBuffer.isView(data)
+          ? [data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer]
+          : encodeText(data);
+    const channel = this.#textChannel;
+    if (!channel || channel.readyState !== 'open' || this.#outbox.length > 0) {
+      if (this.#outbox.length + packets.length > MAX_OUTBOX) {
+        throw new RtcError(ErrorCode.SEND_FAILED, `Too many messages queued for ${this.remoteUserId}`);
+      }
+      this.#outbox.push(...packets);
+      return;
+    }
+    for (const packet of packets) await this.#write(channel, packet);
+  }
+
+  /** Closes the connection and reports the remote streams as ended. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#outbox = [];
+    this.#reassembler.clear();
+    const pc = this.pc;
+    pc.onicecandidate = pc.onnegotiationneeded = pc.ontrack = pc.ondatachannel = null;
+    pc.onconnectionstatechange = null;
+    if (this.#textChannel) {
+      this.#textChannel.onopen = this.#textChannel.onmessage = this.#textChannel.onclose = null;
+      this.#textChannel.close();
+    }
+    pc.close();
+    for (const remote of this.#remoteStreams.values()) this.emit('stream-ended', remote);
+    this.#remoteStreams.clear();
+    this.#senders.clear();
+    this.clear();
+  }
+
+  /** Marks a remote stream as ended (the remote said so before renegotiating). */
+  endRemoteStream(streamId: string): void {
+    const remote = this.#remoteStreams.get(streamId);
+    if (!remote) return;
+    this.#remoteStreams.delete(streamId);
+    this.emit('stream-ended', remote);
+  }
+
+  async #negotiate(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      this.#makingOffer = true;
+      await this.pc.setLocalDescription();
+      if (this.pc.signalingState !== 'have-local-offer') return;
+      this.#sendDescription();
+    } catch (error) {
+      this.#fail(error, 'Could not create an offer');
+    } finally {
+      this.#makingOffer = false;
+    }
+  }
+
+  #sendDescription(): void {
+    const description = this.pc.localDescription;
+    if (!description || this.#closed) return;
+    const message: DescriptionMessage = {
+      type: description.type as 'offer' | 'answer',
+      sdp: description.sdp,
+      remotePeerSdpConstraints: { OfferToReceiveAudio: true, OfferToReceiveVideo: true },
+      renegotiatingPeer: description.type === 'offer' && this.#negotiatedOnce,
+      dontGetRemoteStream: false,
+      extra: this.#options.extra(),
+      streamsToShare: this.#localLabels(),
+      rtcElements: PROTOCOL_REVISION,
+    };
+    this.#options.signal(message);
+  }
+
+  #localLabels(): StreamsToShare {
+    const labels: StreamsToShare = {};
+    for (const local of this.#options.localStreams()) {
+      labels[local.stream.id] = {
+        isAudio: local.stream.getAudioTracks().length > 0,
+        isVideo: local.stream.getVideoTracks().length > 0,
+        isScreen: local.isScreen,
+      };
+    }
+    return labels;
+  }
+
+  async #flushCandidates(): Promise<void> {
+    const pending = this.#pendingCandidates;
+    this.#pendingCandidates = [];
+    for (const candidate of pending) {
+      try {
+        await this.pc.addIceCandidate(candidate);
+      } catch {
+        // A candidate for an m-line that a rollback removed: harmless.
+      }
+    }
+  }
+
+  #onTrack(event: RTCTrackEvent): void {
+    const stream = event.streams[0] ?? new MediaStream([event.track]);
+    let remote = this.#remoteStreams.get(stream.id);
+    if (!remote) {
+      remote = { stream, isScreen: !!this.#remoteLabels[stream.id]?.isScreen };
+      this.#remoteStreams.set(stream.id, remote);
+      const entry = remote;
+      stream.addEventListener('removetrack', () => {
+        if (stream.getTracks().length === 0) this.endRemoteStream(stream.id);
+      });
+      this.emit('stream', entry);
+    }
+  }
+
+  #bindTextChannel(channel: RTCDataChannel): void {
+    if (this.#textChannel && this.#textChannel !== channel) this.#textChannel.close();
+    this.#textChannel = channel;
+    channel.binaryType = 'arraybuffer';
+    channel.bufferedAmountLowThreshold = HIGH_WATER / 4;
+    channel.onopen = () => {
+      this.emit('channel-open', undefined);
+      void this.#flushOutbox(channel);
+    };
+    channel.onmessage = ({ data }: MessageEvent<string | ArrayBuffer>) => {
+      if (typeof data !== 'string') {
+        this.emit('message', { data });
+        return;
+      }
+      try {
+        const complete = this.#reassembler.receive(data);
+        if (complete) this.emit('message', complete);
+      } catch (error) {
+        this.emit('error', RtcError.from(error, ErrorCode.SEND_FAILED, `Bad message from ${this.remoteUserId}`));
+      }
+    };
+    if (channel.readyState === 'open') void this.#flushOutbox(channel);
+  }
+
+  async #flushOutbox(channel: RTCDataChannel): Promise<void> {
+    while (this.#outbox.length > 0 && channel.readyState === 'open' && !this.#closed) {
+      const packet = this.#outbox[0]!;
+      await this.#write(channel, packet);
+      this.#outbox.shift();
+    }
+  }
+
+  async #write(channel: RTCDataChannel, packet: string | ArrayBuffer): Promise<void> {
+    if (channel.bufferedAmount > HIGH_WATER) {
+      await new Promise<void>((resolve) => {
+        channel.addEventListener('bufferedamountlow', () => resolve(), { once: true });
+        channel.addEventListener('close', () => resolve(), { once: true });
+      });
+    }
+    if (channel.readyState !== 'open') {
+      throw new RtcError(ErrorCode.SEND_FAILED, `The data channel to ${this.remoteUserId} closed`);
+    }
+    channel.send(packet as string);
+  }
+
+  /** Runs negotiation steps one at a time, in arrival order. */
+  #serialise(step: () => Promise<void>): Promise<void> {
+    const next = this.#chain.then(step, step);
+    this.#chain = next.catch(() => undefined);
+    return next;
+  }
+
+  #fail(error: unknown, message: string): void {
+    if (this.#closed) return;
+    this.emit('error', RtcError.from(error, ErrorCode.PEER_FAILED, `${message} (${this.remoteUserId})`));
+  }
+}

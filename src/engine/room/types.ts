@@ -1,0 +1,80 @@
+import type { RtcError } from '../errors.js';
+import type { Bandwidth } from '../media/bandwidth.js';
+import type { Extra, Session } from '../signaling/protocol.js';
+
+/** How to reach and enter a room. Only `socketUrl` and `roomId` are required. */
+export interface RoomOptions {
+  /** socket.io server URL, e.g. `https://signal.example.com`. */
+  socketUrl: string;
+  roomId: string;
+  /** Your user id (random when unset). Must be unique on the server. */
+  userId?: string | undefined;
+  /** Session tokens (`"audio video"`, `"data"`, `"screen oneway"`) or a v3 session object. */
+  session?: string | Session | undefined;
+  /** How many others may join the opener (`1` = one-to-one). Applies when this page opens the room. */
+  maxParticipants?: number | undefined;
+  password?: string | undefined;
+  extra?: Extra | undefined;
+  /** ICE servers; when unset, those the signaling server hands out (none by default). */
+  iceServers?: RTCIceServer[] | undefined;
+  /** Bitrate caps in kbps. */
+  bandwidth?: Bandwidth | undefined;
+  /** getUserMedia constraints for camera and microphone. */
+  mediaConstraints?: MediaStreamConstraints | undefined;
+  /** Relay event name (v3 `socketMessageEvent`); rooms only meet pages using the same one. */
+  messageEvent?: string | undefined;
+  /** Extra handshake query parameters (v3 `socketCustomParameters`), for server hooks. */
+  query?: Record<string, string> | undefined;
+  /** Close the room for everyone when its owner leaves (v3 `autoCloseEntireSession`). */
+  autoClose?: boolean | undefined;
+  /** On `USERID_TAKEN`, retry with a fresh random id (default true, as v3 does). */
+  retryWithFreshUserId?: boolean | undefined;
+  /** Milliseconds to wait for the server to connect or answer (default 10000). */
+  timeoutMs?: number | undefined;
+}
+
+export const RoomState = {
+  IDLE: 'idle',
+  CONNECTING: 'connecting',
+  JOINED: 'joined',
+  LEFT: 'left',
+} as const;
+export type RoomState = (typeof RoomState)[keyof typeof RoomState];
+
+export interface Participant {
+  userId: string;
+  extra: Extra;
+}
+
+/** A stream shown in the room: ours (`local`) or a remote user's. */
+export interface StreamInfo {
+  userId: string;
+  stream: MediaStream;
+  type: 'local' | 'remote';
+  isScreen: boolean;
+}
+
+export interface JoinResult {
+  roomId: string;
+  userId: string;
+  /** True when this page opened (created) the room, false when it joined an existing one. */
+  opened: boolean;
+}
+
+/** Events of a room connection; each payload is a plain object. */
+export interface RoomEvents {
+  joined: JoinResult;
+  'participant-joined': Participant;
+  'participant-left': Participant;
+  'participant-updated': Participant;
+  stream: StreamInfo;
+  'stream-ended': StreamInfo;
+  message: { userId: string; data: unknown };
+  'room-full': { roomId: string };
+  'peer-state': { userId: string; state: RTCPeerConnectionState };
+  /** The user id changed (after `USERID_TAKEN` with a retry). */
+  'user-id': { userId: string; previous: string };
+  state: { state: RoomState };
+  error: RtcError;
+  left: { roomId: string };
+}

@@ -1,0 +1,280 @@
+/**
+ * The signaling wire protocol, typed once and shared by the engine and the server.
+ *
+ * It is RTCMultiConnection v3's socket.io protocol (handshake query, room events, the relay
+ * envelope and its message variants), so RTCMultiConnection 3.7 pages and rtc-elements share
+ * rooms on one server. Additions are backwards compatible: extra trailing arguments, extra
+ * fields that v3 clients ignore, and one new server event (`ice-servers`). See docs/protocol.md.
+ */
+
+/** Default relay event name (RTCMultiConnection's `socketMessageEvent`). */
+export const DEFAULT_MESSAGE_EVENT = 'RTCMultiConnection-Message';
+/** Default custom event name (RTCMultiConnection's `socketCustomEvent`). */
+export const DEFAULT_CUSTOM_EVENT = 'RTCMultiConnection-Custom-Message';
+/** Marker that rtc-elements peers put in the relay messages they send (protocol revision). */
+export const PROTOCOL_REVISION = 1;
+
+/** Limits shared by the server (enforced) and the engine (checked before sending). */
+export const LIMITS = {
+  idLength: 256,
+  eventNameLength: 128,
+  extraBytes: 8 * 1024,
+  passwordLength: 256,
+  relayBytes: 64 * 1024,
+  maxHttpBufferSize: 128 * 1024,
+} as const;
+
+/** The error strings RTCMultiConnection clients compare against (`connection.errors`). */
+export const LEGACY_ERRORS = {
+  ROOM_NOT_AVAILABLE: 'Room not available',
+  INVALID_PASSWORD: 'Invalid password',
+  USERID_NOT_AVAILABLE: 'User ID does not exist',
+  ROOM_PERMISSION_DENIED: 'Room permission denied',
+  ROOM_FULL: 'Room full',
+  DID_NOT_JOIN_ANY_ROOM: 'Did not join any room yet',
+  INVALID_SOCKET: 'Invalid socket',
+  PUBLIC_IDENTIFIER_MISSING: 'publicRoomIdentifier is required',
+  INVALID_ADMIN_CREDENTIAL: 'Invalid username or password attempted',
+} as const;
+export type LegacyError = (typeof LEGACY_ERRORS)[keyof typeof LEGACY_ERRORS];
+
+/** Error string the server acks with when a payload fails validation (not in v3). */
+export const INVALID_PAYLOAD = 'Invalid payload';
+
+/** Free-form user metadata (RTCMultiConnection's `extra`). Always a JSON object on our side. */
+export type Extra = Record<string, unknown>;
+
+/** RTCMultiConnection's `session` object. `'two-way'` makes one kind bidirectional in a one-way session. */
+export interface Session {
+  audio?: boolean | 'two-way';
+  video?: boolean | 'two-way';
+  screen?: boolean | 'two-way';
+  data?: boolean;
+  oneway?: boolean;
+  broadcast?: boolean;
+}
+
+/** Legacy capitalised offer options RTCMultiConnection passes around. */
+export interface SdpConstraints {
+  OfferToReceiveAudio?: boolean;
+  OfferToReceiveVideo?: boolean;
+}
+
+/** The socket.io handshake query (all values are strings on the wire). */
+export interface HandshakeQuery {
+  userid: string;
+  sessionid: string;
+  msgEvent: string;
+  socketCustomEvent: string;
+  autoCloseEntireSession: 'true' | 'false';
+  maxParticipantsAllowed: string;
+  /** JSON of the user's extra. */
+  extra: string;
+  oneToMany?: 'true';
+  enableScalableBroadcast?: 'true';
+  maxRelayLimitPerUser?: string;
+  /** Set by rtc-elements clients; absent for RTCMultiConnection pages. */
+  rtcElements?: string;
+}
+
+/** Payload of `open-room` and `join-room`. */
+export interface RoomRequest {
+  sessionid: string;
+  session?: Session;
+  mediaConstraints?: unknown;
+  sdpConstraints?: unknown;
+  streams?: { streamid: string; tracks: number }[];
+  extra?: Extra;
+  /** Public room identifier (`open-room` only). */
+  identifier?: string;
+  password?: string;
+}
+
+/** Extra returned by `check-presence`, with the room flags under `_room`. */
+export type PresenceExtra = Extra & { _room: { isFull: boolean; isPasswordProtected: boolean } };
+
+/** Stream labels sent along with descriptions: stream id -> what it carries. */
+export type StreamsToShare = Record<string, { isAudio: boolean; isVideo: boolean; isScreen: boolean }>;
+
+/** What a joiner asks for and the room member mirrors (RTCMultiConnection's `userPreferences`). */
+export interface UserPreferences {
+  extra?: Extra;
+  localPeerSdpConstraints?: SdpConstraints | false;
+  remotePeerSdpConstraints?: SdpConstraints | false;
+  isOneWay?: boolean;
+  isDataOnly?: boolean;
+  dontGetRemoteStream?: boolean;
+  dontAttachLocalStream?: boolean;
+  connectionDescription?: unknown;
+  streamsToShare?: StreamsToShare;
+  session?: Session;
+}
+
+/** A joiner asks the room (envelope `remoteUserId` = room id) to connect to it. */
+export interface ParticipationRequest {
+  newParticipationRequest: true;
+  isOneWay: boolean;
+  isDataOnly: boolean;
+  localPeerSdpConstraints: SdpConstraints | false;
+  remotePeerSdpConstraints: SdpConstraints | false;
+  rtcElements?: number;
+}
+
+/** v3 handshake step: "get your media ready". */
+export interface EnableMediaMessage {
+  enableMedia: true;
+  userPreferences: UserPreferences;
+}
+
+/** v3 handshake step: "my media is ready, send me an offer". */
+export interface ReadyForOfferMessage {
+  readyForOffer: true;
+  userPreferences: UserPreferences;
+}
+
+/** An SDP offer or answer. */
+export interface DescriptionMessage {
+  type: 'offer' | 'answer';
+  sdp: string;
+  remotePeerSdpConstraints?: SdpConstraints | false;
+  /** True for every offer after the first on a connection (v3 builds a new peer otherwise). */
+  renegotiatingPeer?: boolean;
+  connectionDescription?: unknown;
+  dontGetRemoteStream?: boolean;
+  extra?: Extra;
+  streamsToShare?: StreamsToShare;
+  rtcElements?: number;
+}
+
+/** A trickled ICE candidate. */
+export interface CandidateMessage {
+  candidate: string;
+  sdpMid: string | null;
+  sdpMLineIndex: number | null;
+}
+
+/** The sender closed its side of the connection. */
+export interface UserLeftMessage {
+  userLeft: true;
+}
+
+export type StreamSyncAction = 'mute' | 'unmute' | 'ended' | 'inactive' | 'stream-removed';
+
+/** Mute/unmute/ended notices for a stream. */
+export interface StreamSyncMessage {
+  streamSyncNeeded: true;
+  streamid: string;
+  action: StreamSyncAction;
+  type?: 'audio' | 'video' | 'both';
+}
+
+export type RelayMessage =
+  | ParticipationRequest
+  | EnableMediaMessage
+  | ReadyForOfferMessage
+  | DescriptionMessage
+  | CandidateMessage
+  | UserLeftMessage
+  | StreamSyncMessage;
+
+/**
+ * The relay envelope, emitted on the socket's relay event (`msgEvent`). The server overwrites
+ * `sender` with the socket's own user id and adds `extra` (the sender's stored extra).
+ */
+export interface RelayEnvelope<M = RelayMessage> {
+  remoteUserId: string;
+  sender: string;
+  message: M;
+  extra?: Extra;
+}
+
+export type Ack<A extends unknown[]> = (...args: A) => void;
+
+/** Events a client emits. The relay event has a per-socket name and is typed by {@link RelayEnvelope}. */
+export interface ClientToServerEvents {
+  'open-room': (request: RoomRequest, ack: Ack<[ok: boolean, error?: string]>) => void;
+  'join-room': (request: RoomRequest, ack: Ack<[ok: boolean, error?: string]>) => void;
+  'check-presence': (
+    roomid: string,
+    ack: Ack<[exists: boolean, roomid: string, extra: PresenceExtra]>,
+  ) => void;
+  'extra-data-updated': (extra: Extra) => void;
+  'get-remote-user-extra-data': (userid: string, ack: Ack<[extraOrError: Extra | string]>) => void;
+}
+
+/** Events the server emits. */
+export interface ServerToClientEvents {
+  /** A user of the room changed its extra (also sent when it joins). */
+  'extra-data-updated': (userid: string, extra: Extra) => void;
+  /** A user is now in the room with you. The `extra` argument is an rtc-elements addition. */
+  'user-connected': (userid: string, extra?: Extra) => void;
+  /** A user left the room (socket closed or left). */
+  'user-disconnected': (userid: string) => void;
+  /** The handshake's user id belongs to another socket; the server closes this one. */
+  'userid-already-taken': (takenId: string, suggestedId: string) => void;
+  /** You are now the room's owner. */
+  'set-isInitiator-true': (roomid: string) => void;
+  /** A relay target does not exist. */
+  'user-not-found': (userid: string) => void;
+  /** ICE servers the server hands out (rtc-elements addition, sent on connection). */
+  'ice-servers': (servers: IceServer[]) => void;
+}
+
+/** An ICE server as RTCIceServer, without DOM types so the server can use it. */
+export interface IceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+/** Event names the relay event may not take (they would shadow protocol events). */
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
+  'open-room',
+  'join-room',
+  'check-presence',
+  'extra-data-updated',
+  'get-remote-user-extra-data',
+  'user-connected',
+  'user-disconnected',
+  'userid-already-taken',
+  'set-isInitiator-true',
+  'user-not-found',
+  'ice-servers',
+  'changed-uuid',
+  'disconnect-with',
+  'close-entire-session',
+  'set-password',
+  'is-valid-password',
+  'get-public-rooms',
+  'set-custom-socket-event-listener',
+  'admin',
+  'connect',
+  'connect_error',
+  'disconnect',
+  'disconnecting',
+  'error',
+  'newListener',
+  'removeListener',
+]);
+
+/** Narrowing helpers for relay messages (the wire has no discriminant field). */
+export const isParticipationRequest = (m: unknown): m is ParticipationRequest =>
+  isRecord(m) && m['newParticipationRequest'] === true;
+export const isEnableMedia = (m: unknown): m is EnableMediaMessage =>
+  isRecord(m) && m['enableMedia'] === true;
+export const isReadyForOffer = (m: unknown): m is ReadyForOfferMessage =>
+  isRecord(m) && m['readyForOffer'] === true;
+export const isDescription = (m: unknown): m is DescriptionMessage =>
+  isRecord(m) &&
+  (m['type'] === 'offer' || m['type'] === 'answer') &&
+  typeof m['sdp'] === 'string';
+export const isCandidate = (m: unknown): m is CandidateMessage =>
+  isRecord(m) && typeof m['candidate'] === 'string';
+export const isUserLeft = (m: unknown): m is UserLeftMessage =>
+  isRecord(m) && m['userLeft'] === true;
+export const isStreamSync = (m: unknown): m is StreamSyncMessage =>
+  isRecord(m) && m['streamSyncNeeded'] === true && typeof m['streamid'] === 'string';
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,162 @@
+import { io, type Socket } from 'socket.io-client';
+import { ErrorCode, RtcError } from '../errors.js';
+import { Emitter, type Unsubscribe } from '../util/emitter.js';
+import type {
+  ClientToServerEvents,
+  HandshakeQuery,
+  RelayEnvelope,
+  ServerToClientEvents,
+} from './protocol.js';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type AckArgs<E extends keyof ClientToServerEvents> =
+  Parameters<ClientToServerEvents[E]> extends [...unknown[], (...args: infer A) => void] ? A : never;
+type RequestArgs<E extends keyof ClientToServerEvents> =
+  Parameters<ClientToServerEvents[E]> extends [...infer P, (...args: never[]) => void] ? P : never;
+
+export interface SignalingClientOptions {
+  /** socket.io server URL (origin, optionally with a namespace path). */
+  url: string;
+  query: HandshakeQuery & Record<string, string>;
+  /** Relay event name (the handshake's `msgEvent`). */
+  messageEvent: string;
+  /** How long to wait for the connection and for each acknowledgement. */
+  timeoutMs?: number;
+}
+
+interface SignalingEvents {
+  relay: RelayEnvelope<unknown>;
+  /** The socket closed after having been connected. */
+  lost: { reason: string };
+  'userid-taken': { takenId: string; suggestedId: string };
+}
+
+/**
+ * One socket.io connection speaking the v3 protocol: typed requests with acknowledgements that
+ * reject (instead of hanging) on timeout or disconnect, and the relay envelope in and out.
+ */
+export class SignalingClient extends Emitter<SignalingEvents> {
+  readonly socket: ClientSocket;
+  readonly #timeoutMs: number;
+  readonly #messageEvent: string;
+  #closeReason: RtcError | undefined;
+  #pending = new Set<(error: RtcError) => void>();
+
+  constructor(options: SignalingClientOptions) {
+    super();
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#messageEvent = options.messageEvent;
+    this.socket = io(options.url, {
+      query: options.query,
+      autoConnect: false,
+      reconnection: false,
+      forceNew: true,
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+      timeout: this.#timeoutMs,
+    });
+    this.socket.on('userid-already-taken', (takenId, suggestedId) => {
+      this.#closeReason = new RtcError(ErrorCode.USERID_TAKEN, `User id "${takenId}" is already taken`);
+      this.emit('userid-taken', { takenId, suggestedId });
+    });
+    this.socket.on('disconnect', (reason) => {
+      const error =
+        this.#closeReason ?? new RtcError(ErrorCode.SIGNALING_LOST, `Signaling connection lost (${reason})`);
+      this.#failPending(error);
+      if (reason !== 'io client disconnect') this.emit('lost', { reason });
+    });
+    const onRelay = (envelope: unknown) => {
+      this.emit('relay', envelope as RelayEnvelope<unknown>);
+    };
+    (this.socket as unknown as Socket).on(this.#messageEvent, onRelay);
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** Connects; rejects with SIGNALING_UNREACHABLE when the server cannot be reached. */
+  connect(): Promise<void> {
+    if (this.socket.connected) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const cleanup = () => {
+        this.socket.off('connect', onConnect);
+        this.socket.off('connect_error', onError);
+      };
+      const onConnect = () => {
+        cleanup();
+        resolve();
+      };
+      const onError = (error: Error) => {
+        cleanup();
+        this.socket.disconnect();
+        reject(
+          new RtcError(ErrorCode.SIGNALING_UNREACHABLE, `Cannot reach the signaling server: ${error.message}`, {
+            cause: error,
+          }),
+        );
+      };
+      this.socket.on('connect', onConnect);
+      this.socket.on('connect_error', onError);
+      this.socket.connect();
+    });
+  }
+
+  /** Emits a request and resolves with the acknowledgement's arguments. */
+  request<E extends keyof ClientToServerEvents>(event: E, ...args: RequestArgs<E>): Promise<AckArgs<E>> {
+    if (this.#closeReason) return Promise.reject(this.#closeReason);
+    if (!this.socket.connected) {
+      return Promise.reject(new RtcError(ErrorCode.SIGNALING_LOST, 'Not connected to the signaling server'));
+    }
+    return new Promise<AckArgs<E>>((resolve, reject) => {
+      const fail = (error: RtcError) => {
+        this.#pending.delete(fail);
+        reject(error);
+      };
+      this.#pending.add(fail);
+      const timed = this.socket.timeout(this.#timeoutMs) as unknown as {
+        emit(event: string, ...rest: unknown[]): void;
+      };
+      timed.emit(event, ...args, (err: Error | null, ...ack: unknown[]) => {
+        if (!this.#pending.delete(fail)) return;
+        if (err) {
+          reject(
+            this.#closeReason ??
+              new RtcError(ErrorCode.SIGNALING_TIMEOUT, `The server did not answer "${event}" in time`),
+          );
+        } else {
+          resolve(ack as AckArgs<E>);
+        }
+      });
+    });
+  }
+
+  /** Emits a fire-and-forget event. */
+  notify<E extends keyof ClientToServerEvents>(event: E, ...args: Parameters<ClientToServerEvents[E]>): void {
+    if (this.socket.connected) this.socket.emit(event, ...args);
+  }
+
+  /** Sends a relay envelope (the server fills in the real sender). */
+  relay(envelope: RelayEnvelope<unknown>): void {
+    if (this.socket.connected) (this.socket as unknown as Socket).emit(this.#messageEvent, envelope);
+  }
+
+  /** Subscribes to a server event; returns the unsubscribe function. */
+  onServer<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]): Unsubscribe {
+    (this.socket.on as (e: E, l: ServerToClientEvents[E]) => void)(event, listener);
+    return () => {
+      (this.socket.off as (e: E, l: ServerToClientEvents[E]) => void)(event, listener);
+    };
+  }
+
+  close(): void {
+    this.#failPending(new RtcError(ErrorCode.ABORTED, 'The signaling connection was closed'));
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+    this.clear();
+  }
+
+  #failPending(error: RtcError): void {
+    for (const fail of [...this.#pending]) fail(error);
+  }
+}
