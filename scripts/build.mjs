@@ -58,14 +58,19 @@ await esbuild.build({
 if (!args.has('--no-types')) {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   // Entry declarations at stable paths.
-  writeFileSync(new URL('rtc-elements.d.ts', dist), "export * from './types/src/elements/index.js';\n");
+  writeFileSync(
+    new URL('rtc-elements.d.ts', dist),
+    "export * from './types/src/elements/index.js';\n",
+  );
   writeFileSync(new URL('server/index.d.ts', dist), "export * from '../types/server/index.js';\n");
 }
 
 const code = readFileSync(new URL('rtc-elements.js', dist));
 const gzip = gzipSync(code, { level: 9 }).length;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-console.log(`dist/rtc-elements.js: ${kb(code.length)} min, ${kb(gzip)} min+gzip (budget ${kb(BUDGET_GZIP)})`);
+console.log(
+  `dist/rtc-elements.js: ${kb(code.length)} min, ${kb(gzip)} min+gzip (budget ${kb(BUDGET_GZIP)})`,
+);
 if (gzip > BUDGET_GZIP) {
   console.error(`Bundle is over its ${kb(BUDGET_GZIP)} min+gzip budget.`);
   process.exit(1);

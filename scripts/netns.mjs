@@ -20,7 +20,9 @@ if (process.env.RTC_NETNS === '1') process.exit(run(command).status);
 const env = { ...process.env, RTC_NETNS: '1' };
 const inner = ['sh', '-c', 'ip link set lo up && exec "$@"', 'sh', ...command];
 for (const flags of [['-n'], ['-rn']]) {
-  const probe = spawnSync('unshare', [...flags, 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' });
+  const probe = spawnSync('unshare', [...flags, 'sh', '-c', 'ip link set lo up'], {
+    stdio: 'ignore',
+  });
   if (probe.status === 0) process.exit(run(['unshare', ...flags, ...inner], env).status);
 }
 console.warn('netns: cannot create a network namespace here; running without network isolation.');

@@ -28,16 +28,21 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 9001;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0-65535, got "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be 0-65535, got "${value}"`);
   return port;
 }
 
 export function parseOrigins(value: string | undefined): string[] | '*' {
-  const list = (value ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const list = (value ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   if (list.length === 0 || list.includes('*')) return '*';
   for (const origin of list) {
     const parsed = new URL(origin);
-    if (parsed.origin !== origin) throw new Error(`ALLOWED_ORIGINS entries must be exact origins, got "${origin}"`);
+    if (parsed.origin !== origin)
+      throw new Error(`ALLOWED_ORIGINS entries must be exact origins, got "${origin}"`);
   }
   return list;
 }

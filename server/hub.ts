@@ -38,8 +38,18 @@ export interface SocketData {
   passwordFailures: number;
 }
 
-export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type SignalingSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type SignalingServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+export type SignalingSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 type AnySocket = Socket;
 
 export interface HubOptions {
@@ -88,7 +98,8 @@ export class SignalingHub {
     }
     const messageEvent = eventName(query['msgEvent'], DEFAULT_MESSAGE_EVENT);
     const customEvent = eventName(query['socketCustomEvent'], DEFAULT_CUSTOM_EVENT);
-    const max = Number.parseInt(String(query['maxParticipantsAllowed'] ?? ''), 10);
+    const rawMax = query['maxParticipantsAllowed'];
+    const max = typeof rawMax === 'string' ? Number.parseInt(rawMax, 10) : Number.NaN;
     socket.data = {
       userId,
       extra: parseExtra(query['extra']),
@@ -116,18 +127,25 @@ export class SignalingHub {
     // Handlers run one at a time per socket, so a relay sent right after a join sees the join.
     const on = (event: string, handler: (...args: unknown[]) => unknown) => {
       raw.on(event, (...args: unknown[]) => {
-        chain = chain.then(() => handler(...args)).catch((error: unknown) => {
-          this.#options.logger.error(`handler "${event}" failed`, { userId: socket.data.userId, error: String(error) });
-          const ack = args.at(-1);
-          if (typeof ack === 'function') safeAck(ack as AckFn, false, INVALID_PAYLOAD);
-        });
+        chain = chain
+          .then(() => handler(...args))
+          .catch((error: unknown) => {
+            this.#options.logger.error(`handler "${event}" failed`, {
+              userId: socket.data.userId,
+              error: String(error),
+            });
+            const ack = args.at(-1);
+            if (typeof ack === 'function') safeAck(ack as AckFn, false, INVALID_PAYLOAD);
+          });
       });
     };
     on('open-room', (payload, ack) => this.#openRoom(socket, payload, ackOf(ack)));
     on('join-room', (payload, ack) => this.#joinRoom(socket, payload, ackOf(ack)));
     on('check-presence', (roomId, ack) => this.#checkPresence(roomId, ackOf(ack)));
     on('extra-data-updated', (extra) => this.#updateExtra(socket, extra));
-    on('get-remote-user-extra-data', (userId, ack) => this.#remoteExtra(socket, userId, ackOf(ack)));
+    on('get-remote-user-extra-data', (userId, ack) =>
+      this.#remoteExtra(socket, userId, ackOf(ack)),
+    );
     on(socket.data.messageEvent, (envelope, ack) => this.#relay(socket, envelope, ackOf(ack)));
     on(socket.data.customEvent, (message) => this.#custom(socket, message));
     on('disconnect', () => this.#disconnect(socket));
@@ -195,7 +213,10 @@ export class SignalingHub {
     }
     const outcome = await store.join(room.id, data.userId);
     if (!outcome.ok) {
-      ack(false, outcome.reason === 'full' ? LEGACY_ERRORS.ROOM_FULL : LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
+      ack(
+        false,
+        outcome.reason === 'full' ? LEGACY_ERRORS.ROOM_FULL : LEGACY_ERRORS.ROOM_NOT_AVAILABLE,
+      );
       return;
     }
     data.roomId = room.id;
@@ -210,7 +231,7 @@ export class SignalingHub {
   }
 
   async #checkPresence(roomId: unknown, ack: AckFn): Promise<void> {
-    const id = typeof roomId === 'string' ? roomId : String(roomId ?? '');
+    const id = typeof roomId === 'string' || typeof roomId === 'number' ? String(roomId) : '';
     const room = idSchema.safeParse(id).success ? await this.#options.store.get(id) : undefined;
     if (!room || room.participants.length === 0) {
       const absent: PresenceExtra = { _room: { isFull: false, isPasswordProtected: false } };
@@ -231,7 +252,8 @@ export class SignalingHub {
     data.extra = parsed.data;
     if (!data.roomId) return;
     const room = await this.#options.store.get(data.roomId);
-    if (room?.owner === data.userId) await this.#options.store.update(room.id, { extra: parsed.data });
+    if (room?.owner === data.userId)
+      await this.#options.store.update(room.id, { extra: parsed.data });
     socket.to(roomChannel(data.roomId)).emit('extra-data-updated', data.userId, parsed.data);
   }
 
@@ -248,30 +270,37 @@ export class SignalingHub {
   async #relay(socket: SignalingSocket, payload: unknown, ack: AckFn): Promise<void> {
     const parsed = envelopeSchema.safeParse(payload);
     if (!parsed.success) return this.#drop(socket, 'relay', parsed.error.message);
-    if (jsonSize(parsed.data.message) > LIMITS.relayBytes) return this.#drop(socket, 'relay', 'message too large');
+    if (jsonSize(parsed.data.message) > LIMITS.relayBytes)
+      return this.#drop(socket, 'relay', 'message too large');
     const { remoteUserId, message } = parsed.data;
     const data = socket.data;
     // v3's presence probe (`remoteUserId: 'system'`), limited to the caller's room.
     if (remoteUserId === 'system' && isRecord(message) && message['detectPresence']) {
-      const who = String(message['userid'] ?? '');
+      const who = typeof message['userid'] === 'string' ? message['userid'] : '';
       const peer = this.#users.get(who);
       ack(!!peer && who !== data.userId && !!data.roomId && peer.data.roomId === data.roomId, who);
       return;
     }
     if (!data.roomId) return this.#drop(socket, 'relay', 'sender is in no room');
     const room = await this.#options.store.get(data.roomId);
-    if (!room || !room.participants.includes(data.userId)) return this.#drop(socket, 'relay', 'sender left');
+    if (!room || !room.participants.includes(data.userId))
+      return this.#drop(socket, 'relay', 'sender left');
     const envelope = (target: string): RelayEnvelope<unknown> => ({
       remoteUserId: target,
       sender: data.userId,
       message,
       extra: data.extra,
     });
-    if (remoteUserId === room.id && isRecord(message) && message['newParticipationRequest'] === true) {
+    if (
+      remoteUserId === room.id &&
+      isRecord(message) &&
+      message['newParticipationRequest'] === true
+    ) {
       // A join request fans out to the members (only to the owner in one-way rooms).
       const oneWay = !!room.session['oneway'] || !!room.session['broadcast'];
       const targets = oneWay ? [room.owner] : room.participants;
-      for (const target of targets) if (target !== data.userId) this.#deliver(target, envelope(target));
+      for (const target of targets)
+        if (target !== data.userId) this.#deliver(target, envelope(target));
       return;
     }
     if (remoteUserId === data.userId || !room.participants.includes(remoteUserId)) {
@@ -284,7 +313,8 @@ export class SignalingHub {
   async #custom(socket: SignalingSocket, message: unknown): Promise<void> {
     const data = socket.data;
     if (!data.roomId) return this.#drop(socket, data.customEvent, 'sender is in no room');
-    if (jsonSize(message) > LIMITS.relayBytes) return this.#drop(socket, data.customEvent, 'message too large');
+    if (jsonSize(message) > LIMITS.relayBytes)
+      return this.#drop(socket, data.customEvent, 'message too large');
     // Unlike v3 (every socket on the server), custom events stay inside the sender's room.
     (socket as unknown as AnySocket).to(roomChannel(data.roomId)).emit(data.customEvent, message);
   }
@@ -331,14 +361,19 @@ export class SignalingHub {
   }
 
   #drop(socket: SignalingSocket, event: string, reason: string): void {
-    this.#options.logger.warn(`dropped "${event}"`, { userId: socket.data.userId, reason: reason.slice(0, 200) });
+    this.#options.logger.warn(`dropped "${event}"`, {
+      userId: socket.data.userId,
+      reason: reason.slice(0, 200),
+    });
   }
 }
 
 type AckFn = (...args: unknown[]) => void;
 
 function ackOf(ack: unknown): AckFn {
-  return typeof ack === 'function' ? (...args: unknown[]) => safeAck(ack as AckFn, ...args) : () => undefined;
+  return typeof ack === 'function'
+    ? (...args: unknown[]) => safeAck(ack as AckFn, ...args)
+    : () => undefined;
 }
 
 function safeAck(ack: AckFn, ...args: unknown[]): void {

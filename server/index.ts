@@ -5,7 +5,12 @@
  *   const server = app.listen(9001);
  *   attachSignaling(server, (socket) => console.log(socket.handshake.query));
  */
-export { attachSignaling, type Signaling, type SignalingOptions, type SocketHook } from './signaling.js';
+export {
+  attachSignaling,
+  type Signaling,
+  type SignalingOptions,
+  type SocketHook,
+} from './signaling.js';
 export { createApp, startServer, type AppOptions, type RunningServer } from './app.js';
 export { configFromEnv, type ServerConfig } from './config.js';
 export { MemoryRoomStore, isFull, type RoomRecord, type RoomStore } from './rooms.js';

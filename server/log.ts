@@ -10,13 +10,14 @@ export interface Logger {
 }
 
 export function createLogger(level: LogLevel = 'info'): Logger {
-  const threshold = LogLevel[level] ?? LogLevel.info;
-  const write = (lvl: Exclude<LogLevel, 'silent'>) => (message: string, details?: Record<string, unknown>) => {
-    if (LogLevel[lvl] > threshold) return;
-    const line = `[rtc-elements] ${lvl}: ${message}${details ? ' ' + JSON.stringify(details) : ''}`;
-    if (lvl === 'error' || lvl === 'warn') console.error(line);
-    else console.log(line);
-  };
+  const threshold: number = LogLevel[level];
+  const write =
+    (lvl: Exclude<LogLevel, 'silent'>) => (message: string, details?: Record<string, unknown>) => {
+      if (LogLevel[lvl] > threshold) return;
+      const line = `[rtc-elements] ${lvl}: ${message}${details ? ' ' + JSON.stringify(details) : ''}`;
+      if (lvl === 'error' || lvl === 'warn') console.error(line);
+      else console.log(line);
+    };
   return { error: write('error'), warn: write('warn'), info: write('info'), debug: write('debug') };
 }
 

@@ -1,7 +1,11 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+) => Promise<Buffer>;
 const KEY_LENGTH = 32;
 
 /** Salted scrypt hash, stored as `scrypt$<salt b64>$<hash b64>`. Never store or log the password. */
@@ -16,6 +20,10 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, saltB64, hashB64] = stored.split('$');
   if (scheme !== 'scrypt' || !saltB64 || !hashB64) return false;
   const expected = Buffer.from(hashB64, 'base64');
-  const actual = await scryptAsync(password, Buffer.from(saltB64, 'base64'), expected.length || KEY_LENGTH);
+  const actual = await scryptAsync(
+    password,
+    Buffer.from(saltB64, 'base64'),
+    expected.length || KEY_LENGTH,
+  );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

@@ -20,8 +20,7 @@ export interface RoomRecord {
 }
 
 export type JoinOutcome =
-  | { ok: true; room: RoomRecord }
-  | { ok: false; reason: 'not-found' | 'full' };
+  { ok: true; room: RoomRecord } | { ok: false; reason: 'not-found' | 'full' };
 
 export interface LeaveOutcome {
   /** The room after the user left; undefined when it was deleted. */
@@ -87,8 +86,14 @@ export class MemoryRoomStore implements RoomStore {
 
   async leave(id: string, userId: string): Promise<LeaveOutcome> {
     const room = this.#rooms.get(id);
-    const none: LeaveOutcome = { room: undefined, newOwner: undefined, closed: false, remaining: [] };
-    if (!room || !room.participants.includes(userId)) return { ...none, room: room && structuredClone(room) };
+    const none: LeaveOutcome = {
+      room: undefined,
+      newOwner: undefined,
+      closed: false,
+      remaining: [],
+    };
+    if (!room || !room.participants.includes(userId))
+      return { ...none, room: room && structuredClone(room) };
     room.participants = room.participants.filter((p) => p !== userId);
     if (room.participants.length === 0) {
       this.#rooms.delete(id);
@@ -100,11 +105,15 @@ export class MemoryRoomStore implements RoomStore {
       return { ...none, closed: true, remaining: [...room.participants] };
     }
     // Ownership moves to the longest-present participant.
-    room.owner = room.participants[0]!;
+    const [next] = room.participants as [string, ...string[]];
+    room.owner = next;
     return { ...none, room: structuredClone(room), newOwner: room.owner };
   }
 
-  async update(id: string, patch: Partial<Omit<RoomRecord, 'id'>>): Promise<RoomRecord | undefined> {
+  async update(
+    id: string,
+    patch: Partial<Omit<RoomRecord, 'id'>>,
+  ): Promise<RoomRecord | undefined> {
     const room = this.#rooms.get(id);
     if (!room) return undefined;
     Object.assign(room, structuredClone(patch));
@@ -113,7 +122,10 @@ export class MemoryRoomStore implements RoomStore {
 
   async listPublic(identifier: string): Promise<RoomRecord[]> {
     return [...this.#rooms.values()]
-      .filter((room) => room.identifier !== '' && room.identifier === identifier && room.participants.length > 0)
+      .filter(
+        (room) =>
+          room.identifier !== '' && room.identifier === identifier && room.participants.length > 0,
+      )
       .map((room) => structuredClone(room));
   }
 

@@ -28,7 +28,9 @@ export const sessionSchema = z
   .catchall(z.unknown())
   .transform(({ audio, video, screen, data, oneway, broadcast }) =>
     Object.fromEntries(
-      Object.entries({ audio, video, screen, data, oneway, broadcast }).filter(([, v]) => v !== undefined && v !== false),
+      Object.entries({ audio, video, screen, data, oneway, broadcast }).filter(
+        ([, v]) => v !== undefined && v !== false,
+      ),
     ),
   );
 
@@ -57,7 +59,8 @@ export const eventNameSchema = z
 
 export function jsonSize(value: unknown): number {
   try {
-    return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+    const text = JSON.stringify(value) as string | undefined;
+    return Buffer.byteLength(text ?? '', 'utf8');
   } catch {
     return Number.POSITIVE_INFINITY;
   }

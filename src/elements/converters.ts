@@ -1,13 +1,15 @@
 import type { ComplexAttributeConverter } from 'lit';
 
 /** Attribute converter for JSON-valued attributes (`extra='{"name":"Ada"}'`). Bad JSON reads as undefined. */
-export const jsonConverter: ComplexAttributeConverter<unknown> = {
+export const jsonConverter: ComplexAttributeConverter = {
   fromAttribute(value) {
     if (value === null || value === '') return undefined;
     try {
       return JSON.parse(value) as unknown;
     } catch {
-      console.warn(`rtc-elements: ignoring attribute value that is not JSON: ${value.slice(0, 80)}`);
+      console.warn(
+        `rtc-elements: ignoring attribute value that is not JSON: ${value.slice(0, 80)}`,
+      );
       return undefined;
     }
   },

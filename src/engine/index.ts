@@ -7,7 +7,13 @@ export { RoomConnection } from './room/room-connection.js';
 export { RoomState } from './room/types.js';
 export type { JoinResult, Participant, RoomEvents, RoomOptions, StreamInfo } from './room/types.js';
 export { ErrorCode, RtcError } from './errors.js';
-export { parseSession, sessionToString, isDataOnly, isOneWay, SESSION_TOKENS } from './media/session.js';
+export {
+  parseSession,
+  sessionToString,
+  isDataOnly,
+  isOneWay,
+  SESSION_TOKENS,
+} from './media/session.js';
 export type { Bandwidth } from './media/bandwidth.js';
 export type { Unsubscribe } from './util/emitter.js';
 export type { Extra, Session, IceServer } from './signaling/protocol.js';

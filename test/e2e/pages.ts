@@ -25,7 +25,12 @@ export function elementPage(o: ElementPageOptions): string {
 }
 
 /** A page running unmodified RTCMultiConnection 3.7 against our server. */
-export function legacyPage(o: { signalingUrl: string; roomId: string; userId: string; open: boolean }): string {
+export function legacyPage(o: {
+  signalingUrl: string;
+  roomId: string;
+  userId: string;
+  open: boolean;
+}): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>rtcmc</title>
 <script src="${o.signalingUrl}/socket.io/socket.io.js"></script>
 <script src="/vendor/RTCMultiConnection.js"></script></head>
@@ -58,25 +63,39 @@ export function legacyPage(o: { signalingUrl: string; roomId: string; userId: st
 }
 
 /** Waits until the page's grid shows `count` remote videos that decode frames; returns their user ids. */
-export async function waitForRemoteVideos(page: Page, count: number, timeout = 20_000): Promise<string[]> {
+export async function waitForRemoteVideos(
+  page: Page,
+  count: number,
+  timeout = 20_000,
+): Promise<string[]> {
   await page.waitForFunction(
     (n) => {
       const grid = document.querySelector('rtc-video-grid');
-      const videos = [...(grid?.shadowRoot?.querySelectorAll('video[data-stream-type="remote"]') ?? [])];
+      const videos = [
+        ...(grid?.shadowRoot?.querySelectorAll('video[data-stream-type="remote"]') ?? []),
+      ];
       return videos.filter((v) => (v as HTMLVideoElement).videoWidth > 0).length >= n;
     },
     count,
     { timeout },
   );
   return page.evaluate(() =>
-    [...(document.querySelector('rtc-video-grid')?.shadowRoot?.querySelectorAll('video[data-stream-type="remote"]') ?? [])]
+    [
+      ...(document
+        .querySelector('rtc-video-grid')
+        ?.shadowRoot?.querySelectorAll('video[data-stream-type="remote"]') ?? []),
+    ]
       .filter((v) => (v as HTMLVideoElement).videoWidth > 0)
       .map((v) => (v as HTMLElement).dataset['userId'] ?? ''),
   );
 }
 
 /** Waits until a legacy page's remote <video> elements decode frames. */
-export async function waitForLegacyRemoteVideos(page: Page, count: number, timeout = 20_000): Promise<void> {
+export async function waitForLegacyRemoteVideos(
+  page: Page,
+  count: number,
+  timeout = 20_000,
+): Promise<void> {
   await page.waitForFunction(
     (n) =>
       [...document.querySelectorAll('#videos video[data-type="remote"]')].filter(

@@ -17,18 +17,24 @@ describe('rooms across independent pages (public bundle, another origin)', () =>
     browser = await launchBrowser();
   });
   after(async () => {
-    await browser?.close();
-    await site?.close();
-    await signaling?.close();
+    await browser.close();
+    await site.close();
+    await signaling.close();
   });
 
-  it('two pages see each other\'s video', async () => {
-    const url = site.page('/two.html', elementPage({ signalingUrl: signaling.url, roomId: 'two', defaultSocketUrl: true }));
+  it("two pages see each other's video", async () => {
+    const url = site.page(
+      '/two.html',
+      elementPage({ signalingUrl: signaling.url, roomId: 'two', defaultSocketUrl: true }),
+    );
     const a = await newPage(browser);
     const b = await newPage(browser);
     await a.page.goto(url);
     await b.page.goto(url);
-    const [fromA, fromB] = await Promise.all([waitForRemoteVideos(a.page, 1), waitForRemoteVideos(b.page, 1)]);
+    const [fromA, fromB] = await Promise.all([
+      waitForRemoteVideos(a.page, 1),
+      waitForRemoteVideos(b.page, 1),
+    ]);
     assert.equal(fromA.length, 1);
     assert.equal(fromB.length, 1);
     await a.context.close();

@@ -21,7 +21,10 @@ export class RoomController implements ReactiveController {
   /** One deferred retry per lookup, so a missing room never causes a loop. */
   #retried = false;
 
-  constructor(host: Host, options: { roomId: () => string | null | undefined; events: (keyof RoomEvents)[] }) {
+  constructor(
+    host: Host,
+    options: { roomId: () => string | null | undefined; events: (keyof RoomEvents)[] },
+  ) {
     this.#host = host;
     this.#roomId = options.roomId;
     this.#events = options.events;
@@ -56,20 +59,20 @@ export class RoomController implements ReactiveController {
     let target: Element | null = this.#host;
     if (id) {
       const root = this.#host.getRootNode() as Document | ShadowRoot;
-      target = root.getElementById?.(id) ?? null;
+      target = root.getElementById(id);
       if (!target) {
         // The named room may be added later in the same task (templating libraries).
         this.#deferRetry(id, Promise.resolve());
         return;
       }
     }
-    let answered = false;
+    const request = { answered: false };
     target.dispatchEvent(
       new ContextRequestEvent(
         roomContext,
         this.#host,
         (value, unsubscribe) => {
-          answered = true;
+          request.answered = true;
           if (unsubscribe) this.#unsubscribeContext = unsubscribe;
           this.#setConnection(value);
         },
@@ -77,7 +80,7 @@ export class RoomController implements ReactiveController {
       ),
     );
     // The providing <rtc-room> may not be upgraded yet: ask again once it is.
-    if (!answered) this.#deferRetry(id, customElements.whenDefined('rtc-room'));
+    if (!request.answered) this.#deferRetry(id, customElements.whenDefined('rtc-room'));
   }
 
   #deferRetry(id: string | null | undefined, after: Promise<unknown>): void {
@@ -85,7 +88,12 @@ export class RoomController implements ReactiveController {
     this.#retried = true;
     void after.then(() =>
       setTimeout(() => {
-        if (this.#connected && !this.#unsubscribeContext && !this.connection && this.#roomId() === id) {
+        if (
+          this.#connected &&
+          !this.#unsubscribeContext &&
+          !this.connection &&
+          this.#roomId() === id
+        ) {
           this.#request();
         }
       }),

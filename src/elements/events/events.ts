@@ -7,8 +7,18 @@ export interface RtcEventDetails {
   'rtc-participant-joined': { userId: string; extra: Extra };
   'rtc-participant-left': { userId: string; extra: Extra };
   'rtc-participant-updated': { userId: string; extra: Extra };
-  'rtc-stream': { userId: string; stream: MediaStream; type: 'local' | 'remote'; isScreen: boolean };
-  'rtc-stream-ended': { userId: string; stream: MediaStream; type: 'local' | 'remote'; isScreen: boolean };
+  'rtc-stream': {
+    userId: string;
+    stream: MediaStream;
+    type: 'local' | 'remote';
+    isScreen: boolean;
+  };
+  'rtc-stream-ended': {
+    userId: string;
+    stream: MediaStream;
+    type: 'local' | 'remote';
+    isScreen: boolean;
+  };
   'rtc-message': { userId: string; data: unknown };
   'rtc-room-full': { roomId: string };
   'rtc-error': { code: ErrorCode; message: string; error: RtcError };

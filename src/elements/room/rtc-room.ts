@@ -76,19 +76,23 @@ export class RtcRoom extends LitElement {
   @property() session = 'audio video';
 
   /** How many others may join the opener (`1` = one-to-one). Applies when this page opens the room. */
-  @property({ attribute: 'max-participants', converter: optionalNumber }) maxParticipants: number | undefined;
+  @property({ attribute: 'max-participants', converter: optionalNumber }) maxParticipants:
+    number | undefined;
 
   /** Room password, when opening or joining a protected room. Prefer setting the property over the attribute. */
   @property() password = '';
 
   /** Audio bitrate cap in kbps. */
-  @property({ attribute: 'bandwidth-audio', converter: optionalNumber }) bandwidthAudio: number | undefined;
+  @property({ attribute: 'bandwidth-audio', converter: optionalNumber }) bandwidthAudio:
+    number | undefined;
 
   /** Camera video bitrate cap in kbps. */
-  @property({ attribute: 'bandwidth-video', converter: optionalNumber }) bandwidthVideo: number | undefined;
+  @property({ attribute: 'bandwidth-video', converter: optionalNumber }) bandwidthVideo:
+    number | undefined;
 
   /** Screen-share bitrate cap in kbps (defaults to `bandwidth-video`). */
-  @property({ attribute: 'bandwidth-screen', converter: optionalNumber }) bandwidthScreen: number | undefined;
+  @property({ attribute: 'bandwidth-screen', converter: optionalNumber }) bandwidthScreen:
+    number | undefined;
 
   /** Do not join on connect; call `open()`, `join()` or `openOrJoin()` yourself. */
   @property({ type: Boolean }) manual = false;
@@ -97,7 +101,8 @@ export class RtcRoom extends LitElement {
   @property({ converter: jsonConverter }) extra: Extra = {};
 
   /** ICE servers (STUN/TURN); when unset, those the signaling server hands out. Attribute form takes JSON. */
-  @property({ attribute: 'ice-servers', converter: jsonConverter }) iceServers: RTCIceServer[] | undefined;
+  @property({ attribute: 'ice-servers', converter: jsonConverter }) iceServers:
+    RTCIceServer[] | undefined;
 
   /** getUserMedia constraints for camera and microphone. */
   @property({ attribute: false }) mediaConstraints: MediaStreamConstraints | undefined;
@@ -121,7 +126,10 @@ export class RtcRoom extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (!this.#connection) return;
     if (changed.has('roomId') || changed.has('socketUrl')) {
-      if (this.#connection.roomId !== this.roomId || this.#connection.socketUrl !== this.#socketUrl()) {
+      if (
+        this.#connection.roomId !== this.roomId ||
+        this.#connection.socketUrl !== this.#socketUrl()
+      ) {
         void this.#release().then(() => {
           if (!this.manual && this.isConnected) void this.#autoJoin();
         });
@@ -176,7 +184,8 @@ export class RtcRoom extends LitElement {
   /** Sends text, a JSON-able value or binary data to everyone, or to one user. */
   async send(data: unknown, userId?: string): Promise<void> {
     try {
-      if (!this.#connection) throw new RtcError(ErrorCode.INVALID_STATE, 'Join the room before sending');
+      if (!this.#connection)
+        throw new RtcError(ErrorCode.INVALID_STATE, 'Join the room before sending');
       await this.#connection.send(data, userId);
     } catch (error) {
       const rtcError = RtcError.from(error, ErrorCode.SEND_FAILED);
@@ -212,7 +221,8 @@ export class RtcRoom extends LitElement {
     if (this.#connection) return this.#connection;
     if (!this.roomId) throw new RtcError(ErrorCode.INVALID_STATE, 'Set room-id before joining');
     const socketUrl = this.#socketUrl();
-    if (!socketUrl) throw new RtcError(ErrorCode.INVALID_STATE, 'Set socket-url: no default server origin');
+    if (!socketUrl)
+      throw new RtcError(ErrorCode.INVALID_STATE, 'Set socket-url: no default server origin');
     const options: RoomOptions = {
       socketUrl,
       roomId: this.roomId,
@@ -260,7 +270,9 @@ export class RtcRoom extends LitElement {
       connection.on('participant-joined', ({ userId, extra }) =>
         fire(this, 'rtc-participant-joined', { userId, extra }),
       ),
-      connection.on('participant-left', ({ userId, extra }) => fire(this, 'rtc-participant-left', { userId, extra })),
+      connection.on('participant-left', ({ userId, extra }) =>
+        fire(this, 'rtc-participant-left', { userId, extra }),
+      ),
       connection.on('participant-updated', ({ userId, extra }) =>
         fire(this, 'rtc-participant-updated', { userId, extra }),
       ),
@@ -268,7 +280,9 @@ export class RtcRoom extends LitElement {
       connection.on('stream-ended', (info) => fire(this, 'rtc-stream-ended', { ...info })),
       connection.on('message', (detail) => fire(this, 'rtc-message', detail)),
       connection.on('room-full', (detail) => fire(this, 'rtc-room-full', detail)),
-      connection.on('error', (error) => fire(this, 'rtc-error', { code: error.code, message: error.message, error })),
+      connection.on('error', (error) =>
+        fire(this, 'rtc-error', { code: error.code, message: error.message, error }),
+      ),
     ];
   }
 

@@ -41,7 +41,9 @@ export const styles = css`
     border-radius: 4px;
     background: rgb(0 0 0 / 60%);
     color: #fff;
-    font: 13px/1.5 system-ui, sans-serif;
+    font:
+      13px/1.5 system-ui,
+      sans-serif;
     white-space: nowrap;
     overflow: hidden;
     text-overflow: ellipsis;
@@ -55,7 +57,9 @@ export const styles = css`
     border-radius: 6px;
     background: var(--rtc-color-accent, #2563eb);
     color: #fff;
-    font: 14px system-ui, sans-serif;
+    font:
+      14px system-ui,
+      sans-serif;
     cursor: pointer;
   }
   .unmute:focus-visible {

@@ -45,7 +45,14 @@ export class RtcVideoGrid extends LitElement {
 
   readonly #room = new RoomController(this, {
     roomId: () => this.room,
-    events: ['stream', 'stream-ended', 'participant-joined', 'participant-left', 'participant-updated', 'joined'],
+    events: [
+      'stream',
+      'stream-ended',
+      'participant-joined',
+      'participant-left',
+      'participant-updated',
+      'joined',
+    ],
   });
 
   /** Keys of videos whose autoplay with sound was blocked (they play muted meanwhile). */

@@ -27,9 +27,11 @@ const MAX_PARTIAL = 64;
 /** Splits a string or JSON-able value into wire packets. */
 export function encodeText(data: unknown): string[] {
   const isobject = typeof data !== 'string';
-  const text = isobject ? JSON.stringify(data) : data;
-  if (text === undefined) throw new TypeError('Message is not JSON-serialisable');
-  if (text.length > MAX_MESSAGE_CHARS) throw new RangeError(`Message is over ${MAX_MESSAGE_CHARS} characters`);
+  // JSON.stringify returns undefined for functions and undefined, whatever its type says.
+  const text: unknown = isobject ? JSON.stringify(data) : data;
+  if (typeof text !== 'string') throw new TypeError('Message is not JSON-serialisable');
+  if (text.length > MAX_MESSAGE_CHARS)
+    throw new RangeError(`Message is over ${MAX_MESSAGE_CHARS} characters`);
   const uuid = randomId(8);
   const sendingTime = Date.now();
   const packets: string[] = [];
@@ -57,8 +59,12 @@ export class TextReassembler {
 
   /** @returns `{data}` for a complete message, `undefined` while incomplete; throws on bad input. */
   receive(raw: string): { data: unknown } | undefined {
-    const packet = JSON.parse(raw) as Partial<TextPacket>;
-    if (packet?.type !== 'text' || typeof packet.uuid !== 'string' || typeof packet.message !== 'string') {
+    const packet = JSON.parse(raw) as Partial<TextPacket> | null;
+    if (
+      packet?.type !== 'text' ||
+      typeof packet.uuid !== 'string' ||
+      typeof packet.message !== 'string'
+    ) {
       throw new TypeError('Not a text packet');
     }
     let entry = this.#partial.get(packet.uuid);

@@ -10,9 +10,14 @@ export interface Bandwidth {
  * control that works in unified-plan browsers, unlike SDP b=AS munging. Resolves false when the
  * browser refused the change.
  */
-export async function applyMaxBitrate(sender: RTCRtpSender, kbps: number | undefined): Promise<boolean> {
+export async function applyMaxBitrate(
+  sender: RTCRtpSender,
+  kbps: number | undefined,
+): Promise<boolean> {
   const params = sender.getParameters();
-  if (!params.encodings || params.encodings.length === 0) params.encodings = [{}];
+  // Some browsers return no encodings before negotiation.
+  const encodings = params.encodings as RTCRtpEncodingParameters[] | undefined;
+  if (!encodings?.length) params.encodings = [{}];
   let changed = false;
   for (const encoding of params.encodings) {
     const want = kbps && kbps > 0 ? Math.round(kbps * 1000) : undefined;
@@ -31,7 +36,11 @@ export async function applyMaxBitrate(sender: RTCRtpSender, kbps: number | undef
 }
 
 /** The cap that applies to a track of this kind. */
-export function bitrateFor(bandwidth: Bandwidth, kind: string, isScreen: boolean): number | undefined {
+export function bitrateFor(
+  bandwidth: Bandwidth,
+  kind: string,
+  isScreen: boolean,
+): number | undefined {
   if (kind === 'audio') return bandwidth.audio;
   return isScreen ? (bandwidth.screen ?? bandwidth.video) : bandwidth.video;
 }

@@ -21,9 +21,13 @@ export interface CaptureRequest {
  * Throws an RtcError whose code says why (PERMISSION_DENIED, DEVICE_NOT_FOUND, DEVICE_BUSY, ...).
  */
 export async function captureMedia(request: CaptureRequest): Promise<LocalStream[]> {
-  const devices = globalThis.navigator?.mediaDevices;
+  // Undefined outside secure contexts, whatever the DOM types say.
+  const devices = (globalThis.navigator as Navigator | undefined)?.mediaDevices;
   if (!devices) {
-    throw new RtcError(ErrorCode.UNSUPPORTED, 'Media capture needs a secure context (https or localhost)');
+    throw new RtcError(
+      ErrorCode.UNSUPPORTED,
+      'Media capture needs a secure context (https or localhost)',
+    );
   }
   const out: LocalStream[] = [];
   try {
@@ -53,13 +57,23 @@ export function mediaError(error: unknown): RtcError {
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return new RtcError(ErrorCode.PERMISSION_DENIED, `Permission to capture media was denied: ${message}`, { cause: error });
+      return new RtcError(
+        ErrorCode.PERMISSION_DENIED,
+        `Permission to capture media was denied: ${message}`,
+        { cause: error },
+      );
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return new RtcError(ErrorCode.DEVICE_NOT_FOUND, `No device matches the requested media: ${message}`, { cause: error });
+      return new RtcError(
+        ErrorCode.DEVICE_NOT_FOUND,
+        `No device matches the requested media: ${message}`,
+        { cause: error },
+      );
     case 'NotReadableError':
     case 'AbortError':
-      return new RtcError(ErrorCode.DEVICE_BUSY, `The device could not be opened: ${message}`, { cause: error });
+      return new RtcError(ErrorCode.DEVICE_BUSY, `The device could not be opened: ${message}`, {
+        cause: error,
+      });
     default:
       return new RtcError(ErrorCode.MEDIA_ERROR, message, { cause: error });
   }

@@ -20,8 +20,13 @@ export function parseSession(input: string | Session | undefined | null): Sessio
     if (!(SESSION_TOKENS as readonly string[]).includes(token)) {
       throw new TypeError(`Unknown session token "${raw}" (use ${SESSION_TOKENS.join(', ')})`);
     }
-    if (mode !== undefined && (mode !== 'two-way' || !['audio', 'video', 'screen'].includes(token))) {
-      throw new TypeError(`Unknown session token "${raw}" (only audio, video, screen take :two-way)`);
+    if (
+      mode !== undefined &&
+      (mode !== 'two-way' || !['audio', 'video', 'screen'].includes(token))
+    ) {
+      throw new TypeError(
+        `Unknown session token "${raw}" (only audio, video, screen take :two-way)`,
+      );
     }
     (session as Record<string, unknown>)[token] = mode ?? true;
   }
@@ -32,7 +37,8 @@ function normalise(session: Session): Session {
   const out: Session = {};
   for (const key of SESSION_TOKENS) {
     const value = (session as Record<string, unknown>)[key];
-    if (value === 'two-way' && (key === 'audio' || key === 'video' || key === 'screen')) out[key] = 'two-way';
+    if (value === 'two-way' && (key === 'audio' || key === 'video' || key === 'screen'))
+      out[key] = 'two-way';
     else if (value) (out as Record<string, unknown>)[key] = true;
   }
   return out;
@@ -65,5 +71,9 @@ export function kindsToCapture(
 ): { audio: boolean; video: boolean; screen: boolean } {
   const sends = (value: Session['audio']) =>
     !!value && (!isOneWay(session) || role === 'owner' || value === 'two-way');
-  return { audio: sends(session.audio), video: sends(session.video), screen: sends(session.screen) };
+  return {
+    audio: sends(session.audio),
+    video: sends(session.video),
+    screen: sends(session.screen),
+  };
 }

@@ -75,18 +75,27 @@ export class Mesh extends Emitter<MeshEvents> {
     if (typeof sender !== 'string' || !sender || sender === this.#options.localUserId()) return;
     if (isRecord(envelope.extra)) this.emit('extra', { userId: sender, extra: envelope.extra });
 
-    if (isParticipationRequest(message)) this.#onParticipationRequest(sender, message, envelope.extra);
+    if (isParticipationRequest(message))
+      this.#onParticipationRequest(sender, message, envelope.extra);
     else if (isEnableMedia(message)) this.#onEnableMedia(sender, message.userPreferences);
     else if (isReadyForOffer(message)) this.#connect(sender, { initiator: true, legacy: true });
     else if (isDescription(message)) {
       let peer = this.#peers.get(sender);
-      if (message.type === 'offer' && peer && !message.renegotiatingPeer && peer.connectionState !== 'new') {
+      if (
+        message.type === 'offer' &&
+        peer &&
+        !message.renegotiatingPeer &&
+        peer.connectionState !== 'new'
+      ) {
         // The remote side started over (reloaded, re-joined): replace the old connection.
         this.closePeer(sender);
         peer = undefined;
       }
       if (!peer && message.type === 'offer') {
-        peer = this.#connect(sender, { initiator: false, legacy: message.rtcElements === undefined });
+        peer = this.#connect(sender, {
+          initiator: false,
+          legacy: message.rtcElements === undefined,
+        });
       }
       void peer?.handleDescription(message);
     } else if (isCandidate(message)) this.#peers.get(sender)?.handleCandidate(message);
@@ -94,7 +103,11 @@ export class Mesh extends Emitter<MeshEvents> {
       this.closePeer(sender);
       this.emit('user-left', { userId: sender });
     } else if (isStreamSync(message)) {
-      if (message.action === 'ended' || message.action === 'inactive' || message.action === 'stream-removed') {
+      if (
+        message.action === 'ended' ||
+        message.action === 'inactive' ||
+        message.action === 'stream-removed'
+      ) {
         this.#peers.get(sender)?.endRemoteStream(message.streamid);
       }
     }
@@ -140,7 +153,10 @@ export class Mesh extends Emitter<MeshEvents> {
 
   #onParticipationRequest(sender: string, request: ParticipationRequest, extra: unknown): void {
     this.closePeer(sender);
-    this.emit('participation-request', { userId: sender, extra: isRecord(extra) ? extra : undefined });
+    this.emit('participation-request', {
+      userId: sender,
+      extra: isRecord(extra) ? extra : undefined,
+    });
     if (request.rtcElements !== undefined || request.isOneWay || request.isDataOnly) {
       this.#connect(sender, { initiator: true, legacy: request.rtcElements === undefined });
       return;
@@ -192,13 +208,18 @@ export class Mesh extends Emitter<MeshEvents> {
     });
     this.#peers.set(userId, peer);
     peer.on('stream', ({ stream, isScreen }) => this.emit('stream', { userId, stream, isScreen }));
-    peer.on('stream-ended', ({ stream, isScreen }) => this.emit('stream-ended', { userId, stream, isScreen }));
+    peer.on('stream-ended', ({ stream, isScreen }) =>
+      this.emit('stream-ended', { userId, stream, isScreen }),
+    );
     peer.on('message', ({ data }) => this.emit('message', { userId, data }));
     peer.on('error', (error) => this.emit('error', error));
     peer.on('state', (state) => {
       this.emit('peer-state', { userId, state });
       if (state === 'failed') {
-        this.emit('error', new RtcError(ErrorCode.PEER_FAILED, `The connection to "${userId}" failed`));
+        this.emit(
+          'error',
+          new RtcError(ErrorCode.PEER_FAILED, `The connection to "${userId}" failed`),
+        );
         this.closePeer(userId);
       }
     });

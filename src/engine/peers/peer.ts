@@ -110,7 +110,8 @@ export class Peer extends Emitter<PeerEvents> {
       // Offer to receive what we do not send, so the answerer's tracks fit in the first round.
       for (const kind of ['audio', 'video'] as const) {
         const sending = [...this.#senders.keys()].some((track) => track.kind === kind);
-        if (options.receive[kind] && !sending) this.pc.addTransceiver(kind, { direction: 'recvonly' });
+        if (options.receive[kind] && !sending)
+          this.pc.addTransceiver(kind, { direction: 'recvonly' });
       }
     }
   }
@@ -200,13 +201,15 @@ export class Peer extends Emitter<PeerEvents> {
       return;
     }
     this.pc.addIceCandidate(init).catch((error: unknown) => {
-      if (!this.#ignoreOffer && !this.#closed) this.#fail(error, 'Could not add a remote ICE candidate');
+      if (!this.#ignoreOffer && !this.#closed)
+        this.#fail(error, 'Could not add a remote ICE candidate');
     });
   }
 
   /** Sends a text/JSON message (or binary data) on the data channel, queueing until it opens. */
   async send(data: unknown): Promise<void> {
-    if (this.#closed) throw new RtcError(ErrorCode.SEND_FAILED, `The connection to ${this.remoteUserId} is closed`);
+    if (this.#closed)
+      throw new RtcError(ErrorCode.SEND_FAILED, `The connection to ${this.remoteUserId} is closed`);
     const packets =
       data instanceof ArrayBuffer
         ? [data]
@@ -216,7 +219,10 @@ export class Peer extends Emitter<PeerEvents> {
     const channel = this.#textChannel;
     if (!channel || channel.readyState !== 'open' || this.#outbox.length > 0) {
       if (this.#outbox.length + packets.length > MAX_OUTBOX) {
-        throw new RtcError(ErrorCode.SEND_FAILED, `Too many messages queued for ${this.remoteUserId}`);
+        throw new RtcError(
+          ErrorCode.SEND_FAILED,
+          `Too many messages queued for ${this.remoteUserId}`,
+        );
       }
       this.#outbox.push(...packets);
       return;
@@ -338,15 +344,18 @@ export class Peer extends Emitter<PeerEvents> {
         const complete = this.#reassembler.receive(data);
         if (complete) this.emit('message', complete);
       } catch (error) {
-        this.emit('error', RtcError.from(error, ErrorCode.SEND_FAILED, `Bad message from ${this.remoteUserId}`));
+        this.emit(
+          'error',
+          RtcError.from(error, ErrorCode.SEND_FAILED, `Bad message from ${this.remoteUserId}`),
+        );
       }
     };
     if (channel.readyState === 'open') void this.#flushOutbox(channel);
   }
 
   async #flushOutbox(channel: RTCDataChannel): Promise<void> {
-    while (this.#outbox.length > 0 && channel.readyState === 'open' && !this.#closed) {
-      const packet = this.#outbox[0]!;
+    for (let packet = this.#outbox[0]; packet !== undefined; packet = this.#outbox[0]) {
+      if (channel.readyState !== 'open' || this.#closed) return;
       await this.#write(channel, packet);
       this.#outbox.shift();
     }
@@ -374,6 +383,9 @@ export class Peer extends Emitter<PeerEvents> {
 
   #fail(error: unknown, message: string): void {
     if (this.#closed) return;
-    this.emit('error', RtcError.from(error, ErrorCode.PEER_FAILED, `${message} (${this.remoteUserId})`));
+    this.emit(
+      'error',
+      RtcError.from(error, ErrorCode.PEER_FAILED, `${message} (${this.remoteUserId})`),
+    );
   }
 }

@@ -1,5 +1,4 @@
 import { ErrorCode, RtcError } from '../errors.js';
-import type { Bandwidth } from '../media/bandwidth.js';
 import { captureMedia, stopStream, type LocalStream } from '../media/capture.js';
 import { isDataOnly, isOneWay, kindsToCapture, parseSession } from '../media/session.js';
 import { Mesh } from '../peers/mesh.js';
@@ -106,7 +105,11 @@ export class RoomConnection extends Emitter<RoomEvents> {
   configure(options: Partial<Omit<RoomOptions, 'roomId' | 'socketUrl'>>): void {
     Object.assign(this.#options, options);
     if ('session' in options) this.#session = parseSession(options.session);
-    if (options.userId && this.#state !== RoomState.JOINED && this.#state !== RoomState.CONNECTING) {
+    if (
+      options.userId &&
+      this.#state !== RoomState.JOINED &&
+      this.#state !== RoomState.CONNECTING
+    ) {
       this.#userId = options.userId;
     }
     if ('bandwidth' in options) void this.#mesh?.applyBandwidth();
@@ -263,7 +266,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       iceServers: () => this.#options.iceServers ?? this.#iceServers,
       localStreams: () => this.#localStreams,
       media: () => !isDataOnly(this.#session),
-      bandwidth: () => this.#options.bandwidth ?? ({} as Bandwidth),
+      bandwidth: () => this.#options.bandwidth ?? {},
       extra: () => this.extra,
       relay: (remoteUserId, message) => this.#relay(remoteUserId, message),
     });
@@ -274,10 +277,13 @@ export class RoomConnection extends Emitter<RoomEvents> {
       }),
       signaling.on('lost', ({ reason }) => {
         if (this.#state !== RoomState.JOINED) return;
-        this.emit('error', new RtcError(ErrorCode.SIGNALING_LOST, `Signaling connection lost (${reason})`));
+        this.emit(
+          'error',
+          new RtcError(ErrorCode.SIGNALING_LOST, `Signaling connection lost (${reason})`),
+        );
       }),
       signaling.onServer('ice-servers', (servers) => {
-        if (Array.isArray(servers)) this.#iceServers = servers as RTCIceServer[];
+        if (Array.isArray(servers)) this.#iceServers = servers;
       }),
       signaling.onServer('user-connected', (userId, extra) => {
         this.#addParticipant(userId, isRecord(extra) ? extra : undefined);
@@ -308,14 +314,22 @@ export class RoomConnection extends Emitter<RoomEvents> {
     const kinds = kindsToCapture(this.#session, role);
     if (!kinds.audio && !kinds.video && !kinds.screen) return;
     try {
-      const captured = await captureMedia({ ...kinds, constraints: this.#options.mediaConstraints });
+      const captured = await captureMedia({
+        ...kinds,
+        constraints: this.#options.mediaConstraints,
+      });
       if (this.#state !== RoomState.CONNECTING) {
         for (const local of captured) stopStream(local.stream);
         return;
       }
       this.#localStreams.push(...captured);
       for (const local of captured) {
-        this.#addStream({ userId: this.#userId, stream: local.stream, isScreen: local.isScreen, type: 'local' });
+        this.#addStream({
+          userId: this.#userId,
+          stream: local.stream,
+          isScreen: local.isScreen,
+          type: 'local',
+        });
       }
       this.#mesh?.attachLocalStreams();
     } catch (error) {
@@ -330,7 +344,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
       session: this.#session,
       extra: this.extra,
       password: this.#options.password ?? '',
-      streams: this.#localStreams.map((l) => ({ streamid: l.stream.id, tracks: l.stream.getTracks().length })),
+      streams: this.#localStreams.map((l) => ({
+        streamid: l.stream.id,
+        tracks: l.stream.getTracks().length,
+      })),
     };
     if (open) request.identifier = '';
     return request;
@@ -411,7 +428,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
   #teardown(): void {
     // Close peers first (remote streams end), then our own media, then the socket.
     this.#mesh?.close();
-    for (const info of [...this.#streams.values()]) this.#removeStream(info.type, info.userId, info.stream);
+    for (const info of [...this.#streams.values()])
+      this.#removeStream(info.type, info.userId, info.stream);
     for (const local of this.#localStreams) if (local.owned) stopStream(local.stream);
     this.#localStreams = [];
     this.#closeSignaling();
@@ -441,6 +459,9 @@ function roomError(error: string | undefined, action: 'open' | 'join'): RtcError
         ? new RtcError(ErrorCode.ROOM_EXISTS, 'The room already exists')
         : new RtcError(ErrorCode.ROOM_NOT_FOUND, 'The room does not exist');
     default:
-      return new RtcError(ErrorCode.INVALID_REQUEST, `The server refused to ${action} the room: ${error ?? 'no reason given'}`);
+      return new RtcError(
+        ErrorCode.INVALID_REQUEST,
+        `The server refused to ${action} the room: ${error ?? 'no reason given'}`,
+      );
   }
 }

@@ -94,7 +94,10 @@ export interface RoomRequest {
 export type PresenceExtra = Extra & { _room: { isFull: boolean; isPasswordProtected: boolean } };
 
 /** Stream labels sent along with descriptions: stream id -> what it carries. */
-export type StreamsToShare = Record<string, { isAudio: boolean; isVideo: boolean; isScreen: boolean }>;
+export type StreamsToShare = Record<
+  string,
+  { isAudio: boolean; isVideo: boolean; isScreen: boolean }
+>;
 
 /** What a joiner asks for and the room member mirrors (RTCMultiConnection's `userPreferences`). */
 export interface UserPreferences {
@@ -265,9 +268,7 @@ export const isEnableMedia = (m: unknown): m is EnableMediaMessage =>
 export const isReadyForOffer = (m: unknown): m is ReadyForOfferMessage =>
   isRecord(m) && m['readyForOffer'] === true;
 export const isDescription = (m: unknown): m is DescriptionMessage =>
-  isRecord(m) &&
-  (m['type'] === 'offer' || m['type'] === 'answer') &&
-  typeof m['sdp'] === 'string';
+  isRecord(m) && (m['type'] === 'offer' || m['type'] === 'answer') && typeof m['sdp'] === 'string';
 export const isCandidate = (m: unknown): m is CandidateMessage =>
   isRecord(m) && typeof m['candidate'] === 'string';
 export const isUserLeft = (m: unknown): m is UserLeftMessage =>

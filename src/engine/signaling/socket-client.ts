@@ -10,7 +10,9 @@ import type {
 
 type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type AckArgs<E extends keyof ClientToServerEvents> =
-  Parameters<ClientToServerEvents[E]> extends [...unknown[], (...args: infer A) => void] ? A : never;
+  Parameters<ClientToServerEvents[E]> extends [...unknown[], (...args: infer A) => void]
+    ? A
+    : never;
 type RequestArgs<E extends keyof ClientToServerEvents> =
   Parameters<ClientToServerEvents[E]> extends [...infer P, (...args: never[]) => void] ? P : never;
 
@@ -56,12 +58,16 @@ export class SignalingClient extends Emitter<SignalingEvents> {
       timeout: this.#timeoutMs,
     });
     this.socket.on('userid-already-taken', (takenId, suggestedId) => {
-      this.#closeReason = new RtcError(ErrorCode.USERID_TAKEN, `User id "${takenId}" is already taken`);
+      this.#closeReason = new RtcError(
+        ErrorCode.USERID_TAKEN,
+        `User id "${takenId}" is already taken`,
+      );
       this.emit('userid-taken', { takenId, suggestedId });
     });
     this.socket.on('disconnect', (reason) => {
       const error =
-        this.#closeReason ?? new RtcError(ErrorCode.SIGNALING_LOST, `Signaling connection lost (${reason})`);
+        this.#closeReason ??
+        new RtcError(ErrorCode.SIGNALING_LOST, `Signaling connection lost (${reason})`);
       this.#failPending(error);
       if (reason !== 'io client disconnect') this.emit('lost', { reason });
     });
@@ -78,8 +84,14 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   /** Connects; rejects with SIGNALING_UNREACHABLE when the server cannot be reached. */
   connect(): Promise<void> {
     if (this.socket.connected) return Promise.resolve();
+    if (this.#closeReason) return Promise.reject(this.#closeReason);
     return new Promise<void>((resolve, reject) => {
+      const fail = (error: RtcError) => {
+        cleanup();
+        reject(error);
+      };
       const cleanup = () => {
+        this.#pending.delete(fail);
         this.socket.off('connect', onConnect);
         this.socket.off('connect_error', onError);
       };
@@ -91,11 +103,16 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         cleanup();
         this.socket.disconnect();
         reject(
-          new RtcError(ErrorCode.SIGNALING_UNREACHABLE, `Cannot reach the signaling server: ${error.message}`, {
-            cause: error,
-          }),
+          new RtcError(
+            ErrorCode.SIGNALING_UNREACHABLE,
+            `Cannot reach the signaling server: ${error.message}`,
+            {
+              cause: error,
+            },
+          ),
         );
       };
+      this.#pending.add(fail);
       this.socket.on('connect', onConnect);
       this.socket.on('connect_error', onError);
       this.socket.connect();
@@ -103,10 +120,15 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   }
 
   /** Emits a request and resolves with the acknowledgement's arguments. */
-  request<E extends keyof ClientToServerEvents>(event: E, ...args: RequestArgs<E>): Promise<AckArgs<E>> {
+  request<E extends keyof ClientToServerEvents>(
+    event: E,
+    ...args: RequestArgs<E>
+  ): Promise<AckArgs<E>> {
     if (this.#closeReason) return Promise.reject(this.#closeReason);
     if (!this.socket.connected) {
-      return Promise.reject(new RtcError(ErrorCode.SIGNALING_LOST, 'Not connected to the signaling server'));
+      return Promise.reject(
+        new RtcError(ErrorCode.SIGNALING_LOST, 'Not connected to the signaling server'),
+      );
     }
     return new Promise<AckArgs<E>>((resolve, reject) => {
       const fail = (error: RtcError) => {
@@ -122,7 +144,10 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         if (err) {
           reject(
             this.#closeReason ??
-              new RtcError(ErrorCode.SIGNALING_TIMEOUT, `The server did not answer "${event}" in time`),
+              new RtcError(
+                ErrorCode.SIGNALING_TIMEOUT,
+                `The server did not answer "${event}" in time`,
+              ),
           );
         } else {
           resolve(ack as AckArgs<E>);
@@ -132,17 +157,24 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   }
 
   /** Emits a fire-and-forget event. */
-  notify<E extends keyof ClientToServerEvents>(event: E, ...args: Parameters<ClientToServerEvents[E]>): void {
+  notify<E extends keyof ClientToServerEvents>(
+    event: E,
+    ...args: Parameters<ClientToServerEvents[E]>
+  ): void {
     if (this.socket.connected) this.socket.emit(event, ...args);
   }
 
   /** Sends a relay envelope (the server fills in the real sender). */
   relay(envelope: RelayEnvelope<unknown>): void {
-    if (this.socket.connected) (this.socket as unknown as Socket).emit(this.#messageEvent, envelope);
+    if (this.socket.connected)
+      (this.socket as unknown as Socket).emit(this.#messageEvent, envelope);
   }
 
   /** Subscribes to a server event; returns the unsubscribe function. */
-  onServer<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]): Unsubscribe {
+  onServer<E extends keyof ServerToClientEvents>(
+    event: E,
+    listener: ServerToClientEvents[E],
+  ): Unsubscribe {
     (this.socket.on as (e: E, l: ServerToClientEvents[E]) => void)(event, listener);
     return () => {
       (this.socket.off as (e: E, l: ServerToClientEvents[E]) => void)(event, listener);
@@ -150,7 +182,8 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   }
 
   close(): void {
-    this.#failPending(new RtcError(ErrorCode.ABORTED, 'The signaling connection was closed'));
+    this.#closeReason ??= new RtcError(ErrorCode.ABORTED, 'The signaling connection was closed');
+    this.#failPending(this.#closeReason);
     this.socket.removeAllListeners();
     this.socket.disconnect();
     this.clear();

@@ -8,9 +8,9 @@ export class Emitter<Events extends object> {
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): Unsubscribe {
     let set = this.#listeners.get(event);
     if (!set) this.#listeners.set(event, (set = new Set()));
-    set.add(listener as Listener<never>);
+    set.add(listener);
     return () => {
-      set.delete(listener as Listener<never>);
+      set.delete(listener);
       if (set.size === 0 && this.#listeners.get(event) === set) this.#listeners.delete(event);
     };
   }
@@ -22,10 +22,8 @@ export class Emitter<Events extends object> {
       try {
         (listener as Listener<Events[K]>)(payload);
       } catch (error) {
-        // A throwing listener must not break the engine or the other listeners.
-        queueMicrotask(() => {
-          throw error;
-        });
+        // A throwing listener must not break the engine or the other listeners; report it.
+        reportListenerError(error);
       }
     }
   }
@@ -41,4 +39,13 @@ export class Emitter<Events extends object> {
   clear(): void {
     this.#listeners.clear();
   }
+}
+
+function reportListenerError(error: unknown): void {
+  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
+  if (report) report(error);
+  else
+    queueMicrotask(() => {
+      throw error;
+    });
 }

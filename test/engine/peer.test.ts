@@ -1,0 +1,217 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import type { LocalStream } from '../../src/engine/media/capture.js';
+import { Peer, type PeerOptions } from '../../src/engine/peers/peer.js';
+import {
+  isCandidate,
+  isDescription,
+  type RelayMessage,
+} from '../../src/engine/signaling/protocol.js';
+
+interface Pair {
+  a: Peer;
+  b: Peer;
+  sent: { from: 'a' | 'b'; message: RelayMessage }[];
+  localA: LocalStream[];
+  localB: LocalStream[];
+}
+
+/**
+ * Two real peers in one page, wired through an asynchronous in-memory relay. `hold` lets a test
+ * delay messages of one kind to reorder the wire.
+ */
+function pair(
+  options: {
+    hold?: (m: RelayMessage) => boolean;
+    localA?: LocalStream[];
+    localB?: LocalStream[];
+  } = {},
+): Pair & { release(): void } {
+  const held: (() => void)[] = [];
+  const sent: Pair['sent'] = [];
+  const localA = options.localA ?? [];
+  const localB = options.localB ?? [];
+  const peers: { a?: Peer; b?: Peer } = {};
+  const deliver = (to: 'a' | 'b', message: RelayMessage) => {
+    const run = () => {
+      const peer = peers[to];
+      if (!peer) return;
+      if (isDescription(message)) void peer.handleDescription(message);
+      else if (isCandidate(message)) peer.handleCandidate(message);
+    };
+    if (options.hold?.(message)) held.push(run);
+    else setTimeout(run);
+  };
+  const base = (local: LocalStream[]) => ({
+    iceServers: [],
+    legacy: false,
+    localStreams: () => local,
+    sendMedia: true,
+    receive: { audio: true, video: true },
+    bandwidth: () => ({}),
+    extra: () => ({}),
+  });
+  // Bob exists before Alice's first offer can reach him.
+  peers.b = new Peer({
+    ...base(localB),
+    localUserId: 'bob',
+    remoteUserId: 'alice',
+    initiator: false,
+    signal: (message) => {
+      sent.push({ from: 'b', message });
+      deliver('a', message);
+    },
+  });
+  peers.a = new Peer({
+    ...base(localA),
+    localUserId: 'alice',
+    remoteUserId: 'bob',
+    initiator: true,
+    signal: (message) => {
+      sent.push({ from: 'a', message });
+      deliver('b', message);
+    },
+  });
+  return {
+    a: peers.a,
+    b: peers.b,
+    sent,
+    localA,
+    localB,
+    release: () => held.splice(0).forEach((run) => setTimeout(run)),
+  };
+}
+
+async function camera(): Promise<LocalStream> {
+  const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+  return { stream, isScreen: false, owned: true };
+}
+
+const connected = (peer: Peer) =>
+  waitUntil(() => peer.connectionState === 'connected', `${peer.remoteUserId} connects`, {
+    timeout: 10000,
+  });
+
+describe('engine: Peer', () => {
+  const cleanup: (() => void)[] = [];
+  afterEach(() => cleanup.splice(0).forEach((fn) => fn()));
+  const track = (p: Pair & { release(): void }, ...local: LocalStream[]) =>
+    cleanup.push(() => {
+      p.a.close();
+      p.b.close();
+      local.forEach((l) => l.stream.getTracks().forEach((t) => t.stop()));
+    });
+
+  it('connects, carries media both ways and messages on the data channel', async () => {
+    const camA = await camera();
+    const camB = await camera();
+    const p = pair({ localA: [camA], localB: [camB] });
+    track(p, camA, camB);
+    const streamsAtA: MediaStream[] = [];
+    const streamsAtB: MediaStream[] = [];
+    p.a.on('stream', ({ stream }) => streamsAtA.push(stream));
+    p.b.on('stream', ({ stream }) => streamsAtB.push(stream));
+    const inboxB: unknown[] = [];
+    const inboxA: unknown[] = [];
+    p.b.on('message', ({ data }) => inboxB.push(data));
+    p.a.on('message', ({ data }) => inboxA.push(data));
+    // Queued before the channel opens, delivered once it does.
+    await p.a.send({ hello: 'bob' });
+    await Promise.all([connected(p.a), connected(p.b)]);
+    await p.b.send('hi alice');
+    await waitUntil(() => inboxB.length === 1 && inboxA.length === 1, 'messages arrive');
+    expect(inboxB).to.deep.equal([{ hello: 'bob' }]);
+    expect(inboxA).to.deep.equal(['hi alice']);
+    await waitUntil(() => streamsAtA.length === 1 && streamsAtB.length === 1, 'streams arrive');
+    expect(streamsAtB[0]!.id).to.equal(camA.stream.id);
+    expect(streamsAtA[0]!.id).to.equal(camB.stream.id);
+    await waitUntil(
+      () => streamsAtA[0]!.getTracks().length === 2 && streamsAtB[0]!.getTracks().length === 2,
+    );
+    // The answerer's tracks rode on the offered transceivers: one offer, one answer.
+    const descriptions = p.sent.filter((s) => isDescription(s.message));
+    expect(
+      descriptions.map((d) => `${d.from}:${(d.message as { type: string }).type}`),
+    ).to.deep.equal(['a:offer', 'b:answer']);
+  });
+
+  it('marks every offer after the first as renegotiatingPeer, with the rtc-elements marker', async () => {
+    const camA = await camera();
+    const p = pair({ localA: [camA] });
+    track(p, camA);
+    await Promise.all([connected(p.a), connected(p.b)]);
+    const screen = await navigator.mediaDevices.getDisplayMedia({ video: true });
+    p.localA.push({ stream: screen, isScreen: true, owned: true });
+    cleanup.push(() => screen.getTracks().forEach((t) => t.stop()));
+    const screens: boolean[] = [];
+    p.b.on('stream', ({ isScreen }) => screens.push(isScreen));
+    p.a.attachLocalStreams();
+    await waitUntil(() => screens.length === 1, 'the screen stream arrives labelled');
+    expect(screens).to.deep.equal([true]);
+    expect(p.b.remoteStreams.map((r) => r.isScreen)).to.deep.equal([false, true]);
+    const offers = p.sent.filter((s) => isDescription(s.message) && s.message.type === 'offer');
+    expect(
+      offers.map((o) => (o.message as { renegotiatingPeer?: boolean }).renegotiatingPeer),
+    ).to.deep.equal([false, true]);
+    for (const offer of offers)
+      expect((offer.message as { rtcElements?: number }).rtcElements).to.equal(1);
+  });
+
+  it('survives both sides renegotiating at once (glare)', async () => {
+    const p = pair();
+    track(p);
+    await Promise.all([connected(p.a), connected(p.b)]);
+    const camA = await camera();
+    const camB = await camera();
+    cleanup.push(() => [camA, camB].forEach((c) => c.stream.getTracks().forEach((t) => t.stop())));
+    const gotA: MediaStream[] = [];
+    const gotB: MediaStream[] = [];
+    p.a.on('stream', ({ stream }) => gotA.push(stream));
+    p.b.on('stream', ({ stream }) => gotB.push(stream));
+    const errors: unknown[] = [];
+    p.a.on('error', (e) => errors.push(e));
+    p.b.on('error', (e) => errors.push(e));
+    p.localA.push(camA);
+    p.localB.push(camB);
+    // Both add tracks in the same task: both fire negotiationneeded and offer at once.
+    p.a.attachLocalStreams();
+    p.b.attachLocalStreams();
+    await waitUntil(() => gotA.length === 1 && gotB.length === 1, 'both new streams arrive', {
+      timeout: 10000,
+    });
+    await waitUntil(
+      () => p.a.pc.signalingState === 'stable' && p.b.pc.signalingState === 'stable',
+      'both sides settle',
+    );
+    expect(errors).to.deep.equal([]);
+    const offers = p.sent.filter((s) => isDescription(s.message) && s.message.type === 'offer');
+    expect(offers.some((o) => o.from === 'a') && offers.some((o) => o.from === 'b')).to.equal(true);
+  });
+
+  it('buffers candidates that arrive before the description', async () => {
+    const camA = await camera();
+    const p = pair({ localA: [camA], hold: (m) => isDescription(m) && m.type === 'offer' });
+    track(p, camA);
+    await waitUntil(() => p.sent.some((s) => isCandidate(s.message)), 'candidates are sent first');
+    // Candidates reach Bob while Alice's offer is still held back.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    p.release();
+    await Promise.all([connected(p.a), connected(p.b)]);
+  });
+
+  it('close() ends remote streams and closes the connection', async () => {
+    const camA = await camera();
+    const p = pair({ localA: [camA] });
+    track(p, camA);
+    const ended: MediaStream[] = [];
+    p.b.on('stream-ended', ({ stream }) => ended.push(stream));
+    await Promise.all([connected(p.a), connected(p.b)]);
+    await waitUntil(() => p.b.remoteStreams.length === 1);
+    p.b.close();
+    expect(p.b.pc.signalingState).to.equal('closed');
+    expect(ended.map((s) => s.id)).to.deep.equal([camA.stream.id]);
+    expect(p.b.listenerCount()).to.equal(0);
+    let error: unknown;
+    await p.b.send('late').catch((e: unknown) => (error = e));
+    expect((error as { code?: string }).code).to.equal('SEND_FAILED');
+  });
+});

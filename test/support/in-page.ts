@@ -1,0 +1,26 @@
+// Helpers for tests that run in the browser (web-test-runner).
+import { waitUntil } from '@open-wc/testing';
+import { signalingUrl } from '/__signaling.js';
+import { RoomConnection, type RoomOptions } from '../../src/engine/index.js';
+
+export { signalingUrl };
+
+let counter = 0;
+/** A room id unique to this test run. */
+export function uniqueRoom(prefix = 'room'): string {
+  counter++;
+  return `${prefix}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A second participant in the same page, straight from the engine (not the registry). */
+export function peerConnection(options: Partial<RoomOptions> & { roomId: string }): RoomConnection {
+  return new RoomConnection({ socketUrl: signalingUrl, ...options });
+}
+
+/** Waits for a <video> to decode frames. */
+export async function decodes(
+  video: HTMLVideoElement,
+  message = 'video decodes frames',
+): Promise<void> {
+  await waitUntil(() => video.videoWidth > 0, message, { timeout: 15000 });
+}
