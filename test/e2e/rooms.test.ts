@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser, newPage } from '../support/browser.js';
 import { startSignaling, startStaticSite, type StaticSite } from '../support/servers.js';
 import type { RunningServer } from '../../server/index.js';
+import { census, instrument } from './instrument.js';
 import { elementPage, waitForRemoteVideos } from './pages.js';
 
 describe('rooms across independent pages (public bundle, another origin)', () => {
@@ -37,6 +38,54 @@ describe('rooms across independent pages (public bundle, another origin)', () =>
     ]);
     assert.equal(fromA.length, 1);
     assert.equal(fromB.length, 1);
+    await a.context.close();
+    await b.context.close();
+  });
+
+  it('three pages each see two remote videos', async () => {
+    const url = site.page(
+      '/three.html',
+      elementPage({ signalingUrl: signaling.url, roomId: 'three' }),
+    );
+    const pages = await Promise.all([newPage(browser), newPage(browser), newPage(browser)]);
+    for (const { page } of pages) await page.goto(url);
+    const seen = await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 2)));
+    for (const ids of seen) {
+      assert.equal(ids.length, 2);
+      assert.equal(new Set(ids).size, 2);
+    }
+    await Promise.all(pages.map(({ context }) => context.close()));
+  });
+
+  it('leave() leaves no open RTCPeerConnection and no live camera track', async () => {
+    const url = site.page(
+      '/leave.html',
+      elementPage({ signalingUrl: signaling.url, roomId: 'leave' }),
+    );
+    const a = await newPage(browser);
+    const b = await newPage(browser);
+    await instrument(a.page);
+    await a.page.goto(url);
+    await b.page.goto(url);
+    await waitForRemoteVideos(a.page, 1);
+    await waitForRemoteVideos(b.page, 1);
+    const before = await census(a.page);
+    assert.equal(before.openPeerConnections, 1);
+    assert.equal(before.liveTracks, 2);
+    await a.page.evaluate(() => document.querySelector('rtc-room')!.leave());
+    const after = await census(a.page);
+    assert.deepEqual(
+      { open: after.openPeerConnections, live: after.liveTracks },
+      { open: 0, live: 0 },
+      'nothing left open after leave()',
+    );
+    // The other page drops the tile once the leaver is gone.
+    await b.page.waitForFunction(
+      () =>
+        document
+          .querySelector('rtc-video-grid')!
+          .shadowRoot!.querySelectorAll('video[data-stream-type="remote"]').length === 0,
+    );
     await a.context.close();
     await b.context.close();
   });

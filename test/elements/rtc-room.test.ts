@@ -54,13 +54,18 @@ describe('<rtc-room>', () => {
   });
 
   it('events bubble and are composed', async () => {
-    const roomId = uniqueRoom();
-    const wrapper = await fixture<HTMLDivElement>(
-      html`<div>
-        <rtc-room room-id=${roomId} socket-url=${signalingUrl} session="data"></rtc-room>
-      </div>`,
-    );
-    const event = await oneEvent(wrapper, 'rtc-joined');
+    const wrapper = document.createElement('div');
+    // Listen before the room is in the page: it joins as soon as it is connected.
+    const joined = oneEvent(wrapper, 'rtc-joined');
+    const room = document.createElement('rtc-room');
+    Object.assign(room, { roomId: uniqueRoom(), socketUrl: signalingUrl, session: 'data' });
+    wrapper.append(room);
+    document.body.append(wrapper);
+    cleanup.push(async () => {
+      wrapper.remove();
+      await room.leave();
+    });
+    const event = await joined;
     expect(event.bubbles && event.composed).to.equal(true);
   });
 
@@ -200,7 +205,7 @@ describe('<rtc-room>', () => {
       </div>`,
     );
     const el = parent.querySelector('rtc-room')!;
-    await oneEvent(el, 'rtc-joined');
+    await waitUntil(() => el.joined, 'joined');
     const connection = el.connection;
     parent.querySelector('section')!.append(el);
     await new Promise((resolve) => setTimeout(resolve));

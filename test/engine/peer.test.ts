@@ -45,6 +45,7 @@ function pair(
     iceServers: [],
     legacy: false,
     localStreams: () => local,
+    mediaReady: Promise.resolve(),
     sendMedia: true,
     receive: { audio: true, video: true },
     bandwidth: () => ({}),

@@ -1,9 +1,10 @@
 // Helpers for tests that run in the browser (web-test-runner).
 import { waitUntil } from '@open-wc/testing';
-import { signalingUrl } from '/__signaling.js';
 import { RoomConnection, type RoomOptions } from '../../src/engine/index.js';
 
-export { signalingUrl };
+/** URL of the signaling server that web-test-runner.config.mjs started for this run. */
+const virtualModule = '/__signaling.js';
+export const { signalingUrl } = (await import(virtualModule)) as { signalingUrl: string };
 
 let counter = 0;
 /** A room id unique to this test run. */

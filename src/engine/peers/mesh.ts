@@ -24,6 +24,8 @@ export interface MeshOptions {
   localUserId: () => string;
   iceServers: () => RTCIceServer[];
   localStreams: () => readonly LocalStream[];
+  /** Settles when local capture has finished (successfully or not). */
+  mediaReady: () => Promise<void>;
   /** Whether the room carries media at all (data-only rooms offer no audio/video m-lines). */
   media: () => boolean;
   bandwidth: () => Bandwidth;
@@ -174,7 +176,11 @@ export class Mesh extends Emitter<MeshEvents> {
   }
 
   #onEnableMedia(sender: string, userPreferences: UserPreferences | undefined): void {
-    // An RTCMultiConnection room member is getting ready to offer to us.
+    // An RTCMultiConnection room member is getting ready to offer to us: reply once our media is.
+    void this.#options.mediaReady().then(() => this.#readyForOffer(sender, userPreferences));
+  }
+
+  #readyForOffer(sender: string, userPreferences: UserPreferences | undefined): void {
     const streamsToShare: StreamsToShare = {};
     for (const local of this.#options.localStreams()) {
       streamsToShare[local.stream.id] = {
@@ -200,6 +206,7 @@ export class Mesh extends Emitter<MeshEvents> {
       initiator: role.initiator,
       legacy: role.legacy,
       localStreams: options.localStreams,
+      mediaReady: options.mediaReady(),
       sendMedia: true,
       receive: { audio: media, video: media },
       bandwidth: options.bandwidth,

@@ -31,6 +31,8 @@ export interface PeerOptions {
   localStreams: () => readonly LocalStream[];
   /** Do not send local media to this peer (the receiver of a one-way session does not). */
   sendMedia: boolean;
+  /** Settles when local capture has finished (successfully or not): the first offer or answer waits for it. */
+  mediaReady: Promise<void>;
   /** Kinds to receive even when we send none of them (the initiator offers recvonly m-lines). */
   receive: { audio: boolean; video: boolean };
   bandwidth: () => Bandwidth;
@@ -104,16 +106,7 @@ export class Peer extends Emitter<PeerEvents> {
     this.pc.onconnectionstatechange = () => {
       this.emit('state', this.pc.connectionState);
     };
-    if (options.initiator) {
-      this.#bindTextChannel(this.pc.createDataChannel(TEXT_CHANNEL, { ordered: true }));
-      this.attachLocalStreams();
-      // Offer to receive what we do not send, so the answerer's tracks fit in the first round.
-      for (const kind of ['audio', 'video'] as const) {
-        const sending = [...this.#senders.keys()].some((track) => track.kind === kind);
-        if (options.receive[kind] && !sending)
-          this.pc.addTransceiver(kind, { direction: 'recvonly' });
-      }
-    }
+    if (options.initiator) void options.mediaReady.then(() => this.#startAsInitiator());
   }
 
   get connectionState(): RTCPeerConnectionState {
@@ -177,14 +170,17 @@ export class Peer extends Emitter<PeerEvents> {
       } finally {
         this.#settingRemoteAnswer = false;
       }
-      await this.#flushCandidates();
       if (message.type === 'offer') {
         // Tracks added now reuse the offered transceivers: no extra round of negotiation.
+        await this.#options.mediaReady;
+        if (this.#closed) return;
         this.attachLocalStreams();
         await pc.setLocalDescription();
         this.#sendDescription();
       }
       this.#negotiatedOnce = true;
+      // Candidates that came early go in after the answer is on its way, not before it.
+      this.#flushCandidates();
     }).catch((error: unknown) => this.#fail(error, 'Could not apply the remote description'));
   }
 
@@ -258,6 +254,20 @@ export class Peer extends Emitter<PeerEvents> {
     this.emit('stream-ended', remote);
   }
 
+  /** The first offer carries our media, the text channel, and recvonly m-lines for what we do not send. */
+  #startAsInitiator(): void {
+    if (this.#closed) return;
+    this.#bindTextChannel(this.pc.createDataChannel(TEXT_CHANNEL, { ordered: true }));
+    this.attachLocalStreams();
+    // Offer to receive what we do not send, so the answerer's tracks fit in the first round.
+    for (const kind of ['audio', 'video'] as const) {
+      const sending = [...this.#senders.keys()].some((track) => track.kind === kind);
+      if (this.#options.receive[kind] && !sending) {
+        this.pc.addTransceiver(kind, { direction: 'recvonly' });
+      }
+    }
+  }
+
   async #negotiate(): Promise<void> {
     if (this.#closed) return;
     try {
@@ -300,15 +310,12 @@ export class Peer extends Emitter<PeerEvents> {
     return labels;
   }
 
-  async #flushCandidates(): Promise<void> {
+  #flushCandidates(): void {
     const pending = this.#pendingCandidates;
     this.#pendingCandidates = [];
     for (const candidate of pending) {
-      try {
-        await this.pc.addIceCandidate(candidate);
-      } catch {
-        // A candidate for an m-line that a rollback removed: harmless.
-      }
+      // A candidate for an m-line that a rollback removed fails harmlessly.
+      this.pc.addIceCandidate(candidate).catch(() => undefined);
     }
   }
 

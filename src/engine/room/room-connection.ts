@@ -2,6 +2,7 @@ import { ErrorCode, RtcError } from '../errors.js';
 import { captureMedia, stopStream, type LocalStream } from '../media/capture.js';
 import { isDataOnly, isOneWay, kindsToCapture, parseSession } from '../media/session.js';
 import { Mesh } from '../peers/mesh.js';
+import { warmUpWebRtc } from '../peers/warm-up.js';
 import {
   DEFAULT_CUSTOM_EVENT,
   DEFAULT_MESSAGE_EVENT,
@@ -49,6 +50,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
   #streams = new Map<string, StreamInfo>();
   #iceServers: RTCIceServer[] = [];
   #entering: Promise<JoinResult> | undefined;
+  /** Settles when this attempt's capture has finished (successfully or not). */
+  #mediaReady: Promise<void> = Promise.resolve();
   #attempt = 0;
   #subscriptions: Unsubscribe[] = [];
 
@@ -182,14 +185,22 @@ export class RoomConnection extends Emitter<RoomEvents> {
     const check = () => {
       if (attempt !== this.#attempt) throw new RtcError(ErrorCode.ABORTED, 'The room was left');
     };
-    // Media does not depend on the role unless the session is one-way: capture while connecting.
-    const earlyCapture = isOneWay(this.#session) ? undefined : this.#capture('participant');
-    earlyCapture?.catch(() => undefined);
+    // Media does not depend on the role unless the session is one-way: capture while connecting
+    // and joining. Peers wait for it before their first offer or answer.
+    let capture: Promise<void> | undefined;
+    let roleKnown: () => void = () => undefined;
+    this.#mediaReady = new Promise<void>((resolve) => (roleKnown = resolve)).then(() => capture);
+    if (!isOneWay(this.#session)) {
+      capture = this.#capture('participant');
+      roleKnown();
+    }
     let retries = 0;
     for (;;) {
       const signaling = this.#connectSignaling();
+      const connecting = signaling.connect();
+      warmUpWebRtc();
       try {
-        await signaling.connect();
+        await connecting;
         check();
         let wantsOpen = mode === 'open';
         if (mode === 'openOrJoin') {
@@ -197,8 +208,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
           check();
           wantsOpen = !exists;
         }
-        await (earlyCapture ?? this.#capture(wantsOpen ? 'owner' : 'participant'));
-        check();
+        if (!capture) {
+          capture = this.#capture(wantsOpen ? 'owner' : 'participant');
+          roleKnown();
+        }
         let opened = false;
         if (wantsOpen) {
           const [ok, error] = await signaling.request('open-room', this.#roomRequest(true));
@@ -209,11 +222,16 @@ export class RoomConnection extends Emitter<RoomEvents> {
           }
         }
         if (!opened) {
-          const [ok, error] = await signaling.request('join-room', this.#roomRequest(false));
+          const joining = signaling.request('join-room', this.#roomRequest(false));
+          // Sent right behind the join, not after its acknowledgement: the server handles one
+          // socket's events in order, and drops the request if the join is refused.
+          this.#relay(this.roomId, this.#participationRequest());
+          const [ok, error] = await joining;
           check();
           if (!ok) throw roomError(error, 'join');
-          this.#relay(this.roomId, this.#participationRequest());
         }
+        await capture;
+        check();
         this.#opened = opened;
         this.#isOwner = opened;
         this.#setState(RoomState.JOINED);
@@ -265,6 +283,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       localUserId: () => this.#userId,
       iceServers: () => this.#options.iceServers ?? this.#iceServers,
       localStreams: () => this.#localStreams,
+      mediaReady: () => this.#mediaReady,
       media: () => !isDataOnly(this.#session),
       bandwidth: () => this.#options.bandwidth ?? {},
       extra: () => this.extra,
