@@ -30,6 +30,8 @@ export const ErrorCode = {
   PEER_FAILED: 'PEER_FAILED',
   /** No connected user has that id. */
   PEER_NOT_FOUND: 'PEER_NOT_FOUND',
+  /** A peer sent a data-channel message that could not be read. */
+  INVALID_MESSAGE: 'INVALID_MESSAGE',
   /** A message could not be delivered over the data channel. */
   SEND_FAILED: 'SEND_FAILED',
   /** The operation was cancelled because the room was left. */

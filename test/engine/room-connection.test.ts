@@ -189,6 +189,49 @@ describe('engine: RoomConnection', () => {
     expect(b.peerConnection(a.userId)!.getConfiguration().iceServers).to.deep.equal([]);
   });
 
+  it('refuses what the server would silently replace: bad ids, event names, oversized extra', async () => {
+    const cases = [
+      make({ roomId: uniqueRoom(), userId: 'bad\nid', session: 'data' }),
+      make({ roomId: `bad\u0000${uniqueRoom()}`, session: 'data' }),
+      make({ roomId: uniqueRoom(), session: 'data', messageEvent: 'open-room' }),
+      make({ roomId: uniqueRoom(), session: 'data', extra: { blob: 'x'.repeat(9000) } }),
+    ];
+    for (const room of cases) {
+      const error = await rejection(room.openOrJoin());
+      expect(error.code).to.equal('INVALID_REQUEST');
+      expect(room.state).to.equal('idle');
+    }
+  });
+
+  it('closes for everyone when an auto-closing room loses its owner', async () => {
+    const roomId = uniqueRoom();
+    const owner = make({ roomId, session: 'data', autoClose: true });
+    const guest = make({ roomId, session: 'data' });
+    await owner.open();
+    await guest.join();
+    const closed = next(guest, 'session-closed');
+    const left = next(guest, 'left');
+    await owner.leave();
+    expect(await closed).to.deep.equal({ roomId });
+    await left;
+    expect(guest.state).to.equal('left');
+    expect(guest.participants).to.deep.equal([]);
+  });
+
+  it('hands ownership to the longest-present participant when the owner leaves', async () => {
+    const roomId = uniqueRoom();
+    const owner = make({ roomId, session: 'data' });
+    const second = make({ roomId, session: 'data' });
+    const third = make({ roomId, session: 'data' });
+    await owner.open();
+    await second.join();
+    await third.join();
+    expect(second.isOwner).to.equal(false);
+    await owner.leave();
+    await waitUntil(() => second.isOwner, 'ownership moves to the second');
+    expect(third.isOwner).to.equal(false);
+  });
+
   it('works with the default socket URL form that v3 uses (trailing slash)', async () => {
     const room = make({ roomId: uniqueRoom(), socketUrl: `${signalingUrl}/`, session: 'data' });
     expect((await room.open()).opened).to.equal(true);

@@ -59,6 +59,20 @@ describe('engine: text messages', () => {
     expect(() => receiver.receive(JSON.stringify({ type: 'file' }))).to.throw(TypeError);
   });
 
+  it('drops half-received messages that stalled, so new ones still get through', () => {
+    const receiver = new TextReassembler();
+    const packet = (uuid: string, last = false) =>
+      JSON.stringify({ type: 'text', uuid, sendingTime: 0, message: 'x', last });
+    const realNow = Date.now;
+    try {
+      for (let i = 0; i < 64; i++) receiver.receive(packet(`stale${i}`));
+      Date.now = () => realNow() + 61_000;
+      expect(receiver.receive(packet('fresh', true))?.data).to.equal('x');
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it('bounds what a sender can make it buffer', () => {
     const receiver = new TextReassembler();
     const packet = (uuid: string) =>

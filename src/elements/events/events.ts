@@ -21,6 +21,7 @@ export interface RtcEventDetails {
   };
   'rtc-message': { userId: string; data: unknown };
   'rtc-room-full': { roomId: string };
+  'rtc-session-closed': { roomId: string };
   'rtc-error': { code: ErrorCode; message: string; error: RtcError };
 }
 
@@ -50,6 +51,7 @@ declare global {
     'rtc-stream-ended': RtcEvent<'rtc-stream-ended'>;
     'rtc-message': RtcEvent<'rtc-message'>;
     'rtc-room-full': RtcEvent<'rtc-room-full'>;
+    'rtc-session-closed': RtcEvent<'rtc-session-closed'>;
     'rtc-error': RtcEvent<'rtc-error'>;
   }
 }

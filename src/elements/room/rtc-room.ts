@@ -46,6 +46,7 @@ const BUNDLE_ORIGIN = (() => {
  * @event rtc-stream-ended - A stream ended. `detail: {userId, stream, type, isScreen}`.
  * @event rtc-message - A message arrived on the data channel. `detail: {userId, data}`.
  * @event rtc-room-full - The room is full. `detail: {roomId}`.
+ * @event rtc-session-closed - The room was closed for everyone. `detail: {roomId}`.
  * @event rtc-error - Something failed. `detail: {code, message, error}`.
  */
 @customElement('rtc-room')
@@ -93,6 +94,9 @@ export class RtcRoom extends LitElement {
   /** Screen-share bitrate cap in kbps (defaults to `bandwidth-video`). */
   @property({ attribute: 'bandwidth-screen', converter: optionalNumber }) bandwidthScreen:
     number | undefined;
+
+  /** When this page opens the room and later leaves it, close the room for everyone (instead of handing it on). */
+  @property({ type: Boolean, attribute: 'auto-close' }) autoClose = false;
 
   /** Do not join on connect; call `open()`, `join()` or `openOrJoin()` yourself. */
   @property({ type: Boolean }) manual = false;
@@ -230,6 +234,7 @@ export class RtcRoom extends LitElement {
       session: this.session,
       maxParticipants: this.maxParticipants,
       password: this.password || undefined,
+      autoClose: this.autoClose,
       extra: this.extra,
       iceServers: this.iceServers,
       bandwidth: this.#bandwidth(),
@@ -280,6 +285,7 @@ export class RtcRoom extends LitElement {
       connection.on('stream-ended', (info) => fire(this, 'rtc-stream-ended', { ...info })),
       connection.on('message', (detail) => fire(this, 'rtc-message', detail)),
       connection.on('room-full', (detail) => fire(this, 'rtc-room-full', detail)),
+      connection.on('session-closed', (detail) => fire(this, 'rtc-session-closed', detail)),
       connection.on('error', (error) =>
         fire(this, 'rtc-error', { code: error.code, message: error.message, error }),
       ),

@@ -23,6 +23,8 @@ export const PACKET_CHARS = 16 * 1024;
 export const MAX_MESSAGE_CHARS = 8 * 1024 * 1024;
 /** Most messages a receiver reassembles at once per peer. */
 const MAX_PARTIAL = 64;
+/** A message whose packets stop arriving for this long is dropped. */
+const PARTIAL_TTL_MS = 60_000;
 
 /** Splits a string or JSON-able value into wire packets. */
 export function encodeText(data: unknown): string[] {
@@ -55,7 +57,7 @@ export function encodeText(data: unknown): string[] {
 
 /** Reassembles packets from one peer; returns the message when its last packet arrives. */
 export class TextReassembler {
-  #partial = new Map<string, { parts: string[]; size: number }>();
+  #partial = new Map<string, { parts: string[]; size: number; at: number }>();
 
   /** @returns `{data}` for a complete message, `undefined` while incomplete; throws on bad input. */
   receive(raw: string): { data: unknown } | undefined {
@@ -69,10 +71,12 @@ export class TextReassembler {
     }
     let entry = this.#partial.get(packet.uuid);
     if (!entry) {
+      if (this.#partial.size >= MAX_PARTIAL) this.#expire();
       if (this.#partial.size >= MAX_PARTIAL) throw new RangeError('Too many partial messages');
-      entry = { parts: [], size: 0 };
+      entry = { parts: [], size: 0, at: Date.now() };
       this.#partial.set(packet.uuid, entry);
     }
+    entry.at = Date.now();
     entry.parts.push(packet.message);
     entry.size += packet.message.length;
     if (entry.size > MAX_MESSAGE_CHARS) {
@@ -87,5 +91,10 @@ export class TextReassembler {
 
   clear(): void {
     this.#partial.clear();
+  }
+
+  #expire(): void {
+    const cutoff = Date.now() - PARTIAL_TTL_MS;
+    for (const [uuid, entry] of this.#partial) if (entry.at < cutoff) this.#partial.delete(uuid);
   }
 }

@@ -173,7 +173,7 @@ export class Peer extends Emitter<PeerEvents> {
       if (message.type === 'offer') {
         // Tracks added now reuse the offered transceivers: no extra round of negotiation.
         await this.#options.mediaReady;
-        if (this.#closed) return;
+        if (pc.signalingState === 'closed') return;
         this.attachLocalStreams();
         await pc.setLocalDescription();
         this.#sendDescription();
@@ -213,6 +213,13 @@ export class Peer extends Emitter<PeerEvents> {
           ? [data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer]
           : encodeText(data);
     const channel = this.#textChannel;
+    if (!channel && this.legacy && this.pc.connectionState === 'connected') {
+      // An RTCMultiConnection peer whose session has no `data` never opens a channel.
+      throw new RtcError(
+        ErrorCode.SEND_FAILED,
+        `${this.remoteUserId} has no data channel (its RTCMultiConnection session has no data)`,
+      );
+    }
     if (!channel || channel.readyState !== 'open' || this.#outbox.length > 0) {
       if (this.#outbox.length + packets.length > MAX_OUTBOX) {
         throw new RtcError(
@@ -353,7 +360,11 @@ export class Peer extends Emitter<PeerEvents> {
       } catch (error) {
         this.emit(
           'error',
-          RtcError.from(error, ErrorCode.SEND_FAILED, `Bad message from ${this.remoteUserId}`),
+          RtcError.from(
+            error,
+            ErrorCode.INVALID_MESSAGE,
+            `Unreadable message from ${this.remoteUserId}`,
+          ),
         );
       }
     };

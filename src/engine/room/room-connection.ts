@@ -7,8 +7,11 @@ import {
   DEFAULT_CUSTOM_EVENT,
   DEFAULT_MESSAGE_EVENT,
   LEGACY_ERRORS,
+  LIMITS,
   PROTOCOL_REVISION,
   isRecord,
+  isValidEventName,
+  isValidId,
   type Extra,
   type HandshakeQuery,
   type RelayMessage,
@@ -182,6 +185,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
 
   async #run(mode: Mode, attempt: number): Promise<JoinResult> {
     this.#setState(RoomState.CONNECTING);
+    this.#validate();
     const check = () => {
       if (attempt !== this.#attempt) throw new RtcError(ErrorCode.ABORTED, 'The room was left');
     };
@@ -219,6 +223,12 @@ export class RoomConnection extends Emitter<RoomEvents> {
           if (ok) opened = true;
           else if (mode !== 'openOrJoin' || error !== LEGACY_ERRORS.ROOM_NOT_AVAILABLE) {
             throw roomError(error, 'open');
+          } else if (isOneWay(this.#session)) {
+            // Lost the race to open a one-way room: join as a viewer, with a viewer's media.
+            await capture;
+            this.#dropLocalStreams();
+            capture = this.#capture('participant');
+            this.#mediaReady = capture;
           }
         }
         if (!opened) {
@@ -254,6 +264,23 @@ export class RoomConnection extends Emitter<RoomEvents> {
         check();
       }
     }
+  }
+
+  /** Refuses what the server would silently replace or drop, with a clear error instead. */
+  #validate(): void {
+    const options = this.#options;
+    const invalid = (message: string) => new RtcError(ErrorCode.INVALID_REQUEST, message);
+    if (!isValidId(this.roomId))
+      throw invalid(`Invalid room id (1-${LIMITS.idLength} characters, no control characters)`);
+    if (!isValidId(this.#userId))
+      throw invalid(`Invalid user id (1-${LIMITS.idLength} characters, no control characters)`);
+    if (options.messageEvent !== undefined && !isValidEventName(options.messageEvent)) {
+      throw invalid(`Invalid message event name ${JSON.stringify(options.messageEvent)}`);
+    }
+    if (new TextEncoder().encode(JSON.stringify(this.extra)).length > LIMITS.extraBytes) {
+      throw invalid(`extra is larger than ${LIMITS.extraBytes} bytes of JSON`);
+    }
+    if ((options.password ?? '').length > LIMITS.passwordLength) throw invalid('Password too long');
   }
 
   #connectSignaling(): SignalingClient {
@@ -313,6 +340,14 @@ export class RoomConnection extends Emitter<RoomEvents> {
       }),
       signaling.onServer('set-isInitiator-true', (roomId) => {
         if (roomId === this.roomId) this.#isOwner = true;
+      }),
+      signaling.onServer('closed-entire-session', (roomId) => {
+        if (roomId !== this.roomId || this.#state !== RoomState.JOINED) return;
+        this.emit('session-closed', { roomId });
+        this.#attempt++;
+        this.#teardown();
+        this.#setState(RoomState.LEFT);
+        this.emit('left', { roomId });
       }),
       mesh.on('participation-request', ({ userId, extra }) => this.#addParticipant(userId, extra)),
       mesh.on('user-left', ({ userId }) => this.#removeParticipant(userId)),
@@ -444,13 +479,21 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.#signaling = undefined;
   }
 
+  #dropLocalStreams(): void {
+    for (const local of this.#localStreams) {
+      if (local.owned) stopStream(local.stream);
+      this.#removeStream('local', this.#userId, local.stream);
+    }
+    this.#localStreams = [];
+  }
+
   #teardown(): void {
     // Close peers first (remote streams end), then our own media, then the socket.
     this.#mesh?.close();
-    for (const info of [...this.#streams.values()])
+    for (const info of [...this.#streams.values()]) {
       this.#removeStream(info.type, info.userId, info.stream);
-    for (const local of this.#localStreams) if (local.owned) stopStream(local.stream);
-    this.#localStreams = [];
+    }
+    this.#dropLocalStreams();
     this.#closeSignaling();
     for (const participant of [...this.#participants.values()]) {
       this.#participants.delete(participant.userId);

@@ -71,6 +71,8 @@ export interface RoomEvents {
   'stream-ended': StreamInfo;
   message: { userId: string; data: unknown };
   'room-full': { roomId: string };
+  /** The room was closed for everyone (its owner left a room that closes with its owner). */
+  'session-closed': { roomId: string };
   'peer-state': { userId: string; state: RTCPeerConnectionState };
   /** The user id changed (after `USERID_TAKEN` with a retry). */
   'user-id': { userId: string; previous: string };

@@ -14,7 +14,7 @@ export const DEFAULT_CUSTOM_EVENT = 'RTCMultiConnection-Custom-Message';
 /** Marker that rtc-elements peers put in the relay messages they send (protocol revision). */
 export const PROTOCOL_REVISION = 1;
 
-/** Limits shared by the server (enforced) and the engine (checked before sending). */
+/** Limits shared by the server (enforced) and the engine (checked before connecting). */
 export const LIMITS = {
   idLength: 256,
   eventNameLength: 128,
@@ -207,7 +207,7 @@ export interface ClientToServerEvents {
 
 /** Events the server emits. */
 export interface ServerToClientEvents {
-  /** A user of the room changed its extra (also sent when it joins). */
+  /** A user of the room changed its extra. */
   'extra-data-updated': (userid: string, extra: Extra) => void;
   /** A user is now in the room with you. The `extra` argument is an rtc-elements addition. */
   'user-connected': (userid: string, extra?: Extra) => void;
@@ -217,7 +217,9 @@ export interface ServerToClientEvents {
   'userid-already-taken': (takenId: string, suggestedId: string) => void;
   /** You are now the room's owner. */
   'set-isInitiator-true': (roomid: string) => void;
-  /** A relay target does not exist. */
+  /** The owner left a room that closes with its owner: everyone is out of the room. */
+  'closed-entire-session': (roomid: string, extra: Extra) => void;
+  /** A relay target is not in the sender's room. */
   'user-not-found': (userid: string) => void;
   /** ICE servers the server hands out (rtc-elements addition, sent on connection). */
   'ice-servers': (servers: IceServer[]) => void;
@@ -243,6 +245,7 @@ export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
   'set-isInitiator-true',
   'user-not-found',
   'ice-servers',
+  'closed-entire-session',
   'changed-uuid',
   'disconnect-with',
   'close-entire-session',
@@ -275,6 +278,30 @@ export const isUserLeft = (m: unknown): m is UserLeftMessage =>
   isRecord(m) && m['userLeft'] === true;
 export const isStreamSync = (m: unknown): m is StreamSyncMessage =>
   isRecord(m) && m['streamSyncNeeded'] === true && typeof m['streamid'] === 'string';
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** A user or room id the server accepts: 1-256 characters, none of them control characters. */
+export function isValidId(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= LIMITS.idLength &&
+    !CONTROL_CHARACTERS.test(value)
+  );
+}
+
+/** A relay or custom event name the server accepts (not one of the protocol's own events). */
+export function isValidEventName(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= LIMITS.eventNameLength &&
+    !CONTROL_CHARACTERS.test(value) &&
+    !RESERVED_EVENTS.has(value)
+  );
+}
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
