@@ -32,7 +32,8 @@ export interface SocketData {
   extra: Extra;
   roomId: string | undefined;
   messageEvent: string;
-  customEvent: string;
+  /** The room-scoped custom event; undefined when its name would collide with the relay event. */
+  customEvent: string | undefined;
   autoClose: boolean;
   maxParticipants: number;
   passwordFailures: number;
@@ -105,10 +106,18 @@ export class SignalingHub {
       extra: parseExtra(query['extra']),
       roomId: undefined,
       messageEvent,
-      customEvent: customEvent === messageEvent ? DEFAULT_CUSTOM_EVENT : customEvent,
+      // Never the relay event's own name: fall back to the default, or none if that is taken too.
+      customEvent:
+        customEvent !== messageEvent
+          ? customEvent
+          : DEFAULT_CUSTOM_EVENT !== messageEvent
+            ? DEFAULT_CUSTOM_EVENT
+            : undefined,
       autoClose: query['autoCloseEntireSession'] === 'true',
-      maxParticipants:
-        Number.isFinite(max) && max > 0 ? Math.min(max, this.#options.maxParticipantsLimit) : 1000,
+      maxParticipants: Math.min(
+        Number.isFinite(max) && max > 0 ? max : 1000,
+        this.#options.maxParticipantsLimit,
+      ),
       passwordFailures: 0,
     };
     this.#users.set(userId, socket);
@@ -125,29 +134,37 @@ export class SignalingHub {
     const raw = socket as unknown as AnySocket;
     let chain: Promise<unknown> = Promise.resolve();
     // Handlers run one at a time per socket, so a relay sent right after a join sees the join.
-    const on = (event: string, handler: (...args: unknown[]) => unknown) => {
+    // A handler that throws answers with its event's own failure shape (v3 clients read it).
+    const on = (
+      event: string,
+      handler: (ack: AckFn, ...args: unknown[]) => unknown,
+      failure: unknown[] = [false, INVALID_PAYLOAD],
+    ) => {
       raw.on(event, (...args: unknown[]) => {
+        // The client's ack comes last, whatever came before it (a missing or extra argument).
+        const ack = ackOf(typeof args.at(-1) === 'function' ? args.pop() : undefined);
         chain = chain
-          .then(() => handler(...args))
+          .then(() => handler(ack, ...args))
           .catch((error: unknown) => {
             this.#options.logger.error(`handler "${event}" failed`, {
               userId: socket.data.userId,
               error: String(error),
             });
-            const ack = args.at(-1);
-            if (typeof ack === 'function') safeAck(ack as AckFn, false, INVALID_PAYLOAD);
+            ack(...failure);
           });
       });
     };
-    on('open-room', (payload, ack) => this.#openRoom(socket, payload, ackOf(ack)));
-    on('join-room', (payload, ack) => this.#joinRoom(socket, payload, ackOf(ack)));
-    on('check-presence', (roomId, ack) => this.#checkPresence(roomId, ackOf(ack)));
-    on('extra-data-updated', (extra) => this.#updateExtra(socket, extra));
-    on('get-remote-user-extra-data', (userId, ack) =>
-      this.#remoteExtra(socket, userId, ackOf(ack)),
-    );
-    on(socket.data.messageEvent, (envelope, ack) => this.#relay(socket, envelope, ackOf(ack)));
-    on(socket.data.customEvent, (message) => this.#custom(socket, message));
+    const absent: PresenceExtra = { _room: { isFull: false, isPasswordProtected: false } };
+    on('open-room', (ack, payload) => this.#openRoom(socket, payload, ack));
+    on('join-room', (ack, payload) => this.#joinRoom(socket, payload, ack));
+    on('check-presence', (ack, roomId) => this.#checkPresence(roomId, ack), [false, '', absent]);
+    on('extra-data-updated', (_ack, extra) => this.#updateExtra(socket, extra));
+    on('get-remote-user-extra-data', (ack, userId) => this.#remoteExtra(socket, userId, ack), [
+      LEGACY_ERRORS.USERID_NOT_AVAILABLE,
+    ]);
+    on(socket.data.messageEvent, (ack, envelope) => this.#relay(socket, envelope, ack));
+    const customEvent = socket.data.customEvent;
+    if (customEvent) on(customEvent, (_ack, message) => this.#custom(socket, customEvent, message));
     on('disconnect', () => this.#disconnect(socket));
   }
 
@@ -155,8 +172,14 @@ export class SignalingHub {
     const parsed = roomRequestSchema.safeParse(payload);
     if (!parsed.success) return this.#reject(socket, 'open-room', ack, parsed.error.message);
     const request = parsed.data;
-    await this.#leaveRoom(socket);
     const data = socket.data;
+    // Refuse before leaving the current room: a failed open must not cost the user its room.
+    const existing = await this.#options.store.get(request.sessionid);
+    if (existing?.participants.some((p) => p !== data.userId)) {
+      ack(false, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
+      return;
+    }
+    await this.#leaveRoom(socket);
     if (request.extra) data.extra = request.extra;
     const session = request.session ?? { audio: true, video: true };
     const room: RoomRecord = {
@@ -189,8 +212,6 @@ export class SignalingHub {
       ack(true);
       return;
     }
-    await this.#leaveRoom(socket);
-    if (request.extra) data.extra = request.extra;
     const store = this.#options.store;
     const room = await store.get(request.sessionid);
     if (!room || room.participants.length === 0) {
@@ -211,6 +232,9 @@ export class SignalingHub {
       ack(false, LEGACY_ERRORS.ROOM_FULL);
       return;
     }
+    // Only now, with the new room willing, leave the current one.
+    await this.#leaveRoom(socket);
+    if (request.extra) data.extra = request.extra;
     const outcome = await store.join(room.id, data.userId);
     if (!outcome.ok) {
       ack(
@@ -310,13 +334,13 @@ export class SignalingHub {
     this.#deliver(remoteUserId, envelope(remoteUserId));
   }
 
-  async #custom(socket: SignalingSocket, message: unknown): Promise<void> {
+  async #custom(socket: SignalingSocket, event: string, message: unknown): Promise<void> {
     const data = socket.data;
-    if (!data.roomId) return this.#drop(socket, data.customEvent, 'sender is in no room');
+    if (!data.roomId) return this.#drop(socket, event, 'sender is in no room');
     if (jsonSize(message) > LIMITS.relayBytes)
-      return this.#drop(socket, data.customEvent, 'message too large');
+      return this.#drop(socket, event, 'message too large');
     // Unlike v3 (every socket on the server), custom events stay inside the sender's room.
-    (socket as unknown as AnySocket).to(roomChannel(data.roomId)).emit(data.customEvent, message);
+    (socket as unknown as AnySocket).to(roomChannel(data.roomId)).emit(event, message);
   }
 
   async #disconnect(socket: SignalingSocket): Promise<void> {

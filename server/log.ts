@@ -22,5 +22,5 @@ export function createLogger(level: LogLevel = 'info'): Logger {
 }
 
 export function parseLogLevel(value: string | undefined): LogLevel {
-  return value && value in LogLevel ? (value as LogLevel) : 'info';
+  return value && Object.hasOwn(LogLevel, value) ? (value as LogLevel) : 'info';
 }

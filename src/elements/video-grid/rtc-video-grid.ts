@@ -51,6 +51,7 @@ export class RtcVideoGrid extends LitElement {
       'participant-joined',
       'participant-left',
       'participant-updated',
+      'extra-updated',
       'joined',
     ],
   });

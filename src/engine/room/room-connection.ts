@@ -109,6 +109,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
 
   /** Updates options that take effect on the next join (or now, for bandwidth and extra). */
   configure(options: Partial<Omit<RoomOptions, 'roomId' | 'socketUrl'>>): void {
+    const extraBefore = JSON.stringify(this.extra);
     Object.assign(this.#options, options);
     if ('session' in options) this.#session = parseSession(options.session);
     if (
@@ -119,8 +120,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
       this.#userId = options.userId;
     }
     if ('bandwidth' in options) void this.#mesh?.applyBandwidth();
-    if ('extra' in options && this.#state === RoomState.JOINED) {
-      this.#signaling?.notify('extra-data-updated', this.extra);
+    if ('extra' in options && JSON.stringify(this.extra) !== extraBefore) {
+      if (this.#state === RoomState.JOINED)
+        this.#signaling?.notify('extra-data-updated', this.extra);
+      this.emit('extra-updated', { userId: this.#userId, extra: this.extra });
     }
   }
 

@@ -67,6 +67,8 @@ export interface RoomEvents {
   'participant-joined': Participant;
   'participant-left': Participant;
   'participant-updated': Participant;
+  /** Your own extra changed (`configure({extra})`). */
+  'extra-updated': Participant;
   stream: StreamInfo;
   'stream-ended': StreamInfo;
   message: { userId: string; data: unknown };
