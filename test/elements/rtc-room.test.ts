@@ -1,8 +1,8 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/index.js';
 import type { RtcRoom } from '../../src/elements/index.js';
 import type { RtcError } from '../../src/engine/index.js';
-import { peerConnection, signalingUrl, uniqueRoom } from '../support/in-page.js';
+import { nextEvent, peerConnection, signalingUrl, uniqueRoom } from '../support/in-page.js';
 
 describe('<rtc-room>', () => {
   const cleanup: (() => Promise<void>)[] = [];
@@ -20,7 +20,7 @@ describe('<rtc-room>', () => {
         session="audio video"
       ></rtc-room>`,
     );
-    const { detail } = await oneEvent(el, 'rtc-joined');
+    const { detail } = await nextEvent(el, 'rtc-joined');
     expect(detail).to.deep.equal({ roomId, userId: 'ada', opened: true });
     expect(el.hasAttribute('joined')).to.equal(true);
     expect(el.streams.map((s) => s.type)).to.deep.equal(['local']);
@@ -32,22 +32,22 @@ describe('<rtc-room>', () => {
     const el = await fixture<RtcRoom>(
       html`<rtc-room room-id=${roomId} socket-url=${signalingUrl}></rtc-room>`,
     );
-    const local = await oneEvent(el, 'rtc-stream');
+    const local = await nextEvent(el, 'rtc-stream');
     expect(local.detail.type).to.equal('local');
     expect(local.detail.stream).to.be.instanceOf(MediaStream);
     expect(local.detail.isScreen).to.equal(false);
-    await oneEvent(el, 'rtc-joined');
+    await nextEvent(el, 'rtc-joined');
     const peer = peerConnection({ roomId, extra: { name: 'Bob' } });
     cleanup.push(() => peer.leave());
-    const joined = oneEvent(el, 'rtc-participant-joined');
-    const remote = oneEvent(el, 'rtc-stream');
+    const joined = nextEvent(el, 'rtc-participant-joined');
+    const remote = nextEvent(el, 'rtc-stream');
     await peer.join();
     expect((await joined).detail).to.deep.equal({ userId: peer.userId, extra: { name: 'Bob' } });
     const remoteDetail = (await remote).detail;
     expect(remoteDetail.type).to.equal('remote');
     expect(remoteDetail.userId).to.equal(peer.userId);
-    const ended = oneEvent(el, 'rtc-stream-ended');
-    const left = oneEvent(el, 'rtc-participant-left');
+    const ended = nextEvent(el, 'rtc-stream-ended');
+    const left = nextEvent(el, 'rtc-participant-left');
     await peer.leave();
     expect((await left).detail.userId).to.equal(peer.userId);
     expect((await ended).detail.stream).to.equal(remoteDetail.stream);
@@ -56,7 +56,7 @@ describe('<rtc-room>', () => {
   it('events bubble and are composed', async () => {
     const wrapper = document.createElement('div');
     // Listen before the room is in the page: it joins as soon as it is connected.
-    const joined = oneEvent(wrapper, 'rtc-joined');
+    const joined = nextEvent(wrapper, 'rtc-joined');
     const room = document.createElement('rtc-room');
     Object.assign(room, { roomId: uniqueRoom(), socketUrl: signalingUrl, session: 'data' });
     wrapper.append(room);
@@ -104,7 +104,7 @@ describe('<rtc-room>', () => {
         session="data"
       ></rtc-room>`,
     );
-    const fired = oneEvent(el, 'rtc-error');
+    const fired = nextEvent(el, 'rtc-error');
     let error: RtcError | undefined;
     await el.join().catch((e: unknown) => (error = e as RtcError));
     expect(error?.name).to.equal('RtcError');
@@ -129,7 +129,7 @@ describe('<rtc-room>', () => {
         max-participants="1"
       ></rtc-room>`,
     );
-    await oneEvent(owner, 'rtc-joined');
+    await nextEvent(owner, 'rtc-joined');
     const second = peerConnection({ roomId, session: 'data' });
     cleanup.push(() => second.leave());
     await second.join();
@@ -138,7 +138,7 @@ describe('<rtc-room>', () => {
     const third = await fixture<RtcRoom>(
       html`<rtc-room manual room-id=${roomId} socket-url=${sameServer} session="data"></rtc-room>`,
     );
-    const full = oneEvent(third, 'rtc-room-full');
+    const full = nextEvent(third, 'rtc-room-full');
     let error: RtcError | undefined;
     await third.join().catch((e: unknown) => (error = e as RtcError));
     expect(error?.code).to.equal('ROOM_FULL');
@@ -150,7 +150,7 @@ describe('<rtc-room>', () => {
     const el = await fixture<RtcRoom>(
       html`<rtc-room room-id=${roomId} socket-url=${signalingUrl} session="data"></rtc-room>`,
     );
-    await oneEvent(el, 'rtc-joined');
+    await nextEvent(el, 'rtc-joined');
     const peer = peerConnection({ roomId, session: 'data' });
     cleanup.push(() => peer.leave());
     await peer.join();
@@ -163,7 +163,7 @@ describe('<rtc-room>', () => {
     });
     await el.send({ text: 'hi' });
     expect(await got).to.deep.equal({ text: 'hi' });
-    const message = oneEvent(el, 'rtc-message');
+    const message = nextEvent(el, 'rtc-message');
     await peer.send('hello room');
     expect((await message).detail).to.deep.equal({ userId: peer.userId, data: 'hello room' });
   });
@@ -172,7 +172,7 @@ describe('<rtc-room>', () => {
     const el = await fixture<RtcRoom>(
       html`<rtc-room manual room-id=${uniqueRoom()} socket-url=${signalingUrl}></rtc-room>`,
     );
-    const fired = oneEvent(el, 'rtc-error');
+    const fired = nextEvent(el, 'rtc-error');
     let error: RtcError | undefined;
     await el.send('x').catch((e: unknown) => (error = e as RtcError));
     expect(error?.code).to.equal('INVALID_STATE');
@@ -184,7 +184,7 @@ describe('<rtc-room>', () => {
     const el = await fixture<RtcRoom>(
       html`<rtc-room room-id=${roomId} socket-url=${signalingUrl}></rtc-room>`,
     );
-    await oneEvent(el, 'rtc-joined');
+    await nextEvent(el, 'rtc-joined');
     const peer = peerConnection({ roomId, session: 'data' });
     cleanup.push(() => peer.leave());
     await peer.join();
@@ -219,8 +219,8 @@ describe('<rtc-room>', () => {
     const el = await fixture<RtcRoom>(
       html`<rtc-room room-id=${first} socket-url=${signalingUrl} session="data"></rtc-room>`,
     );
-    await oneEvent(el, 'rtc-joined');
-    const rejoined = oneEvent(el, 'rtc-joined');
+    await nextEvent(el, 'rtc-joined');
+    const rejoined = nextEvent(el, 'rtc-joined');
     el.roomId = second;
     expect((await rejoined).detail.roomId).to.equal(second);
   });

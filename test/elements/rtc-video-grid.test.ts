@@ -1,7 +1,13 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../src/elements/index.js';
 import type { RtcRoom, RtcVideoGrid } from '../../src/elements/index.js';
-import { decodes, peerConnection, signalingUrl, uniqueRoom } from '../support/in-page.js';
+import {
+  decodes,
+  nextEvent,
+  peerConnection,
+  signalingUrl,
+  uniqueRoom,
+} from '../support/in-page.js';
 
 const videos = (grid: RtcVideoGrid) => [...grid.shadowRoot!.querySelectorAll('video')];
 const tiles = (grid: RtcVideoGrid, type: 'local' | 'remote') =>
@@ -26,7 +32,7 @@ describe('<rtc-video-grid>', () => {
       </rtc-room>
     `);
     const grid = room.querySelector('rtc-video-grid')!;
-    await oneEvent(room, 'rtc-joined');
+    await nextEvent(room, 'rtc-joined');
     await waitUntil(() => tiles(grid, 'local').length === 1, 'local tile');
     const [video] = tiles(grid, 'local');
     expect(video!.muted).to.equal(true);
@@ -45,7 +51,7 @@ describe('<rtc-video-grid>', () => {
       ></rtc-room>
     `);
     const grid = room.querySelector('rtc-video-grid')!;
-    await oneEvent(room, 'rtc-joined');
+    await nextEvent(room, 'rtc-joined');
     const bob = peerConnection({ roomId, extra: { name: 'Bob' } });
     const cy = peerConnection({ roomId, extra: { fullName: 'Cy' } });
     cleanup.push(
@@ -93,7 +99,7 @@ describe('<rtc-video-grid>', () => {
         ><rtc-video-grid no-local-preview></rtc-video-grid
       ></rtc-room>
     `);
-    await oneEvent(room, 'rtc-joined');
+    await nextEvent(room, 'rtc-joined');
     const grid = room.querySelector('rtc-video-grid')!;
     await grid.updateComplete;
     expect(videos(grid)).to.have.length(0);

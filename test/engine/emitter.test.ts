@@ -16,7 +16,7 @@ describe('engine: emitter', () => {
   it('keeps calling other listeners when one throws', async () => {
     const emitter = new Emitter<{ ping: number }>();
     const seen: number[] = [];
-    const original = window.reportError;
+    const original = Object.getOwnPropertyDescriptor(window, 'reportError')!;
     const errors: unknown[] = [];
     window.reportError = (error) => errors.push(error);
     try {
@@ -26,7 +26,7 @@ describe('engine: emitter', () => {
       emitter.on('ping', (n) => seen.push(n));
       emitter.emit('ping', 7);
     } finally {
-      window.reportError = original;
+      Object.defineProperty(window, 'reportError', original);
     }
     expect(seen).to.deep.equal([7]);
     expect(errors).to.have.length(1);

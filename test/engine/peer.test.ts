@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { LocalStream } from '../../src/engine/media/capture.js';
-import { Peer, type PeerOptions } from '../../src/engine/peers/peer.js';
+import { Peer } from '../../src/engine/peers/peer.js';
 import {
   isCandidate,
   isDescription,

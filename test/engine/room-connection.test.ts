@@ -1,4 +1,4 @@
-import { expect, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { RtcError, type RoomConnection, type RoomEvents } from '../../src/engine/index.js';
 import { peerConnection, signalingUrl, uniqueRoom } from '../support/in-page.js';
 
@@ -236,5 +236,4 @@ describe('engine: RoomConnection', () => {
     const room = make({ roomId: uniqueRoom(), socketUrl: `${signalingUrl}/`, session: 'data' });
     expect((await room.open()).opened).to.equal(true);
   });
-  void oneEvent;
 });

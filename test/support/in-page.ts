@@ -25,3 +25,15 @@ export async function decodes(
 ): Promise<void> {
   await waitUntil(() => video.videoWidth > 0, message, { timeout: 15000 });
 }
+
+/** The next event of that name, typed by GlobalEventHandlersEventMap (rtc-* events included). */
+export function nextEvent<K extends keyof GlobalEventHandlersEventMap>(
+  target: EventTarget,
+  name: K,
+): Promise<GlobalEventHandlersEventMap[K]> {
+  return new Promise((resolve) => {
+    target.addEventListener(name, (event) => resolve(event as GlobalEventHandlersEventMap[K]), {
+      once: true,
+    });
+  });
+}
