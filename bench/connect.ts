@@ -7,7 +7,7 @@
  * Both sides count the same work: getUserMedia on the joiner, the socket connection, signaling,
  * ICE and DTLS, and the first frame. The opener is already in the room with its camera on.
  *
- * Options: --runs N (default 9).
+ * Options: --runs N (default 21).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +17,7 @@ import { launchBrowser } from '../test/support/browser.js';
 import { startSignaling, startStaticSite } from '../test/support/servers.js';
 
 const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 9;
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 21;
 
 /** The baseline relay: join a room, forward {to, data} between sockets. */
 async function startBaselineRelay(): Promise<{ url: string; close(): Promise<void> }> {

@@ -201,13 +201,14 @@ export class RoomConnection extends Emitter<RoomEvents> {
       capture = this.#capture('participant');
       roleKnown();
     }
+    // Start the WebRTC stack once capture is done: starting both at once slows capture down
+    // (measured: camera+mic 12 ms alone, 50-70 ms beside a first RTCPeerConnection).
+    void this.#mediaReady.then(warmUpWebRtc);
     let retries = 0;
     for (;;) {
       const signaling = this.#connectSignaling();
-      const connecting = signaling.connect();
-      warmUpWebRtc();
       try {
-        await connecting;
+        await signaling.connect();
         check();
         let wantsOpen = mode === 'open';
         if (mode === 'openOrJoin') {
