@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import type { RunningServer } from '../../server/index.js';
-import { launchBrowser, newPage } from '../support/browser.js';
-import { startSignaling, startStaticSite, type StaticSite } from '../support/servers.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { newPage } from '../support/browser.js';
+import { useE2E } from './harness.js';
 import {
   elementPage,
   legacyPage,
@@ -20,36 +19,23 @@ const legacyReady = (page: Page) =>
   );
 
 describe('interop with unmodified RTCMultiConnection 3.7 pages', () => {
-  let browser: Browser;
-  let signaling: RunningServer;
-  let site: StaticSite;
-
-  before(async () => {
-    signaling = await startSignaling();
-    site = await startStaticSite();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser.close();
-    await site.close();
-    await signaling.close();
-  });
+  const env = useE2E();
 
   it('two RTCMultiConnection pages connect with video through our server', async () => {
     const roomId = 'legacy-pair';
-    const a = await newPage(browser);
-    const b = await newPage(browser);
+    const a = await newPage(env.browser);
+    const b = await newPage(env.browser);
     await a.page.goto(
-      site.page(
+      env.site.page(
         '/l1.html',
-        legacyPage({ signalingUrl: signaling.url, roomId, userId: 'l1', open: true }),
+        legacyPage({ signalingUrl: env.signaling.url, roomId, userId: 'l1', open: true }),
       ),
     );
     assert.equal((await legacyReady(a.page)).ok, true);
     await b.page.goto(
-      site.page(
+      env.site.page(
         '/l2.html',
-        legacyPage({ signalingUrl: signaling.url, roomId, userId: 'l2', open: false }),
+        legacyPage({ signalingUrl: env.signaling.url, roomId, userId: 'l2', open: false }),
       ),
     );
     assert.equal((await legacyReady(b.page)).ok, true);
@@ -60,19 +46,19 @@ describe('interop with unmodified RTCMultiConnection 3.7 pages', () => {
 
   it('an RTCMultiConnection page opens, an <rtc-room> page joins: video and messages both ways', async () => {
     const roomId = 'legacy-opens';
-    const legacy = await newPage(browser);
-    const modern = await newPage(browser);
+    const legacy = await newPage(env.browser);
+    const modern = await newPage(env.browser);
     await legacy.page.goto(
-      site.page(
+      env.site.page(
         '/l3.html',
-        legacyPage({ signalingUrl: signaling.url, roomId, userId: 'legacy-owner', open: true }),
+        legacyPage({ signalingUrl: env.signaling.url, roomId, userId: 'legacy-owner', open: true }),
       ),
     );
     assert.equal((await legacyReady(legacy.page)).ok, true);
     await modern.page.goto(
-      site.page(
+      env.site.page(
         '/m3.html',
-        elementPage({ signalingUrl: signaling.url, roomId, userId: 'modern-joiner' }),
+        elementPage({ signalingUrl: env.signaling.url, roomId, userId: 'modern-joiner' }),
       ),
     );
     const [ids] = await Promise.all([
@@ -87,19 +73,24 @@ describe('interop with unmodified RTCMultiConnection 3.7 pages', () => {
 
   it('an <rtc-room> page opens, an RTCMultiConnection page joins: video and messages both ways', async () => {
     const roomId = 'modern-opens';
-    const modern = await newPage(browser);
-    const legacy = await newPage(browser);
+    const modern = await newPage(env.browser);
+    const legacy = await newPage(env.browser);
     await modern.page.goto(
-      site.page(
+      env.site.page(
         '/m4.html',
-        elementPage({ signalingUrl: signaling.url, roomId, userId: 'modern-owner' }),
+        elementPage({ signalingUrl: env.signaling.url, roomId, userId: 'modern-owner' }),
       ),
     );
     await roomJoined(modern.page);
     await legacy.page.goto(
-      site.page(
+      env.site.page(
         '/l4.html',
-        legacyPage({ signalingUrl: signaling.url, roomId, userId: 'legacy-joiner', open: false }),
+        legacyPage({
+          signalingUrl: env.signaling.url,
+          roomId,
+          userId: 'legacy-joiner',
+          open: false,
+        }),
       ),
     );
     assert.equal((await legacyReady(legacy.page)).ok, true);

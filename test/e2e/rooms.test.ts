@@ -1,35 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, newPage } from '../support/browser.js';
-import { startSignaling, startStaticSite, type StaticSite } from '../support/servers.js';
-import type { RunningServer } from '../../server/index.js';
+import { describe, it } from 'node:test';
+import { newPage } from '../support/browser.js';
+import { useE2E } from './harness.js';
 import { census, instrument } from './instrument.js';
 import { elementPage, waitForRemoteVideos } from './pages.js';
 
 describe('rooms across independent pages (public bundle, another origin)', () => {
-  let browser: Browser;
-  let signaling: RunningServer;
-  let site: StaticSite;
-
-  before(async () => {
-    signaling = await startSignaling();
-    site = await startStaticSite();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser.close();
-    await site.close();
-    await signaling.close();
-  });
+  const env = useE2E();
 
   it("two pages see each other's video", async () => {
-    const url = site.page(
+    const url = env.site.page(
       '/two.html',
-      elementPage({ signalingUrl: signaling.url, roomId: 'two', defaultSocketUrl: true }),
+      elementPage({ signalingUrl: env.signaling.url, roomId: 'two', defaultSocketUrl: true }),
     );
-    const a = await newPage(browser);
-    const b = await newPage(browser);
+    const a = await newPage(env.browser);
+    const b = await newPage(env.browser);
     await a.page.goto(url);
     await b.page.goto(url);
     const [fromA, fromB] = await Promise.all([
@@ -43,11 +28,15 @@ describe('rooms across independent pages (public bundle, another origin)', () =>
   });
 
   it('three pages each see two remote videos', async () => {
-    const url = site.page(
+    const url = env.site.page(
       '/three.html',
-      elementPage({ signalingUrl: signaling.url, roomId: 'three' }),
+      elementPage({ signalingUrl: env.signaling.url, roomId: 'three' }),
     );
-    const pages = await Promise.all([newPage(browser), newPage(browser), newPage(browser)]);
+    const pages = await Promise.all([
+      newPage(env.browser),
+      newPage(env.browser),
+      newPage(env.browser),
+    ]);
     for (const { page } of pages) await page.goto(url);
     const seen = await Promise.all(pages.map(({ page }) => waitForRemoteVideos(page, 2)));
     for (const ids of seen) {
@@ -58,12 +47,12 @@ describe('rooms across independent pages (public bundle, another origin)', () =>
   });
 
   it('leave() leaves no open RTCPeerConnection and no live camera track', async () => {
-    const url = site.page(
+    const url = env.site.page(
       '/leave.html',
-      elementPage({ signalingUrl: signaling.url, roomId: 'leave' }),
+      elementPage({ signalingUrl: env.signaling.url, roomId: 'leave' }),
     );
-    const a = await newPage(browser);
-    const b = await newPage(browser);
+    const a = await newPage(env.browser);
+    const b = await newPage(env.browser);
     await instrument(a.page);
     await a.page.goto(url);
     await b.page.goto(url);

@@ -46,7 +46,6 @@ function pair(
     legacy: false,
     localStreams: () => local,
     mediaReady: Promise.resolve(),
-    sendMedia: true,
     receive: { audio: true, video: true },
     bandwidth: () => ({}),
     extra: () => ({}),

@@ -150,58 +150,6 @@ export class RtcRoom extends LitElement {
     }
   }
 
-  /** The engine's connection for this room (undefined before the first join). */
-  get connection(): RoomConnection | undefined {
-    return this.#connection;
-  }
-
-  /** Local and remote streams in the room. */
-  get streams(): StreamInfo[] {
-    return this.#connection?.streams ?? [];
-  }
-
-  /** Other users in the room. */
-  get participants(): Participant[] {
-    return this.#connection?.participants ?? [];
-  }
-
-  /** Creates the room. Rejects with `ROOM_EXISTS` when it already exists. */
-  open(): Promise<JoinResult> {
-    return this.#enter((c) => c.open());
-  }
-
-  /** Joins the room. Rejects with `ROOM_NOT_FOUND`, `ROOM_FULL` or `INVALID_PASSWORD`. */
-  join(): Promise<JoinResult> {
-    return this.#enter((c) => c.join());
-  }
-
-  /** Joins the room, or opens it when it does not exist; `opened` in the result tells which. */
-  openOrJoin(): Promise<JoinResult> {
-    return this.#enter((c) => c.openOrJoin());
-  }
-
-  /** Leaves the room: closes every peer connection and stops the camera and microphone. */
-  async leave(): Promise<void> {
-    await this.#release();
-  }
-
-  /** Sends text, a JSON-able value or binary data to everyone, or to one user. */
-  async send(data: unknown, userId?: string): Promise<void> {
-    try {
-      if (!this.#connection)
-        throw new RtcError(ErrorCode.INVALID_STATE, 'Join the room before sending');
-      await this.#connection.send(data, userId);
-    } catch (error) {
-      const rtcError = RtcError.from(error, ErrorCode.SEND_FAILED);
-      fire(this, 'rtc-error', { code: rtcError.code, message: rtcError.message, error: rtcError });
-      throw rtcError;
-    }
-  }
-
-  protected override render() {
-    return html`<div part="base"><slot></slot></div>`;
-  }
-
   async #autoJoin(): Promise<void> {
     await this.updateComplete;
     if (!this.isConnected || this.manual || !this.roomId || this.#connection) return;
@@ -298,6 +246,58 @@ export class RtcRoom extends LitElement {
 
   #bandwidth() {
     return { audio: this.bandwidthAudio, video: this.bandwidthVideo, screen: this.bandwidthScreen };
+  }
+
+  /** The engine's connection for this room (undefined before the first join). */
+  get connection(): RoomConnection | undefined {
+    return this.#connection;
+  }
+
+  /** Local and remote streams in the room. */
+  get streams(): StreamInfo[] {
+    return this.#connection?.streams ?? [];
+  }
+
+  /** Other users in the room. */
+  get participants(): Participant[] {
+    return this.#connection?.participants ?? [];
+  }
+
+  /** Creates the room. Rejects with `ROOM_EXISTS` when it already exists. */
+  open(): Promise<JoinResult> {
+    return this.#enter((c) => c.open());
+  }
+
+  /** Joins the room. Rejects with `ROOM_NOT_FOUND`, `ROOM_FULL` or `INVALID_PASSWORD`. */
+  join(): Promise<JoinResult> {
+    return this.#enter((c) => c.join());
+  }
+
+  /** Joins the room, or opens it when it does not exist; `opened` in the result tells which. */
+  openOrJoin(): Promise<JoinResult> {
+    return this.#enter((c) => c.openOrJoin());
+  }
+
+  /** Leaves the room: closes every peer connection and stops the camera and microphone. */
+  async leave(): Promise<void> {
+    await this.#release();
+  }
+
+  /** Sends text, a JSON-able value or binary data to everyone, or to one user. */
+  async send(data: unknown, userId?: string): Promise<void> {
+    try {
+      if (!this.#connection)
+        throw new RtcError(ErrorCode.INVALID_STATE, 'Join the room before sending');
+      await this.#connection.send(data, userId);
+    } catch (error) {
+      const rtcError = RtcError.from(error, ErrorCode.SEND_FAILED);
+      fire(this, 'rtc-error', { code: rtcError.code, message: rtcError.message, error: rtcError });
+      throw rtcError;
+    }
+  }
+
+  protected override render() {
+    return html`<div part="base"><slot></slot></div>`;
   }
 }
 

@@ -77,26 +77,6 @@ export class RtcVideoGrid extends LitElement {
     }
   }
 
-  /** Streams shown, in tile order (local first). */
-  get streams(): StreamInfo[] {
-    return this.#streams();
-  }
-
-  protected override render() {
-    const streams = this.#streams();
-    const columns = Math.max(1, Math.ceil(Math.sqrt(streams.length)));
-    const blocked = this.soundBlocked.size > 0;
-    return html`
-      <div part="base" class="grid" style="--columns: ${columns}" data-count=${streams.length}>
-        ${repeat(streams, streamKey, (s) => this.#tile(s))}
-      </div>
-      <slot name="empty" ?hidden=${streams.length > 0}></slot>
-      <button part="unmute" class="unmute" ?hidden=${!blocked} @click=${this.#enableSound}>
-        Enable sound
-      </button>
-    `;
-  }
-
   #tile(info: StreamInfo) {
     const label = this.#label(info);
     const local = info.type === 'local';
@@ -157,6 +137,26 @@ export class RtcVideoGrid extends LitElement {
       }
     }
   };
+
+  /** Streams shown, in tile order (local first). */
+  get streams(): StreamInfo[] {
+    return this.#streams();
+  }
+
+  protected override render() {
+    const streams = this.#streams();
+    const columns = Math.max(1, Math.ceil(Math.sqrt(streams.length)));
+    const blocked = this.soundBlocked.size > 0;
+    return html`
+      <div part="base" class="grid" style="--columns: ${columns}" data-count=${streams.length}>
+        ${repeat(streams, streamKey, (s) => this.#tile(s))}
+      </div>
+      <slot name="empty" ?hidden=${streams.length > 0}></slot>
+      <button part="unmute" class="unmute" ?hidden=${!blocked} @click=${this.#enableSound}>
+        Enable sound
+      </button>
+    `;
+  }
 }
 
 declare global {

@@ -1,4 +1,5 @@
 import { ErrorCode, RtcError } from '../errors.js';
+import type { StreamsToShare } from '../signaling/protocol.js';
 
 /** A stream this page captured or was given, as the engine tracks it. */
 export interface LocalStream {
@@ -81,4 +82,17 @@ export function mediaError(error: unknown): RtcError {
 
 export function stopStream(stream: MediaStream): void {
   for (const track of stream.getTracks()) track.stop();
+}
+
+/** What each local stream carries, keyed by stream id, as peers announce it (v3 `streamsToShare`). */
+export function streamLabels(streams: readonly LocalStream[]): StreamsToShare {
+  const labels: StreamsToShare = {};
+  for (const { stream, isScreen } of streams) {
+    labels[stream.id] = {
+      isAudio: stream.getAudioTracks().length > 0,
+      isVideo: stream.getVideoTracks().length > 0,
+      isScreen,
+    };
+  }
+  return labels;
 }

@@ -1,6 +1,6 @@
 import { ErrorCode, RtcError } from '../errors.js';
 import type { Bandwidth } from '../media/bandwidth.js';
-import type { LocalStream } from '../media/capture.js';
+import { streamLabels, type LocalStream } from '../media/capture.js';
 import {
   isCandidate,
   isDescription,
@@ -14,7 +14,6 @@ import {
   type ParticipationRequest,
   type RelayEnvelope,
   type RelayMessage,
-  type StreamsToShare,
   type UserPreferences,
 } from '../signaling/protocol.js';
 import { Emitter } from '../util/emitter.js';
@@ -181,14 +180,7 @@ export class Mesh extends Emitter<MeshEvents> {
   }
 
   #readyForOffer(sender: string, userPreferences: UserPreferences | undefined): void {
-    const streamsToShare: StreamsToShare = {};
-    for (const local of this.#options.localStreams()) {
-      streamsToShare[local.stream.id] = {
-        isAudio: local.stream.getAudioTracks().length > 0,
-        isVideo: local.stream.getVideoTracks().length > 0,
-        isScreen: local.isScreen,
-      };
-    }
+    const streamsToShare = streamLabels(this.#options.localStreams());
     this.#options.relay(sender, {
       readyForOffer: true,
       userPreferences: { ...(isRecord(userPreferences) ? userPreferences : {}), streamsToShare },
@@ -207,7 +199,6 @@ export class Mesh extends Emitter<MeshEvents> {
       legacy: role.legacy,
       localStreams: options.localStreams,
       mediaReady: options.mediaReady(),
-      sendMedia: true,
       receive: { audio: media, video: media },
       bandwidth: options.bandwidth,
       extra: options.extra,

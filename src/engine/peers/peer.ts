@@ -1,6 +1,6 @@
 import { ErrorCode, RtcError } from '../errors.js';
 import { applyMaxBitrate, bitrateFor, type Bandwidth } from '../media/bandwidth.js';
-import type { LocalStream } from '../media/capture.js';
+import { streamLabels, type LocalStream } from '../media/capture.js';
 import { TextReassembler, encodeText } from '../data/text-messages.js';
 import {
   PROTOCOL_REVISION,
@@ -29,8 +29,6 @@ export interface PeerOptions {
   legacy: boolean;
   /** Streams to send; read again whenever tracks are attached. */
   localStreams: () => readonly LocalStream[];
-  /** Do not send local media to this peer (the receiver of a one-way session does not). */
-  sendMedia: boolean;
   /** Settles when local capture has finished (successfully or not): the first offer or answer waits for it. */
   mediaReady: Promise<void>;
   /** Kinds to receive even when we send none of them (the initiator offers recvonly m-lines). */
@@ -120,7 +118,7 @@ export class Peer extends Emitter<PeerEvents> {
 
   /** Adds every local track that is not sent yet (renegotiates when needed). */
   attachLocalStreams(): void {
-    if (this.#closed || !this.#options.sendMedia) return;
+    if (this.#closed) return;
     for (const local of this.#options.localStreams()) {
       for (const track of local.stream.getTracks()) {
         if (this.#senders.has(track) || track.readyState === 'ended') continue;
@@ -299,22 +297,10 @@ export class Peer extends Emitter<PeerEvents> {
       renegotiatingPeer: description.type === 'offer' && this.#negotiatedOnce,
       dontGetRemoteStream: false,
       extra: this.#options.extra(),
-      streamsToShare: this.#localLabels(),
+      streamsToShare: streamLabels(this.#options.localStreams()),
       rtcElements: PROTOCOL_REVISION,
     };
     this.#options.signal(message);
-  }
-
-  #localLabels(): StreamsToShare {
-    const labels: StreamsToShare = {};
-    for (const local of this.#options.localStreams()) {
-      labels[local.stream.id] = {
-        isAudio: local.stream.getAudioTracks().length > 0,
-        isVideo: local.stream.getVideoTracks().length > 0,
-        isScreen: local.isScreen,
-      };
-    }
-    return labels;
   }
 
   #flushCandidates(): void {

@@ -1,0 +1,29 @@
+import { after, before } from 'node:test';
+import type { Browser } from 'playwright-core';
+import type { RunningServer } from '../../server/index.js';
+import { launchBrowser } from '../support/browser.js';
+import { startSignaling, startStaticSite, type StaticSite } from '../support/servers.js';
+
+export interface E2E {
+  browser: Browser;
+  /** The signaling server, which also serves the bundle at /dist/. */
+  signaling: RunningServer;
+  /** A second origin serving the test pages. */
+  site: StaticSite;
+}
+
+/** Starts the servers and the browser for the enclosing suite and stops them after it. */
+export function useE2E(): E2E {
+  const env = {} as E2E;
+  before(async () => {
+    env.signaling = await startSignaling();
+    env.site = await startStaticSite();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser.close();
+    await env.site.close();
+    await env.signaling.close();
+  });
+  return env;
+}
