@@ -173,31 +173,36 @@ export class SignalingHub {
     if (!parsed.success) return this.#reject(socket, 'open-room', ack, parsed.error.message);
     const request = parsed.data;
     const data = socket.data;
-    // Refuse before leaving the current room: a failed open must not cost the user its room.
-    const existing = await this.#options.store.get(request.sessionid);
-    if (existing?.participants.some((p) => p !== data.userId)) {
+    const store = this.#options.store;
+    // Re-opening the room you are in leaves it first (v3 does); any other room is left only once
+    // the new one exists, so a refused open never costs the user its room.
+    const reopening = data.roomId === request.sessionid;
+    if (reopening) await this.#leaveRoom(socket);
+    const existing = await store.get(request.sessionid);
+    if (existing && existing.participants.length > 0) {
       ack(false, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
       return;
     }
-    await this.#leaveRoom(socket);
-    if (request.extra) data.extra = request.extra;
+    const extra = request.extra ?? data.extra;
     const session = request.session ?? { audio: true, video: true };
     const room: RoomRecord = {
       id: request.sessionid,
       owner: data.userId,
       participants: [data.userId],
       maxParticipants: data.maxParticipants,
-      extra: data.extra,
+      extra,
       session,
       passwordHash: request.password ? await hashPassword(request.password) : undefined,
       identifier: request.identifier ?? '',
       autoClose: data.autoClose || !!session['oneway'] || !!session['broadcast'],
       createdAt: Date.now(),
     };
-    if (!(await this.#options.store.create(room))) {
+    if (!(await store.create(room))) {
       ack(false, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
       return;
     }
+    if (!reopening) await this.#leaveRoom(socket);
+    data.extra = extra;
     data.roomId = room.id;
     await socket.join(roomChannel(room.id));
     ack(true);
@@ -232,9 +237,6 @@ export class SignalingHub {
       ack(false, LEGACY_ERRORS.ROOM_FULL);
       return;
     }
-    // Only now, with the new room willing, leave the current one.
-    await this.#leaveRoom(socket);
-    if (request.extra) data.extra = request.extra;
     const outcome = await store.join(room.id, data.userId);
     if (!outcome.ok) {
       ack(
@@ -243,6 +245,9 @@ export class SignalingHub {
       );
       return;
     }
+    // Only now, inside the new room, leave the current one.
+    await this.#leaveRoom(socket);
+    if (request.extra) data.extra = request.extra;
     data.roomId = room.id;
     await socket.join(roomChannel(room.id));
     // Everyone learns about everyone once: members about the joiner, the joiner about members.

@@ -14,7 +14,7 @@ export const ErrorCode = {
   INVALID_PASSWORD: 'INVALID_PASSWORD',
   /** The user id is used by another connection. */
   USERID_TAKEN: 'USERID_TAKEN',
-  /** The server refused a payload as malformed. */
+  /** A request is malformed: refused by the engine before sending, or by the server. */
   INVALID_REQUEST: 'INVALID_REQUEST',
   /** A method was called with bad arguments or at the wrong time. */
   INVALID_STATE: 'INVALID_STATE',

@@ -18,7 +18,7 @@ const legacyReady = (page: Page) =>
     () => (window as unknown as { ready: Promise<{ ok: boolean; error?: string }> }).ready,
   );
 
-describe('interop with unmodified RTCMultiConnection 3.7 pages', () => {
+describe('interop with unmodified RTCMultiConnection 3.7 pages', { timeout: 120_000 }, () => {
   const env = useE2E();
 
   it('two RTCMultiConnection pages connect with video through our server', async () => {
@@ -100,6 +100,49 @@ describe('interop with unmodified RTCMultiConnection 3.7 pages', () => {
     ]);
     assert.deepEqual(ids, ['legacy-joiner']);
     await checkMessages(modern.page, legacy.page, 'legacy-joiner', 'modern-owner');
+    await modern.context.close();
+    await legacy.context.close();
+  });
+
+  it('send() skips an RTCMultiConnection peer without a data channel, and says so when targeted', async () => {
+    // A v3 room member whose session has no data offers no channel at all.
+    const roomId = 'legacy-nodata';
+    const legacy = await newPage(env.browser);
+    const modern = await newPage(env.browser);
+    await legacy.page.goto(
+      env.site.page(
+        '/l5.html',
+        legacyPage({
+          signalingUrl: env.signaling.url,
+          roomId,
+          userId: 'legacy-5',
+          open: true,
+          data: false,
+        }),
+      ),
+    );
+    assert.equal((await legacyReady(legacy.page)).ok, true);
+    await modern.page.goto(
+      env.site.page(
+        '/m5.html',
+        elementPage({ signalingUrl: env.signaling.url, roomId, userId: 'modern-5' }),
+      ),
+    );
+    await Promise.all([
+      waitForRemoteVideos(modern.page, 1),
+      waitForLegacyRemoteVideos(legacy.page, 1),
+    ]);
+    const outcome = await modern.page.evaluate(async () => {
+      const room = document.querySelector('rtc-room')!;
+      await room.send('to everyone');
+      try {
+        await room.send('to legacy', 'legacy-5');
+        return 'sent';
+      } catch (error) {
+        return (error as { code: string }).code;
+      }
+    });
+    assert.equal(outcome, 'SEND_FAILED');
     await modern.context.close();
     await legacy.context.close();
   });

@@ -30,6 +30,8 @@ export function legacyPage(o: {
   roomId: string;
   userId: string;
   open: boolean;
+  /** Include `data` in the session (default true). */
+  data?: boolean;
 }): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>rtcmc</title>
 <script src="${o.signalingUrl}/socket.io/socket.io.js"></script>
@@ -38,7 +40,7 @@ export function legacyPage(o: {
   const connection = new RTCMultiConnection();
   connection.socketURL = ${JSON.stringify(o.signalingUrl + '/')};
   connection.userid = ${JSON.stringify(o.userId)};
-  connection.session = { audio: true, video: true, data: true };
+  connection.session = { audio: true, video: true, data: ${o.data ?? true} };
   connection.sdpConstraints.mandatory = { OfferToReceiveAudio: true, OfferToReceiveVideo: true };
   connection.iceServers = [];
   connection.enableLogs = false;

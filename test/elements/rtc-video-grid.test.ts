@@ -140,4 +140,42 @@ describe('<rtc-video-grid>', () => {
     await waitUntil(() => tiles(g2!, 'local').length === 1);
     expect(videos(g1!)).to.have.length(0);
   });
+
+  it('when the browser refuses sound without a gesture, plays muted and offers "Enable sound"', async () => {
+    // Stand-in for a browser autoplay policy: unmuted playback is refused until a click.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- restored as is, called with .call
+    const realPlay = HTMLMediaElement.prototype.play;
+    let allowSound = false;
+    HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+      if (!this.muted && !allowSound) {
+        return Promise.reject(new DOMException('autoplay refused', 'NotAllowedError'));
+      }
+      return realPlay.call(this);
+    };
+    cleanup.push(async () => {
+      HTMLMediaElement.prototype.play = realPlay;
+    });
+    const roomId = uniqueRoom();
+    const room = await fixture<RtcRoom>(html`
+      <rtc-room room-id=${roomId} socket-url=${signalingUrl}
+        ><rtc-video-grid></rtc-video-grid
+      ></rtc-room>
+    `);
+    const grid = room.querySelector('rtc-video-grid')!;
+    await nextEvent(room, 'rtc-joined');
+    const bob = peerConnection({ roomId });
+    cleanup.push(() => bob.leave());
+    await bob.join();
+    await waitUntil(() => tiles(grid, 'remote').length === 1, 'remote tile');
+    const button = grid.shadowRoot!.querySelector<HTMLButtonElement>('button[part="unmute"]')!;
+    await waitUntil(() => !button.hidden, 'the enable-sound button shows');
+    const [remote] = tiles(grid, 'remote');
+    expect(remote!.muted).to.equal(true);
+    await decodes(remote!, 'the remote video still plays, muted');
+    allowSound = true;
+    button.click();
+    await waitUntil(() => button.hidden, 'the button goes away');
+    expect(remote!.muted).to.equal(false);
+    await expect(grid).to.be.accessible();
+  });
 });

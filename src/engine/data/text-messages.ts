@@ -23,7 +23,7 @@ export const PACKET_CHARS = 16 * 1024;
 export const MAX_MESSAGE_CHARS = 8 * 1024 * 1024;
 /** Most messages a receiver reassembles at once per peer. */
 const MAX_PARTIAL = 64;
-/** A message whose packets stop arriving for this long is dropped. */
+/** When the partial-message limit is reached, messages idle for this long are dropped to make room. */
 const PARTIAL_TTL_MS = 60_000;
 
 /** Splits a string or JSON-able value into wire packets. */

@@ -132,7 +132,9 @@ export class Mesh extends Emitter<MeshEvents> {
       await peer.send(data);
       return;
     }
-    await Promise.all([...this.#peers.values()].map((peer) => peer.send(data)));
+    // Everyone who can receive messages: a v3 peer without a data channel is skipped.
+    const receivers = [...this.#peers.values()].filter((peer) => peer.canReceiveMessages);
+    await Promise.all(receivers.map((peer) => peer.send(data)));
   }
 
   /** Closes the connection to one user (its remote streams end). */

@@ -102,13 +102,23 @@ export class Peer extends Emitter<PeerEvents> {
       if (channel.label === TEXT_CHANNEL) this.#bindTextChannel(channel);
     };
     this.pc.onconnectionstatechange = () => {
-      this.emit('state', this.pc.connectionState);
+      const state = this.pc.connectionState;
+      if (state === 'connected' && !this.canReceiveMessages) this.#dropOutbox();
+      this.emit('state', state);
     };
     if (options.initiator) void options.mediaReady.then(() => this.#startAsInitiator());
   }
 
   get connectionState(): RTCPeerConnectionState {
     return this.pc.connectionState;
+  }
+
+  /**
+   * False for a connected RTCMultiConnection peer whose session has no `data`: it never opens a
+   * data channel, so nothing can be sent to it.
+   */
+  get canReceiveMessages(): boolean {
+    return !(this.legacy && !this.#textChannel && this.pc.connectionState === 'connected');
   }
 
   /** Remote streams currently received from this peer. */
@@ -211,8 +221,7 @@ export class Peer extends Emitter<PeerEvents> {
           ? [data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer]
           : encodeText(data);
     const channel = this.#textChannel;
-    if (!channel && this.legacy && this.pc.connectionState === 'connected') {
-      // An RTCMultiConnection peer whose session has no `data` never opens a channel.
+    if (!this.canReceiveMessages) {
       throw new RtcError(
         ErrorCode.SEND_FAILED,
         `${this.remoteUserId} has no data channel (its RTCMultiConnection session has no data)`,
@@ -271,6 +280,18 @@ export class Peer extends Emitter<PeerEvents> {
         this.pc.addTransceiver(kind, { direction: 'recvonly' });
       }
     }
+  }
+
+  #dropOutbox(): void {
+    if (this.#outbox.length === 0) return;
+    this.#outbox = [];
+    this.emit(
+      'error',
+      new RtcError(
+        ErrorCode.SEND_FAILED,
+        `Messages to ${this.remoteUserId} were dropped: it has no data channel (its RTCMultiConnection session has no data)`,
+      ),
+    );
   }
 
   async #negotiate(): Promise<void> {

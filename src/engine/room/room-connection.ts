@@ -155,10 +155,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
   /** Leaves the room: closes every peer connection, stops captured tracks, closes the socket. */
   async leave(): Promise<void> {
     if (this.#state === RoomState.IDLE || this.#state === RoomState.LEFT) return;
-    this.#attempt++;
-    this.#teardown();
-    this.#setState(RoomState.LEFT);
-    this.emit('left', { roomId: this.roomId });
+    this.#end();
     await Promise.resolve();
   }
 
@@ -281,7 +278,15 @@ export class RoomConnection extends Emitter<RoomEvents> {
     if (options.messageEvent !== undefined && !isValidEventName(options.messageEvent)) {
       throw invalid(`Invalid message event name ${JSON.stringify(options.messageEvent)}`);
     }
-    if (new TextEncoder().encode(JSON.stringify(this.extra)).length > LIMITS.extraBytes) {
+    let extraJson: string;
+    try {
+      extraJson = JSON.stringify(this.extra);
+    } catch (error) {
+      throw new RtcError(ErrorCode.INVALID_REQUEST, 'extra is not JSON-serialisable', {
+        cause: error,
+      });
+    }
+    if (new TextEncoder().encode(extraJson).length > LIMITS.extraBytes) {
       throw invalid(`extra is larger than ${LIMITS.extraBytes} bytes of JSON`);
     }
     if ((options.password ?? '').length > LIMITS.passwordLength) throw invalid('Password too long');
@@ -327,10 +332,12 @@ export class RoomConnection extends Emitter<RoomEvents> {
       }),
       signaling.on('lost', ({ reason }) => {
         if (this.#state !== RoomState.JOINED) return;
+        // The server has dropped us from the room and the others close their side: end cleanly.
         this.emit(
           'error',
           new RtcError(ErrorCode.SIGNALING_LOST, `Signaling connection lost (${reason})`),
         );
+        this.#end();
       }),
       signaling.onServer('ice-servers', (servers) => {
         if (Array.isArray(servers)) this.#iceServers = servers;
@@ -346,12 +353,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
         if (roomId === this.roomId) this.#isOwner = true;
       }),
       signaling.onServer('closed-entire-session', (roomId) => {
-        if (roomId !== this.roomId || this.#state !== RoomState.JOINED) return;
+        // Also while still connecting: the server has already taken us out of the room.
+        if (roomId !== this.roomId || this.#state === RoomState.LEFT) return;
         this.emit('session-closed', { roomId });
-        this.#attempt++;
-        this.#teardown();
-        this.#setState(RoomState.LEFT);
-        this.emit('left', { roomId });
+        this.#end();
       }),
       mesh.on('participation-request', ({ userId, extra }) => this.#addParticipant(userId, extra)),
       mesh.on('user-left', ({ userId }) => this.#removeParticipant(userId)),
@@ -481,6 +486,14 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.#mesh = undefined;
     this.#signaling?.close();
     this.#signaling = undefined;
+  }
+
+  /** Leaves for good: aborts a join in progress, tears everything down, reports `left`. */
+  #end(): void {
+    this.#attempt++;
+    this.#teardown();
+    this.#setState(RoomState.LEFT);
+    this.emit('left', { roomId: this.roomId });
   }
 
   #dropLocalStreams(): void {
