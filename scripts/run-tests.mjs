@@ -22,7 +22,16 @@ const suites = [
   [
     'server protocol',
     'node',
-    ['--import', 'tsx', '--test', '--test-reporter=dot', ...files('test/server')],
+    [
+      // The engine's WebSocket-only socket.io client is tested here too, against real servers.
+      '--experimental-websocket',
+      '--disable-warning=ExperimentalWarning',
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=dot',
+      ...files('test/server'),
+    ],
   ],
   ['browser (engine + elements)', 'npx', ['wtr']],
   [

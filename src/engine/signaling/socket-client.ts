@@ -1,4 +1,3 @@
-import { io, type Socket } from 'socket.io-client';
 import { ErrorCode, RtcError } from '../errors.js';
 import { Emitter, type Unsubscribe } from '../util/emitter.js';
 import type {
@@ -7,8 +6,8 @@ import type {
   RelayEnvelope,
   ServerToClientEvents,
 } from './protocol.js';
+import { IoSocket } from './io-socket.js';
 
-type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type AckArgs<E extends keyof ClientToServerEvents> =
   Parameters<ClientToServerEvents[E]> extends [...unknown[], (...args: infer A) => void]
     ? A
@@ -38,7 +37,8 @@ interface SignalingEvents {
  * reject (instead of hanging) on timeout or disconnect, and the relay envelope in and out.
  */
 export class SignalingClient extends Emitter<SignalingEvents> {
-  readonly socket: ClientSocket;
+  /** The socket.io socket (v3 `connection.socket`): `emit()`, `on()`, `off()`. */
+  readonly socket: IoSocket;
   readonly #timeoutMs: number;
   readonly #messageEvent: string;
   #closeReason: RtcError | undefined;
@@ -48,33 +48,25 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     super();
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#messageEvent = options.messageEvent;
-    this.socket = io(options.url, {
-      query: options.query,
-      autoConnect: false,
-      reconnection: false,
-      forceNew: true,
-      transports: ['websocket', 'polling'],
-      tryAllTransports: true,
-      timeout: this.#timeoutMs,
-    });
-    this.socket.on('userid-already-taken', (takenId, suggestedId) => {
+    this.socket = new IoSocket(options.url, { query: options.query, timeout: this.#timeoutMs });
+    this.onServer('userid-already-taken', (takenId, suggestedId) => {
       this.#closeReason = new RtcError(
         ErrorCode.USERID_TAKEN,
         `User id "${takenId}" is already taken`,
       );
       this.emit('userid-taken', { takenId, suggestedId });
     });
-    this.socket.on('disconnect', (reason) => {
+    this.socket.on('disconnect', (cause) => {
+      const reason = String(cause);
       const error =
         this.#closeReason ??
         new RtcError(ErrorCode.SIGNALING_LOST, `Signaling connection lost (${reason})`);
       this.#failPending(error);
       if (reason !== 'io client disconnect') this.emit('lost', { reason });
     });
-    const onRelay = (envelope: unknown) => {
+    this.socket.on(this.#messageEvent, (envelope) => {
       this.emit('relay', envelope as RelayEnvelope<unknown>);
-    };
-    (this.socket as unknown as Socket).on(this.#messageEvent, onRelay);
+    });
   }
 
   get connected(): boolean {
@@ -99,13 +91,14 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         cleanup();
         resolve();
       };
-      const onError = (error: Error) => {
+      const onError = (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
         cleanup();
         this.socket.disconnect();
         reject(
           new RtcError(
             ErrorCode.SIGNALING_UNREACHABLE,
-            `Cannot reach the signaling server: ${error.message}`,
+            `Cannot reach the signaling server: ${message}`,
             {
               cause: error,
             },
@@ -124,6 +117,15 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     event: E,
     ...args: RequestArgs<E>
   ): Promise<AckArgs<E>> {
+    return this.requestWithin(this.#timeoutMs, event, ...args);
+  }
+
+  /** {@link request} with its own time limit (for answers that wait on a person). */
+  requestWithin<E extends keyof ClientToServerEvents>(
+    timeoutMs: number,
+    event: E,
+    ...args: RequestArgs<E>
+  ): Promise<AckArgs<E>> {
     if (this.#closeReason) return Promise.reject(this.#closeReason);
     if (!this.socket.connected) {
       return Promise.reject(
@@ -136,10 +138,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         reject(error);
       };
       this.#pending.add(fail);
-      const timed = this.socket.timeout(this.#timeoutMs) as unknown as {
-        emit(event: string, ...rest: unknown[]): void;
-      };
-      timed.emit(event, ...args, (err: Error | null, ...ack: unknown[]) => {
+      this.socket.emitWithTimeout(timeoutMs, event, args, (err, ...ack) => {
         if (!this.#pending.delete(fail)) return;
         if (err) {
           reject(
@@ -166,8 +165,20 @@ export class SignalingClient extends Emitter<SignalingEvents> {
 
   /** Sends a relay envelope (the server fills in the real sender). */
   relay(envelope: RelayEnvelope<unknown>): void {
-    if (this.socket.connected)
-      (this.socket as unknown as Socket).emit(this.#messageEvent, envelope);
+    if (this.socket.connected) this.socket.emit(this.#messageEvent, envelope);
+  }
+
+  /** Emits a room-scoped custom event (v3 `socketCustomEvent`). */
+  emitCustom(event: string, data: unknown): void {
+    if (this.socket.connected) this.socket.emit(event, data);
+  }
+
+  /** Listens to a custom event; returns the unsubscribe function. */
+  onCustom(event: string, listener: (data: unknown) => void): Unsubscribe {
+    this.socket.on(event, listener);
+    return () => {
+      this.socket.off(event, listener);
+    };
   }
 
   /** Subscribes to a server event; returns the unsubscribe function. */
@@ -175,9 +186,10 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     event: E,
     listener: ServerToClientEvents[E],
   ): Unsubscribe {
-    (this.socket.on as (e: E, l: ServerToClientEvents[E]) => void)(event, listener);
+    const untyped = listener as (...args: unknown[]) => void;
+    this.socket.on(event, untyped);
     return () => {
-      (this.socket.off as (e: E, l: ServerToClientEvents[E]) => void)(event, listener);
+      this.socket.off(event, untyped);
     };
   }
 
