@@ -16,6 +16,8 @@ export interface RoomRecord {
   identifier: string;
   /** Close the room for everyone when the owner leaves. */
   autoClose: boolean;
+  /** Every join waits for the owner's decision. */
+  approveJoins: boolean;
   createdAt: number;
 }
 
@@ -45,6 +47,10 @@ export interface RoomStore {
   join(id: string, userId: string): Promise<JoinOutcome>;
   /** Removes a participant; moves ownership or closes the room as needed. */
   leave(id: string, userId: string): Promise<LeaveOutcome>;
+  /** Deletes the room; returns it as it was. */
+  delete(id: string): Promise<RoomRecord | undefined>;
+  /** Renames a participant (and the owner) in place; false when `to` is already in the room. */
+  rename(id: string, from: string, to: string): Promise<boolean>;
   /** Replaces fields of an existing room. */
   update(id: string, patch: Partial<Omit<RoomRecord, 'id'>>): Promise<RoomRecord | undefined>;
   /** Rooms listed under a public identifier. */
@@ -108,6 +114,20 @@ export class MemoryRoomStore implements RoomStore {
     const [next] = room.participants as [string, ...string[]];
     room.owner = next;
     return { ...none, room: structuredClone(room), newOwner: room.owner };
+  }
+
+  async delete(id: string): Promise<RoomRecord | undefined> {
+    const room = this.#rooms.get(id);
+    this.#rooms.delete(id);
+    return room;
+  }
+
+  async rename(id: string, from: string, to: string): Promise<boolean> {
+    const room = this.#rooms.get(id);
+    if (!room || room.participants.includes(to)) return false;
+    room.participants = room.participants.map((p) => (p === from ? to : p));
+    if (room.owner === from) room.owner = to;
+    return true;
   }
 
   async update(

@@ -19,6 +19,12 @@ export interface SignalingOptions {
   maxParticipantsLimit?: number;
   /** Wrong room passwords one socket may try (default 10). */
   maxPasswordFailures?: number;
+  /** Wrong passwords one room takes per window before refusing every try (default 100). */
+  maxRoomPasswordFailures?: number;
+  /** The per-room password window in ms (default 15 minutes). */
+  passwordWindowMs?: number;
+  /** How long a join waits for the owner's approval in an approve-joins room, in ms (default 60000). */
+  approvalTimeoutMs?: number;
   /** Extra socket.io server options (path, pingInterval, ...). */
   socketOptions?: Partial<ServerOptions>;
 }
@@ -73,6 +79,9 @@ export function attachSignaling(
     iceServers: typeof iceServers === 'function' ? iceServers : () => iceServers,
     maxParticipantsLimit: options.maxParticipantsLimit ?? 1000,
     maxPasswordFailures: options.maxPasswordFailures ?? 10,
+    maxRoomPasswordFailures: options.maxRoomPasswordFailures ?? 100,
+    passwordWindowMs: options.passwordWindowMs ?? 15 * 60_000,
+    approvalTimeoutMs: options.approvalTimeoutMs ?? 60_000,
   });
   io.on('connection', (socket) => {
     if (!hub.accept(socket)) return;

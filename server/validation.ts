@@ -41,6 +41,7 @@ export const roomRequestSchema = z.object({
   extra: extraSchema.optional(),
   identifier: z.string().max(LIMITS.idLength).optional(),
   password: z.string().max(LIMITS.passwordLength).optional(),
+  approveJoins: z.boolean().optional(),
 });
 export type ValidRoomRequest = z.infer<typeof roomRequestSchema>;
 

@@ -6,6 +6,8 @@
  */
 export { RtcRoom } from './room/rtc-room.js';
 export { RtcVideoGrid, displayName } from './video-grid/rtc-video-grid.js';
+export { RtcUserStatus } from './user-status/rtc-user-status.js';
+export { RtcChat, type ChatMessage } from './chat/rtc-chat.js';
 export { RoomController } from './controllers/room-controller.js';
 export { roomContext } from './context.js';
 export type { RtcEventDetails, RtcEventName, RtcEvent } from './events/events.js';

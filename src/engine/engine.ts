@@ -1,5 +1,6 @@
 import { RoomConnection } from './room/room-connection.js';
-import type { RoomOptions } from './room/types.js';
+import { checkPresence, publicRooms, withSignaling } from './room/requests.js';
+import type { Presence, PublicRoomInfo, RoomOptions } from './room/types.js';
 
 /**
  * The page's registry of room connections, keyed by socket URL + room id. Elements that name the
@@ -34,6 +35,30 @@ export class Engine {
     if (entry.refs > 0) return Promise.resolve();
     this.#rooms.delete(key);
     return connection.leave();
+  }
+
+  /** Whether a room exists, is full or needs a password, without joining anything. */
+  checkPresence(options: {
+    socketUrl: string;
+    roomId: string;
+    timeoutMs?: number;
+  }): Promise<Presence> {
+    const live = this.get(options.socketUrl, options.roomId);
+    if (live) return live.checkPresence();
+    return withSignaling(options.socketUrl, options.timeoutMs, (s) =>
+      checkPresence(s, options.roomId),
+    );
+  }
+
+  /** Rooms opened with a public identifier on a server, without joining anything. */
+  getPublicRooms(options: {
+    socketUrl: string;
+    identifier: string;
+    timeoutMs?: number;
+  }): Promise<PublicRoomInfo[]> {
+    return withSignaling(options.socketUrl, options.timeoutMs, (s) =>
+      publicRooms(s, options.identifier),
+    );
   }
 
   /** The connection for this server and room, if one exists. */

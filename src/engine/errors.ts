@@ -12,6 +12,12 @@ export const ErrorCode = {
   ROOM_EXISTS: 'ROOM_EXISTS',
   ROOM_FULL: 'ROOM_FULL',
   INVALID_PASSWORD: 'INVALID_PASSWORD',
+  /** Only the room's owner may do that. */
+  NOT_OWNER: 'NOT_OWNER',
+  /** The owner refused the join (or did not answer in time). */
+  JOIN_REJECTED: 'JOIN_REJECTED',
+  /** Too many wrong passwords: the server refuses tries for a while. */
+  TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
   /** The user id is used by another connection. */
   USERID_TAKEN: 'USERID_TAKEN',
   /** A request is malformed: refused by the engine before sending, or by the server. */

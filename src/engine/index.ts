@@ -5,7 +5,17 @@
 export { engine, Engine } from './engine.js';
 export { RoomConnection } from './room/room-connection.js';
 export { RoomState } from './room/types.js';
-export type { JoinResult, Participant, RoomEvents, RoomOptions, StreamInfo } from './room/types.js';
+export type {
+  JoinResult,
+  MuteKind,
+  MuteState,
+  Participant,
+  Presence,
+  PublicRoomInfo,
+  RoomEvents,
+  RoomOptions,
+  StreamInfo,
+} from './room/types.js';
 export { ErrorCode, RtcError } from './errors.js';
 export {
   parseSession,

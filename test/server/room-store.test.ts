@@ -13,6 +13,7 @@ function record(patch: Partial<RoomRecord> = {}): RoomRecord {
     passwordHash: undefined,
     identifier: '',
     autoClose: false,
+    approveJoins: false,
     createdAt: 0,
     ...patch,
   };

@@ -1,4 +1,4 @@
-import type { ErrorCode, Extra, RtcError } from '../../engine/index.js';
+import type { ErrorCode, Extra, MuteKind, RtcError } from '../../engine/index.js';
 
 /** `detail` of every event the elements fire. */
 export interface RtcEventDetails {
@@ -6,7 +6,16 @@ export interface RtcEventDetails {
   'rtc-left': { roomId: string };
   'rtc-participant-joined': { userId: string; extra: Extra };
   'rtc-participant-left': { userId: string; extra: Extra };
-  'rtc-participant-updated': { userId: string; extra: Extra };
+  'rtc-extra-updated': { userId: string; extra: Extra };
+  'rtc-user-status': { userId: string; status: 'online' | 'offline'; extra: Extra };
+  'rtc-owner-changed': { userId: string };
+  'rtc-participation-request': { userId: string; extra: Extra };
+  'rtc-kicked': { roomId: string; by: string };
+  'rtc-participant-renamed': { userId: string; previousUserId: string };
+  'rtc-user-id-changed': { userId: string; previousUserId: string };
+  'rtc-mute': { userId: string; kind: MuteKind };
+  'rtc-unmute': { userId: string; kind: MuteKind };
+  'rtc-custom-message': { data: unknown };
   'rtc-stream': {
     userId: string;
     stream: MediaStream;
@@ -46,7 +55,16 @@ declare global {
     'rtc-left': RtcEvent<'rtc-left'>;
     'rtc-participant-joined': RtcEvent<'rtc-participant-joined'>;
     'rtc-participant-left': RtcEvent<'rtc-participant-left'>;
-    'rtc-participant-updated': RtcEvent<'rtc-participant-updated'>;
+    'rtc-extra-updated': RtcEvent<'rtc-extra-updated'>;
+    'rtc-user-status': RtcEvent<'rtc-user-status'>;
+    'rtc-owner-changed': RtcEvent<'rtc-owner-changed'>;
+    'rtc-participation-request': RtcEvent<'rtc-participation-request'>;
+    'rtc-kicked': RtcEvent<'rtc-kicked'>;
+    'rtc-participant-renamed': RtcEvent<'rtc-participant-renamed'>;
+    'rtc-user-id-changed': RtcEvent<'rtc-user-id-changed'>;
+    'rtc-mute': RtcEvent<'rtc-mute'>;
+    'rtc-unmute': RtcEvent<'rtc-unmute'>;
+    'rtc-custom-message': RtcEvent<'rtc-custom-message'>;
     'rtc-stream': RtcEvent<'rtc-stream'>;
     'rtc-stream-ended': RtcEvent<'rtc-stream-ended'>;
     'rtc-message': RtcEvent<'rtc-message'>;

@@ -7,7 +7,10 @@ import {
   engine,
   type Extra,
   type JoinResult,
+  type MuteKind,
   type Participant,
+  type Presence,
+  type PublicRoomInfo,
   type RoomConnection,
   type RoomOptions,
   type StreamInfo,
@@ -17,6 +20,7 @@ import { roomContext } from '../context.js';
 import { jsonConverter, optionalNumber } from '../converters.js';
 import { customElement } from '../define.js';
 import { fire } from '../events/events.js';
+import { bindRoomEvents } from './room-events.js';
 
 /** Origin the bundle was loaded from: the default signaling server. */
 const BUNDLE_ORIGIN = (() => {
@@ -41,7 +45,16 @@ const BUNDLE_ORIGIN = (() => {
  * @event rtc-left - Left the room. `detail: {roomId}`.
  * @event rtc-participant-joined - A user is in the room. `detail: {userId, extra}`.
  * @event rtc-participant-left - A user left the room. `detail: {userId, extra}`.
- * @event rtc-participant-updated - A user's extra data changed. `detail: {userId, extra}`.
+ * @event rtc-user-status - A user came online or went offline (once per change). `detail: {userId, status, extra}`.
+ * @event rtc-extra-updated - A user's extra data changed (once per change). `detail: {userId, extra}`.
+ * @event rtc-owner-changed - The room has a new owner (once per change). `detail: {userId}`.
+ * @event rtc-participation-request - Someone asks to join this page's `approve-joins` room; cancelable: `preventDefault()` rejects, else call `accept(userId)` or `reject(userId)`. `detail: {userId, extra}`.
+ * @event rtc-kicked - The owner removed you from the room. `detail: {roomId, by}`.
+ * @event rtc-participant-renamed - A user took a new id. `detail: {userId, previousUserId}`.
+ * @event rtc-user-id-changed - Your user id changed. `detail: {userId, previousUserId}`.
+ * @event rtc-mute - A user (you included) muted. `detail: {userId, kind}`.
+ * @event rtc-unmute - A user (you included) unmuted. `detail: {userId, kind}`.
+ * @event rtc-custom-message - A message of the room's custom socket event. `detail: {data}`.
  * @event rtc-stream - A local or remote stream started. `detail: {userId, stream, type, isScreen}`.
  * @event rtc-stream-ended - A stream ended. `detail: {userId, stream, type, isScreen}`.
  * @event rtc-message - A message arrived on the data channel. `detail: {userId, data}`.
@@ -97,6 +110,19 @@ export class RtcRoom extends LitElement {
 
   /** When this page opens the room and later leaves it, close the room for everyone (instead of handing it on). */
   @property({ type: Boolean, attribute: 'auto-close' }) autoClose = false;
+
+  /** When this page opens the room: list it under this public identifier (see `getPublicRooms()`). */
+  @property({ attribute: 'public-id' }) publicId = '';
+
+  /** When this page opens the room: each join waits for `accept(userId)` / `reject(userId)`. */
+  @property({ type: Boolean, attribute: 'approve-joins' }) approveJoins = false;
+
+  /** Name of the room-scoped custom socket event (v3 `socketCustomEvent`). */
+  @property({ attribute: 'custom-event' }) customEvent = '';
+
+  /** Values for the server's connection hook (v3 `socketCustomParameters`). Attribute form takes JSON. */
+  @property({ attribute: 'socket-query', converter: jsonConverter }) socketQuery:
+    Record<string, string> | undefined;
 
   /** Do not join on connect; call `open()`, `join()` or `openOrJoin()` yourself. */
   @property({ type: Boolean }) manual = false;
@@ -183,6 +209,10 @@ export class RtcRoom extends LitElement {
       maxParticipants: this.maxParticipants,
       password: this.password || undefined,
       autoClose: this.autoClose,
+      publicId: this.publicId || undefined,
+      approveJoins: this.approveJoins,
+      customEvent: this.customEvent || undefined,
+      query: this.socketQuery,
       extra: this.extra,
       iceServers: this.iceServers,
       bandwidth: this.#bandwidth(),
@@ -208,36 +238,7 @@ export class RtcRoom extends LitElement {
   }
 
   #bind(connection: RoomConnection): void {
-    this.#unsubscribe = [
-      connection.on('joined', (detail) => {
-        this.joined = true;
-        fire(this, 'rtc-joined', detail);
-      }),
-      connection.on('left', (detail) => {
-        this.joined = false;
-        fire(this, 'rtc-left', detail);
-      }),
-      connection.on('state', ({ state }) => {
-        this.joined = state === 'joined';
-      }),
-      connection.on('participant-joined', ({ userId, extra }) =>
-        fire(this, 'rtc-participant-joined', { userId, extra }),
-      ),
-      connection.on('participant-left', ({ userId, extra }) =>
-        fire(this, 'rtc-participant-left', { userId, extra }),
-      ),
-      connection.on('participant-updated', ({ userId, extra }) =>
-        fire(this, 'rtc-participant-updated', { userId, extra }),
-      ),
-      connection.on('stream', (info) => fire(this, 'rtc-stream', { ...info })),
-      connection.on('stream-ended', (info) => fire(this, 'rtc-stream-ended', { ...info })),
-      connection.on('message', (detail) => fire(this, 'rtc-message', detail)),
-      connection.on('room-full', (detail) => fire(this, 'rtc-room-full', detail)),
-      connection.on('session-closed', (detail) => fire(this, 'rtc-session-closed', detail)),
-      connection.on('error', (error) =>
-        fire(this, 'rtc-error', { code: error.code, message: error.message, error }),
-      ),
-    ];
+    this.#unsubscribe = bindRoomEvents(this, connection);
   }
 
   #socketUrl(): string {
@@ -283,17 +284,124 @@ export class RtcRoom extends LitElement {
     await this.#release();
   }
 
-  /** Sends text, a JSON-able value or binary data to everyone, or to one user. */
-  async send(data: unknown, userId?: string): Promise<void> {
+  /** Sends text, JSON of any size (chunked) or binary data to everyone, or to one user. */
+  send(data: unknown, userId?: string): Promise<void> {
+    return this.#call((c) => c.send(data, userId), ErrorCode.SEND_FAILED);
+  }
+
+  /** Whether a room (this one by default) exists, is full or needs a password; works before joining. */
+  checkPresence(roomId: string = this.roomId): Promise<Presence> {
+    return this.#report(async () => {
+      if (this.#connection) return this.#connection.checkPresence(roomId);
+      return engine.checkPresence({ socketUrl: this.#requireSocketUrl(), roomId });
+    });
+  }
+
+  /** Rooms opened with this public identifier (`public-id`); works before joining. */
+  getPublicRooms(identifier: string = this.publicId): Promise<PublicRoomInfo[]> {
+    return this.#report(() =>
+      engine.getPublicRooms({ socketUrl: this.#requireSocketUrl(), identifier }),
+    );
+  }
+
+  /** Sets the room's password ('' removes it). Owner only: rejects with NOT_OWNER otherwise. */
+  setPassword(password: string): Promise<void> {
+    return this.#call((c) => c.setPassword(password));
+  }
+
+  /** Closes the room for everyone (owner only); every page gets `rtc-session-closed`. */
+  closeEntireSession(): Promise<void> {
+    return this.#call((c) => c.closeEntireSession());
+  }
+
+  /** Takes a new user id; rejects with USERID_TAKEN when someone has it. */
+  changeUserId(userId: string): Promise<void> {
+    return this.#call((c) => c.changeUserId(userId));
+  }
+
+  /** Sends `extra` to everyone else (after changing it in place); each gets one `rtc-extra-updated`. */
+  updateExtraData(): Promise<void> {
+    return this.#call(async (c) => c.updateExtraData({ ...this.extra }));
+  }
+
+  /** A user's extra data, as the server has it. */
+  getExtraData(userId: string): Promise<Extra> {
+    return this.#call((c) => c.getExtraData(userId));
+  }
+
+  /** User ids of the others in the room. */
+  getAllParticipants(): string[] {
+    return this.#connection?.getAllParticipants() ?? [];
+  }
+
+  /** Lets a user who asked to join (`rtc-participation-request`) in. */
+  accept(userId: string): void {
+    this.#connection?.accept(userId);
+  }
+
+  /** Turns a user who asked to join away: its `join()` rejects with JOIN_REJECTED. */
+  reject(userId: string): void {
+    this.#connection?.reject(userId);
+  }
+
+  /** Drops the peer connection with a user, on both sides; both stay in the room. */
+  disconnectWith(userId: string): void {
+    this.#connection?.disconnectWith(userId);
+  }
+
+  /** Removes a user from the room for everyone (owner only, enforced by the server). */
+  kick(userId: string): Promise<void> {
+    return this.#call((c) => c.kick(userId));
+  }
+
+  /** Mutes your microphone (`audio`), camera (`video`) or both. */
+  mute(kind: MuteKind = 'both'): void {
+    this.#connection?.mute(kind);
+  }
+
+  unmute(kind: MuteKind = 'both'): void {
+    this.#connection?.unmute(kind);
+  }
+
+  /** Emits the room's custom socket event (`custom-event`) to everyone in the room. */
+  sendCustom(data: unknown): Promise<void> {
+    return this.#call(async (c) => c.sendCustom(data));
+  }
+
+  /** The room's socket.io socket (v3 `getSocket()`), once connected. */
+  getSocket(): RoomConnection['socket'] {
+    return this.#connection?.socket;
+  }
+
+  /** Runs an action on the joined connection; failures reject with an RtcError and fire rtc-error. */
+  #call<T>(
+    action: (connection: RoomConnection) => Promise<T>,
+    code: ErrorCode = ErrorCode.INVALID_STATE,
+  ): Promise<T> {
+    return this.#report(async () => {
+      if (!this.#connection) throw new RtcError(ErrorCode.INVALID_STATE, 'Join the room first');
+      return action(this.#connection);
+    }, code);
+  }
+
+  async #report<T>(
+    action: () => Promise<T>,
+    code: ErrorCode = ErrorCode.INVALID_STATE,
+  ): Promise<T> {
     try {
-      if (!this.#connection)
-        throw new RtcError(ErrorCode.INVALID_STATE, 'Join the room before sending');
-      await this.#connection.send(data, userId);
+      return await action();
     } catch (error) {
-      const rtcError = RtcError.from(error, ErrorCode.SEND_FAILED);
+      const rtcError = RtcError.from(error, code);
       fire(this, 'rtc-error', { code: rtcError.code, message: rtcError.message, error: rtcError });
       throw rtcError;
     }
+  }
+
+  #requireSocketUrl(): string {
+    const url = this.#socketUrl();
+    if (!url)
+      throw new RtcError(ErrorCode.INVALID_STATE, 'Set socket-url: no default server origin');
+    return url;
   }
 
   protected override render() {

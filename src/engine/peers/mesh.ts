@@ -3,6 +3,7 @@ import type { Bandwidth } from '../media/bandwidth.js';
 import { streamLabels, type LocalStream } from '../media/capture.js';
 import {
   isCandidate,
+  isChangedUuid,
   isDescription,
   isEnableMedia,
   isParticipationRequest,
@@ -49,6 +50,12 @@ interface MeshEvents {
   /** The sender's extra, as the server attached it to a relayed message. */
   extra: { userId: string; extra: Extra };
   'peer-state': { userId: string; state: RTCPeerConnectionState };
+  /** A connection to a user was created (the room tells it our mute state). */
+  'peer-created': { userId: string };
+  /** The server renamed a user (v3 `changedUUID`). */
+  renamed: { userId: string; previous: string };
+  mute: { userId: string; kind: 'audio' | 'video' | 'both' };
+  unmute: { userId: string; kind: 'audio' | 'video' | 'both' };
   error: RtcError;
 }
 
@@ -60,6 +67,7 @@ interface MeshEvents {
 export class Mesh extends Emitter<MeshEvents> {
   readonly #options: MeshOptions;
   readonly #peers = new Map<string, Peer>();
+  readonly #targets = new WeakMap<Peer, { id: string }>();
 
   constructor(options: MeshOptions) {
     super();
@@ -74,7 +82,13 @@ export class Mesh extends Emitter<MeshEvents> {
   handle(envelope: RelayEnvelope<unknown>): void {
     const { sender, message } = envelope;
     if (typeof sender !== 'string' || !sender || sender === this.#options.localUserId()) return;
+    if (isChangedUuid(message) && message.newUUID === sender) this.#rename(message.oldUUID, sender);
     if (isRecord(envelope.extra)) this.emit('extra', { userId: sender, extra: envelope.extra });
+    if (message === 'dropPeerConnection') {
+      // The other side ended our connection (`disconnectWith`); it stays in the room.
+      this.closePeer(sender);
+      return;
+    }
 
     if (isParticipationRequest(message))
       this.#onParticipationRequest(sender, message, envelope.extra);
@@ -110,8 +124,21 @@ export class Mesh extends Emitter<MeshEvents> {
         message.action === 'stream-removed'
       ) {
         this.#peers.get(sender)?.endRemoteStream(message.streamid);
+      } else {
+        this.emit(message.action, { userId: sender, kind: message.type ?? 'both' });
       }
     }
+  }
+
+  #rename(previous: string, userId: string): void {
+    const peer = this.#peers.get(previous);
+    if (peer && !this.#peers.has(userId)) {
+      this.#peers.delete(previous);
+      this.#peers.set(userId, peer);
+      const target = this.#targets.get(peer);
+      if (target) target.id = userId;
+    }
+    this.emit('renamed', { userId, previous });
   }
 
   /** Adds newly captured local tracks to every connection. */
@@ -193,6 +220,8 @@ export class Mesh extends Emitter<MeshEvents> {
     this.closePeer(userId);
     const options = this.#options;
     const media = options.media();
+    // The remote user's id can change (changeUserId): events and relays follow `target.id`.
+    const target = { id: userId };
     const peer = new Peer({
       localUserId: options.localUserId(),
       remoteUserId: userId,
@@ -204,25 +233,29 @@ export class Mesh extends Emitter<MeshEvents> {
       receive: { audio: media, video: media },
       bandwidth: options.bandwidth,
       extra: options.extra,
-      signal: (message) => options.relay(userId, message),
+      signal: (message) => options.relay(target.id, message),
     });
     this.#peers.set(userId, peer);
-    peer.on('stream', ({ stream, isScreen }) => this.emit('stream', { userId, stream, isScreen }));
-    peer.on('stream-ended', ({ stream, isScreen }) =>
-      this.emit('stream-ended', { userId, stream, isScreen }),
+    this.#targets.set(peer, target);
+    peer.on('stream', ({ stream, isScreen }) =>
+      this.emit('stream', { userId: target.id, stream, isScreen }),
     );
-    peer.on('message', ({ data }) => this.emit('message', { userId, data }));
+    peer.on('stream-ended', ({ stream, isScreen }) =>
+      this.emit('stream-ended', { userId: target.id, stream, isScreen }),
+    );
+    peer.on('message', ({ data }) => this.emit('message', { userId: target.id, data }));
     peer.on('error', (error) => this.emit('error', error));
     peer.on('state', (state) => {
-      this.emit('peer-state', { userId, state });
+      this.emit('peer-state', { userId: target.id, state });
       if (state === 'failed') {
         this.emit(
           'error',
-          new RtcError(ErrorCode.PEER_FAILED, `The connection to "${userId}" failed`),
+          new RtcError(ErrorCode.PEER_FAILED, `The connection to "${target.id}" failed`),
         );
-        this.closePeer(userId);
+        this.closePeer(target.id);
       }
     });
+    this.emit('peer-created', { userId });
     return peer;
   }
 }

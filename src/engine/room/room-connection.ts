@@ -20,11 +20,27 @@ import {
 } from '../signaling/protocol.js';
 import { SignalingClient } from '../signaling/socket-client.js';
 import { Emitter, type Unsubscribe } from '../util/emitter.js';
+import {
+  changeUserId,
+  checkPresence,
+  closeEntireSession,
+  kick,
+  publicRooms,
+  remoteExtra,
+  serverError,
+  setPassword,
+  withSignaling,
+} from './requests.js';
+import { Roster } from './roster.js';
 import { randomId } from '../util/id.js';
 import {
   RoomState,
   type JoinResult,
+  type MuteKind,
+  type MuteState,
   type Participant,
+  type Presence,
+  type PublicRoomInfo,
   type RoomEvents,
   type RoomOptions,
   type StreamInfo,
@@ -32,6 +48,10 @@ import {
 
 type Mode = 'open' | 'join' | 'openOrJoin';
 const MAX_USERID_RETRIES = 3;
+/** How long a join may wait for an approve-joins room's owner (the server's default is 60 s). */
+const APPROVAL_WAIT_MS = 65_000;
+
+const streamKey = (info: StreamInfo) => `${info.type}:${info.userId}:${info.stream.id}`;
 
 /**
  * A connection to one room on one signaling server: signaling socket, local media, and the mesh
@@ -45,11 +65,12 @@ export class RoomConnection extends Emitter<RoomEvents> {
   #userId: string;
   #state: RoomState = RoomState.IDLE;
   #opened = false;
-  #isOwner = false;
+  readonly #roster = new Roster((event, payload) => this.emit(event, payload));
+  /** Joins waiting for this page's decision (it owns an approve-joins room). */
+  readonly #requests = new Set<string>();
   #signaling: SignalingClient | undefined;
   #mesh: Mesh | undefined;
   #localStreams: LocalStream[] = [];
-  #participants = new Map<string, Participant>();
   #streams = new Map<string, StreamInfo>();
   #iceServers: RTCIceServer[] = [];
   #entering: Promise<JoinResult> | undefined;
@@ -81,7 +102,11 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
   /** True while this page owns the room (it opened it, or ownership moved to it). */
   get isOwner(): boolean {
-    return this.#isOwner;
+    return this.#state === RoomState.JOINED && this.#roster.owner === this.#userId;
+  }
+  /** The user id of the room's owner, once known. */
+  get owner(): string | undefined {
+    return this.#roster.owner;
   }
   get session(): Readonly<Session> {
     return this.#session;
@@ -91,7 +116,23 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
   /** Other users in the room, in arrival order. */
   get participants(): Participant[] {
-    return [...this.#participants.values()];
+    return this.#roster.participants;
+  }
+  /** User ids of the others in the room (RTCMultiConnection's `getAllParticipants()`). */
+  getAllParticipants(): string[] {
+    return this.participants.map((p) => p.userId);
+  }
+  /** Whether a user's (or, without an id, this page's) microphone and camera are muted. */
+  muteState(userId: string = this.#userId): MuteState {
+    return this.#roster.muteState(userId);
+  }
+  /** Joins waiting for this page's `accept()` / `reject()`. */
+  get pendingRequests(): string[] {
+    return [...this.#requests];
+  }
+  /** The socket.io socket of this room (v3 `connection.socket`), while connected. */
+  get socket(): SignalingClient['socket'] | undefined {
+    return this.#signaling?.socket;
   }
   /** Local and remote streams, local first. */
   get streams(): StreamInfo[] {
@@ -159,6 +200,141 @@ export class RoomConnection extends Emitter<RoomEvents> {
     await Promise.resolve();
   }
 
+  /** Whether a room exists, is full or needs a password; works before joining anything. */
+  checkPresence(roomId: string = this.roomId): Promise<Presence> {
+    return this.#ask((signaling) => checkPresence(signaling, roomId));
+  }
+
+  /** Rooms opened with this public identifier (v3 `publicRoomIdentifier`). */
+  getPublicRooms(identifier: string): Promise<PublicRoomInfo[]> {
+    return this.#ask((signaling) => publicRooms(signaling, identifier));
+  }
+
+  /** Sets (or, with '', removes) the room's password. Owner only: NOT_OWNER otherwise. */
+  async setPassword(password: string): Promise<void> {
+    await setPassword(this.#joined('setPassword'), password);
+    this.#options.password = password || undefined;
+  }
+
+  /** Closes the room for everyone (owner only); every page gets `session-closed`. */
+  async closeEntireSession(): Promise<void> {
+    await closeEntireSession(this.#joined('closeEntireSession'));
+    this.emit('session-closed', { roomId: this.roomId });
+    this.#end();
+  }
+
+  /** Takes a new user id; refused with USERID_TAKEN when someone has it. */
+  async changeUserId(userId: string): Promise<void> {
+    if (!isValidId(userId)) throw new RtcError(ErrorCode.INVALID_REQUEST, 'Invalid user id');
+    if (userId === this.#userId) return;
+    const previous = this.#userId;
+    if (this.#signaling?.connected) await changeUserId(this.#signaling, userId);
+    this.#userId = userId;
+    if (this.#roster.owner === previous) this.#roster.setOwner(userId, false);
+    for (const info of [...this.#streams.values()]) {
+      if (info.type !== 'local') continue;
+      this.#streams.delete(streamKey(info));
+      info.userId = userId;
+      this.#streams.set(streamKey(info), info);
+    }
+    this.emit('user-id', { userId, previous });
+  }
+
+  /** Sends your extra data to everyone else (after changing it, or `extra` given here). */
+  updateExtraData(extra: Extra = this.extra): void {
+    if (extra !== this.extra) {
+      this.configure({ extra });
+      return;
+    }
+    if (this.#state === RoomState.JOINED)
+      this.#signaling?.notify('extra-data-updated', { ...extra });
+  }
+
+  /** A user's extra data, from the server. */
+  getExtraData(userId: string): Promise<Extra> {
+    return remoteExtra(this.#joined('getExtraData'), userId);
+  }
+
+  /** Lets a waiting user into a room this page owns with `approveJoins`. */
+  accept(userId: string): void {
+    this.#decide(userId, true);
+  }
+
+  /** Turns a waiting user away: its `join()` rejects with JOIN_REJECTED. */
+  reject(userId: string): void {
+    this.#decide(userId, false);
+  }
+
+  /** Drops the peer connection with a user on both sides; both stay in the room. */
+  disconnectWith(userId: string): void {
+    this.#mesh?.closePeer(userId);
+    this.#signaling?.notify('disconnect-with', userId, () => undefined);
+  }
+
+  /** Removes a user from the room for everyone (owner only, enforced by the server). */
+  kick(userId: string): Promise<void> {
+    return kick(this.#joined('kick'), userId);
+  }
+
+  /** Mutes your microphone (`audio`), camera (`video`) or both; peers get one `mute` event. */
+  mute(kind: MuteKind = 'both'): void {
+    this.#setMuted(kind, true);
+  }
+
+  unmute(kind: MuteKind = 'both'): void {
+    this.#setMuted(kind, false);
+  }
+
+  /** Emits the room-scoped custom socket event (v3 `socketCustomEvent`). */
+  sendCustom(data: unknown): void {
+    this.#joined('sendCustom').emitCustom(this.#customEvent(), data);
+  }
+
+  /** The signaling client of the joined room; INVALID_STATE otherwise. */
+  #joined(method: string): SignalingClient {
+    if (this.#state !== RoomState.JOINED || !this.#signaling) {
+      throw new RtcError(ErrorCode.INVALID_STATE, `Join the room before ${method}()`);
+    }
+    return this.#signaling;
+  }
+
+  /** Runs a request on the room's socket when connected, else on a short-lived one. */
+  #ask<T>(run: (signaling: SignalingClient) => Promise<T>): Promise<T> {
+    const signaling = this.#signaling;
+    if (signaling?.connected) return run(signaling);
+    return withSignaling(this.socketUrl, this.#options.timeoutMs, run);
+  }
+
+  #decide(userId: string, accepted: boolean): void {
+    if (!this.#requests.delete(userId)) return;
+    this.#signaling?.notify('participation-decision', userId, accepted);
+  }
+
+  #customEvent(): string {
+    return this.#options.customEvent ?? DEFAULT_CUSTOM_EVENT;
+  }
+
+  #setMuted(kind: MuteKind, muted: boolean): void {
+    const kinds = kind === 'both' ? ['audio', 'video'] : [kind];
+    const camera = this.#localStreams.filter((l) => !l.isScreen);
+    for (const local of camera) {
+      for (const track of local.stream.getTracks())
+        if (kinds.includes(track.kind)) track.enabled = !muted;
+    }
+    this.#roster.setMuted(this.#userId, kind, muted);
+    for (const userId of this.getAllParticipants()) this.#sendMuteState(userId, kind, muted);
+  }
+
+  #sendMuteState(userId: string, kind: MuteKind, muted: boolean): void {
+    const streamid = this.#localStreams.find((l) => !l.isScreen)?.stream.id ?? '';
+    this.#relay(userId, {
+      streamSyncNeeded: true,
+      streamid,
+      action: muted ? 'mute' : 'unmute',
+      type: kind,
+    });
+  }
+
   #enter(mode: Mode): Promise<JoinResult> {
     if (this.#entering) return this.#entering;
     if (this.#state === RoomState.JOINED) {
@@ -223,7 +399,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
           check();
           if (ok) opened = true;
           else if (mode !== 'openOrJoin' || error !== LEGACY_ERRORS.ROOM_NOT_AVAILABLE) {
-            throw roomError(error, 'open');
+            throw serverError(error, 'open');
           } else if (isOneWay(this.#session)) {
             // Lost the race to open a one-way room: join as a viewer, with a viewer's media.
             await capture;
@@ -233,18 +409,23 @@ export class RoomConnection extends Emitter<RoomEvents> {
           }
         }
         if (!opened) {
-          const joining = signaling.request('join-room', this.#roomRequest(false));
+          // A room may make joiners wait for its owner's decision (up to a minute on our server).
+          const joining = signaling.requestWithin(
+            Math.max(this.#options.timeoutMs ?? 10_000, APPROVAL_WAIT_MS),
+            'join-room',
+            this.#roomRequest(false),
+          );
           // Sent right behind the join, not after its acknowledgement: the server handles one
           // socket's events in order, and drops the request if the join is refused.
           this.#relay(this.roomId, this.#participationRequest());
           const [ok, error] = await joining;
           check();
-          if (!ok) throw roomError(error, 'join');
+          if (!ok) throw serverError(error, 'join');
         }
         await capture;
         check();
         this.#opened = opened;
-        this.#isOwner = opened;
+        if (opened) this.#roster.setOwner(this.#userId, false);
         this.#setState(RoomState.JOINED);
         const result: JoinResult = { roomId: this.roomId, userId: this.#userId, opened };
         this.emit('joined', result);
@@ -278,6 +459,12 @@ export class RoomConnection extends Emitter<RoomEvents> {
     if (options.messageEvent !== undefined && !isValidEventName(options.messageEvent)) {
       throw invalid(`Invalid message event name ${JSON.stringify(options.messageEvent)}`);
     }
+    if (options.customEvent !== undefined && !isValidEventName(options.customEvent)) {
+      throw invalid(`Invalid custom event name ${JSON.stringify(options.customEvent)}`);
+    }
+    if (this.#customEvent() === (options.messageEvent ?? DEFAULT_MESSAGE_EVENT)) {
+      throw invalid('The custom event and the message event need different names');
+    }
     let extraJson: string;
     try {
       extraJson = JSON.stringify(this.extra);
@@ -300,7 +487,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       userid: this.#userId,
       sessionid: this.roomId,
       msgEvent: options.messageEvent ?? DEFAULT_MESSAGE_EVENT,
-      socketCustomEvent: DEFAULT_CUSTOM_EVENT,
+      socketCustomEvent: this.#customEvent(),
       autoCloseEntireSession: options.autoClose ? 'true' : 'false',
       maxParticipantsAllowed: String(options.maxParticipants ?? 1000),
       extra: JSON.stringify(this.extra),
@@ -347,10 +534,31 @@ export class RoomConnection extends Emitter<RoomEvents> {
       }),
       signaling.onServer('user-disconnected', (userId) => this.#removeParticipant(userId)),
       signaling.onServer('extra-data-updated', (userId, extra) => {
-        if (isRecord(extra)) this.#updateParticipant(userId, extra);
+        if (isRecord(extra)) this.#roster.update(userId, extra);
       }),
+      // v3's owner notice; rtc-elements pages announce the change from `owner-changed`.
       signaling.onServer('set-isInitiator-true', (roomId) => {
-        if (roomId === this.roomId) this.#isOwner = true;
+        if (roomId === this.roomId) this.#roster.setOwner(this.#userId, false);
+      }),
+      signaling.onServer('room-info', (roomId, info) => {
+        if (roomId === this.roomId && isRecord(info) && typeof info.owner === 'string') {
+          this.#roster.setOwner(info.owner, false);
+        }
+      }),
+      signaling.onServer('owner-changed', (roomId, userId) => {
+        if (roomId !== this.roomId || typeof userId !== 'string') return;
+        this.#roster.setOwner(userId, false);
+        this.emit('owner-changed', { userId });
+      }),
+      signaling.onServer('participation-request', (userId, extra) => {
+        if (typeof userId !== 'string' || this.#requests.has(userId)) return;
+        this.#requests.add(userId);
+        this.emit('participation-request', { userId, extra: isRecord(extra) ? extra : {} });
+      }),
+      signaling.onServer('kicked', (roomId, by) => {
+        if (roomId !== this.roomId || this.#state === RoomState.LEFT) return;
+        this.emit('kicked', { roomId, by: String(by as unknown) });
+        this.#end();
       }),
       signaling.onServer('closed-entire-session', (roomId) => {
         // Also while still connecting: the server has already taken us out of the room.
@@ -358,9 +566,28 @@ export class RoomConnection extends Emitter<RoomEvents> {
         this.emit('session-closed', { roomId });
         this.#end();
       }),
+      signaling.onCustom(this.#customEvent(), (data) => this.emit('custom-message', { data })),
       mesh.on('participation-request', ({ userId, extra }) => this.#addParticipant(userId, extra)),
       mesh.on('user-left', ({ userId }) => this.#removeParticipant(userId)),
-      mesh.on('extra', ({ userId, extra }) => this.#updateParticipant(userId, extra)),
+      mesh.on('extra', ({ userId, extra }) => this.#roster.update(userId, extra)),
+      mesh.on('renamed', ({ userId, previous }) => {
+        this.#roster.rename(previous, userId);
+        for (const info of [...this.#streams.values()]) {
+          if (info.type !== 'remote' || info.userId !== previous) continue;
+          this.#streams.delete(streamKey(info));
+          info.userId = userId;
+          this.#streams.set(streamKey(info), info);
+        }
+      }),
+      mesh.on('mute', ({ userId, kind }) => this.#roster.setMuted(userId, kind, true)),
+      mesh.on('unmute', ({ userId, kind }) => this.#roster.setMuted(userId, kind, false)),
+      mesh.on('peer-created', ({ userId }) => {
+        // A new connection learns our mute state once.
+        const { audio, video } = this.muteState();
+        const kind: MuteKind | undefined =
+          audio && video ? 'both' : audio ? 'audio' : video ? 'video' : undefined;
+        if (kind) this.#sendMuteState(userId, kind, true);
+      }),
       mesh.on('stream', ({ userId, stream, isScreen }) =>
         this.#addStream({ userId, stream, isScreen, type: 'remote' }),
       ),
@@ -412,7 +639,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
         tracks: l.stream.getTracks().length,
       })),
     };
-    if (open) request.identifier = '';
+    if (open) {
+      request.identifier = this.#options.publicId ?? '';
+      if (this.#options.approveJoins) request.approveJoins = true;
+    }
     return request;
   }
 
@@ -438,41 +668,24 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
 
   #addParticipant(userId: string, extra: Extra | undefined): void {
-    if (!userId || userId === this.#userId) return;
-    const known = this.#participants.get(userId);
-    if (known) {
-      if (extra) this.#updateParticipant(userId, extra);
-      return;
-    }
-    const participant: Participant = { userId, extra: extra ?? {} };
-    this.#participants.set(userId, participant);
-    this.emit('participant-joined', participant);
-  }
-
-  #updateParticipant(userId: string, extra: Extra): void {
-    const participant = this.#participants.get(userId);
-    if (!participant || JSON.stringify(participant.extra) === JSON.stringify(extra)) return;
-    participant.extra = extra;
-    this.emit('participant-updated', participant);
+    if (userId && userId !== this.#userId) this.#roster.add(userId, extra);
   }
 
   #removeParticipant(userId: string): void {
     this.#mesh?.closePeer(userId);
-    const participant = this.#participants.get(userId);
-    if (!participant) return;
-    this.#participants.delete(userId);
-    this.emit('participant-left', participant);
+    this.#requests.delete(userId);
+    this.#roster.remove(userId);
   }
 
   #addStream(info: StreamInfo): void {
-    const key = `${info.type}:${info.userId}:${info.stream.id}`;
+    const key = streamKey(info);
     if (this.#streams.has(key)) return;
     this.#streams.set(key, info);
     this.emit('stream', info);
   }
 
   #removeStream(type: StreamInfo['type'], userId: string, stream: MediaStream): void {
-    const key = `${type}:${userId}:${stream.id}`;
+    const key = streamKey({ type, userId, stream, isScreen: false });
     const info = this.#streams.get(key);
     if (!info) return;
     this.#streams.delete(key);
@@ -512,35 +725,14 @@ export class RoomConnection extends Emitter<RoomEvents> {
     }
     this.#dropLocalStreams();
     this.#closeSignaling();
-    for (const participant of [...this.#participants.values()]) {
-      this.#participants.delete(participant.userId);
-      this.emit('participant-left', participant);
-    }
+    this.#roster.clear();
+    this.#requests.clear();
     this.#opened = false;
-    this.#isOwner = false;
   }
 
   #setState(state: RoomState): void {
     if (this.#state === state) return;
     this.#state = state;
     this.emit('state', { state });
-  }
-}
-
-function roomError(error: string | undefined, action: 'open' | 'join'): RtcError {
-  switch (error) {
-    case LEGACY_ERRORS.ROOM_FULL:
-      return new RtcError(ErrorCode.ROOM_FULL, 'The room is full');
-    case LEGACY_ERRORS.INVALID_PASSWORD:
-      return new RtcError(ErrorCode.INVALID_PASSWORD, 'Wrong room password');
-    case LEGACY_ERRORS.ROOM_NOT_AVAILABLE:
-      return action === 'open'
-        ? new RtcError(ErrorCode.ROOM_EXISTS, 'The room already exists')
-        : new RtcError(ErrorCode.ROOM_NOT_FOUND, 'The room does not exist');
-    default:
-      return new RtcError(
-        ErrorCode.INVALID_REQUEST,
-        `The server refused to ${action} the room: ${error ?? 'no reason given'}`,
-      );
   }
 }

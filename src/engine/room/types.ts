@@ -27,6 +27,12 @@ export interface RoomOptions {
   query?: Record<string, string> | undefined;
   /** Close the room for everyone when its owner leaves (v3 `autoCloseEntireSession`). */
   autoClose?: boolean | undefined;
+  /** When this page opens the room: list it under this public identifier (v3 `publicRoomIdentifier`). */
+  publicId?: string | undefined;
+  /** When this page opens the room: every join waits for the owner's `accept()` / `reject()`. */
+  approveJoins?: boolean | undefined;
+  /** Name of the room-scoped custom socket event (v3 `socketCustomEvent`). */
+  customEvent?: string | undefined;
   /** On `USERID_TAKEN`, retry with a fresh random id (default true, as v3 does). */
   retryWithFreshUserId?: boolean | undefined;
   /** Milliseconds to wait for the server to connect or answer (default 10000). */
@@ -44,6 +50,36 @@ export type RoomState = (typeof RoomState)[keyof typeof RoomState];
 export interface Participant {
   userId: string;
   extra: Extra;
+}
+
+/** What `mute()` / `unmute()` take: one kind of the camera stream, or both. */
+export type MuteKind = 'audio' | 'video' | 'both';
+
+/** Whether a user's microphone and camera are muted. */
+export interface MuteState {
+  audio: boolean;
+  video: boolean;
+}
+
+/** The answer of `checkPresence()`. */
+export interface Presence {
+  exists: boolean;
+  isFull: boolean;
+  isPasswordProtected: boolean;
+  /** The owner's extra data (empty when the room does not exist). */
+  extra: Extra;
+}
+
+/** One room of `getPublicRooms()`. Never carries the password. */
+export interface PublicRoomInfo {
+  roomId: string;
+  owner: string;
+  participantCount: number;
+  /** How many others may join the opener. */
+  maxParticipants: number;
+  extra: Extra;
+  isFull: boolean;
+  isPasswordProtected: boolean;
 }
 
 /** A stream shown in the room: ours (`local`) or a remote user's. */
@@ -66,7 +102,21 @@ export interface RoomEvents {
   joined: JoinResult;
   'participant-joined': Participant;
   'participant-left': Participant;
+  /** A user's extra data changed (once per change). */
   'participant-updated': Participant;
+  /** A user took a new id (`changeUserId`). */
+  'participant-renamed': { userId: string; previous: string };
+  /** The room's owner changed (once per change, on every page). */
+  'owner-changed': { userId: string };
+  /** Someone asks to join a room this page owns with `approveJoins`: `accept()` or `reject()`. */
+  'participation-request': Participant;
+  /** The owner removed this page from the room. */
+  kicked: { roomId: string; by: string };
+  /** A user muted its microphone and/or camera (`kind` as given to `mute()`). */
+  mute: { userId: string; kind: MuteKind };
+  unmute: { userId: string; kind: MuteKind };
+  /** A message of the room-scoped custom socket event. */
+  'custom-message': { data: unknown };
   /** Your own extra changed (`configure({extra})`). */
   'extra-updated': Participant;
   stream: StreamInfo;

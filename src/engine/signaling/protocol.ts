@@ -36,6 +36,13 @@ export const LEGACY_ERRORS = {
   PUBLIC_IDENTIFIER_MISSING: 'publicRoomIdentifier is required',
   INVALID_ADMIN_CREDENTIAL: 'Invalid username or password attempted',
 } as const;
+
+/** Error strings of rtc-elements additions (v3 clients never see them for v3 requests). */
+export const ROOM_ERRORS = {
+  USERID_TAKEN: 'User ID already taken',
+  JOIN_REJECTED: 'Join rejected',
+  TOO_MANY_ATTEMPTS: 'Too many attempts',
+} as const;
 export type LegacyError = (typeof LEGACY_ERRORS)[keyof typeof LEGACY_ERRORS];
 
 /** Error string the server acks with when a payload fails validation (not in v3). */
@@ -88,6 +95,26 @@ export interface RoomRequest {
   /** Public room identifier (`open-room` only). */
   identifier?: string;
   password?: string;
+  /** `open-room` only, rtc-elements addition: every join waits for the owner's decision. */
+  approveJoins?: boolean;
+}
+
+/** Sent to an rtc-elements joiner right before its `join-room` ack. */
+export interface RoomInfo {
+  owner: string;
+}
+
+/** One room of `get-public-rooms` (v3 shape plus `participantCount`; never the password). */
+export interface PublicRoom {
+  sessionid: string;
+  owner: string;
+  participants: string[];
+  participantCount: number;
+  extra: Extra;
+  session: Session;
+  maxParticipantsAllowed: number;
+  isRoomFull: boolean;
+  isPasswordProtected: boolean;
 }
 
 /** Extra returned by `check-presence`, with the room flags under `_room`. */
@@ -171,6 +198,13 @@ export interface StreamSyncMessage {
   type?: 'audio' | 'video' | 'both';
 }
 
+/** The server's notice that a user took a new id (v3's own message shape). */
+export interface ChangedUuidMessage {
+  changedUUID: true;
+  oldUUID: string;
+  newUUID: string;
+}
+
 export type RelayMessage =
   | ParticipationRequest
   | EnableMediaMessage
@@ -178,7 +212,10 @@ export type RelayMessage =
   | DescriptionMessage
   | CandidateMessage
   | UserLeftMessage
-  | StreamSyncMessage;
+  | StreamSyncMessage
+  | ChangedUuidMessage
+  /** Ends the peer connection with the sender (`disconnect-with`, v3's legacy string). */
+  | 'dropPeerConnection';
 
 /**
  * The relay envelope, emitted on the socket's relay event (`msgEvent`). The server overwrites
@@ -202,7 +239,36 @@ export interface ClientToServerEvents {
     ack: Ack<[exists: boolean, roomid: string, extra: PresenceExtra]>,
   ) => void;
   'extra-data-updated': (extra: Extra) => void;
-  'get-remote-user-extra-data': (userid: string, ack: Ack<[extraOrError: Extra | string]>) => void;
+  /** v3 shape: the extra, or an error string, first; rtc-elements adds the user id and the error. */
+  'get-remote-user-extra-data': (
+    userid: string,
+    ack: Ack<[extraOrError: Extra | string, userid?: string, error?: string]>,
+  ) => void;
+  /** Owner only. An empty password removes it. */
+  'set-password': (
+    password: string,
+    ack: Ack<[ok: boolean | null, roomid: string | null, error: string | null]>,
+  ) => void;
+  /** Checks a password without joining (limited like joins). */
+  'is-valid-password': (
+    password: string,
+    roomid: string,
+    ack: Ack<[valid: boolean, roomid: string, error: string | false]>,
+  ) => void;
+  'get-public-rooms': (
+    identifier: string,
+    ack: Ack<[rooms: PublicRoom[] | null, error?: string]>,
+  ) => void;
+  /** Owner only: closes the room for everyone. */
+  'close-entire-session': (ack: Ack<[ok: boolean, error?: string]>) => void;
+  /** Renames the caller; refused when the id is taken (the ack's second argument says why). */
+  'changed-uuid': (newUserId: string, ack: Ack<[ok?: boolean, error?: string]>) => void;
+  /** Drops the peer connection with a user (both sides); nobody leaves the room. */
+  'disconnect-with': (userid: string, ack: Ack<[]>) => void;
+  /** rtc-elements addition, owner only: removes a user from the room. */
+  'kick-user': (userid: string, ack: Ack<[ok: boolean, error?: string]>) => void;
+  /** rtc-elements addition, owner only: the answer to `participation-request`. */
+  'participation-decision': (userid: string, accepted: boolean) => void;
 }
 
 /** Events the server emits. */
@@ -223,6 +289,14 @@ export interface ServerToClientEvents {
   'user-not-found': (userid: string) => void;
   /** ICE servers the server hands out (rtc-elements addition, sent on connection). */
   'ice-servers': (servers: IceServer[]) => void;
+  /** rtc-elements addition, to an rtc-elements joiner before its join ack: who owns the room. */
+  'room-info': (roomid: string, info: RoomInfo) => void;
+  /** rtc-elements addition, to everyone in the room: the room has a new owner. */
+  'owner-changed': (roomid: string, userid: string) => void;
+  /** rtc-elements addition, to the owner of an `approveJoins` room: a user asks to join. */
+  'participation-request': (userid: string, extra: Extra) => void;
+  /** rtc-elements addition, to a removed user (v3 clients get `closed-entire-session`). */
+  kicked: (roomid: string, by: string) => void;
 }
 
 /** An ICE server as RTCIceServer, without DOM types so the server can use it. */
@@ -246,6 +320,12 @@ export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
   'user-not-found',
   'ice-servers',
   'closed-entire-session',
+  'owner-changed',
+  'room-info',
+  'participation-request',
+  'participation-decision',
+  'kicked',
+  'kick-user',
   'changed-uuid',
   'disconnect-with',
   'close-entire-session',
@@ -276,6 +356,11 @@ export const isCandidate = (m: unknown): m is CandidateMessage =>
   isRecord(m) && typeof m['candidate'] === 'string';
 export const isUserLeft = (m: unknown): m is UserLeftMessage =>
   isRecord(m) && m['userLeft'] === true;
+export const isChangedUuid = (m: unknown): m is ChangedUuidMessage =>
+  isRecord(m) &&
+  m['changedUUID'] === true &&
+  typeof m['oldUUID'] === 'string' &&
+  typeof m['newUUID'] === 'string';
 export const isStreamSync = (m: unknown): m is StreamSyncMessage =>
   isRecord(m) && m['streamSyncNeeded'] === true && typeof m['streamid'] === 'string';
 

@@ -1,0 +1,166 @@
+import type { Server, Socket } from 'socket.io';
+import {
+  INVALID_PAYLOAD,
+  type ClientToServerEvents,
+  type Extra,
+  type IceServer,
+  type RelayEnvelope,
+  type ServerToClientEvents,
+} from '../src/engine/signaling/protocol.js';
+import type { Logger } from './log.js';
+import type { RoomStore } from './rooms.js';
+
+/** Per-socket state, kept on `socket.data`. */
+export interface SocketData {
+  userId: string;
+  extra: Extra;
+  roomId: string | undefined;
+  messageEvent: string;
+  /** The room-scoped custom event; undefined when its name would collide with the relay event. */
+  customEvent: string | undefined;
+  autoClose: boolean;
+  maxParticipants: number;
+  passwordFailures: number;
+  /** An rtc-elements client (handshake `rtcElements`), which understands the protocol's additions. */
+  modern: boolean;
+}
+
+export type SignalingServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+export type SignalingSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+
+export interface HubOptions {
+  store: RoomStore;
+  logger: Logger;
+  iceServers: () => IceServer[] | Promise<IceServer[]>;
+  /** Upper bound for a room's `maxParticipantsAllowed` (default 1000). */
+  maxParticipantsLimit: number;
+  /** Wrong passwords one socket may try (default 10). */
+  maxPasswordFailures: number;
+  /** Wrong passwords one room takes in `passwordWindowMs` before refusing all tries (default 100). */
+  maxRoomPasswordFailures: number;
+  /** Window of the per-room limit (default 15 minutes). */
+  passwordWindowMs: number;
+  /** How long a join waits for the owner's decision in an `approveJoins` room (default 60 s). */
+  approvalTimeoutMs: number;
+}
+
+export type AckFn = (...args: unknown[]) => void;
+
+/** A join waiting for the owner's decision. */
+export interface PendingJoin {
+  roomId: string;
+  userId: string;
+  extra: Extra;
+  decide: (accepted: boolean) => void;
+}
+
+export const userChannel = (userId: string) => `user:${userId}`;
+export const roomChannel = (roomId: string) => `room:${roomId}`;
+
+/**
+ * What every handler shares: the socket.io server, options, the users connected to this process,
+ * joins waiting for approval, and the operations several handlers need (leaving a room,
+ * delivering a relay, logging a dropped payload).
+ */
+export class HubContext {
+  readonly io: SignalingServer;
+  readonly options: HubOptions;
+  /** Users connected to this process, by user id. */
+  readonly users = new Map<string, SignalingSocket>();
+  /** Joins waiting for an owner's decision, by joining user id. */
+  readonly pendingJoins = new Map<string, PendingJoin>();
+  /** Wrong-password counts per room: `{count, since}`. */
+  readonly roomGuesses = new Map<string, { count: number; since: number }>();
+
+  constructor(io: SignalingServer, options: HubOptions) {
+    this.io = io;
+    this.options = options;
+  }
+
+  get store(): RoomStore {
+    return this.options.store;
+  }
+
+  get logger(): Logger {
+    return this.options.logger;
+  }
+
+  /** Emits a relay envelope to a user on that user's own relay event. */
+  deliver(target: string, envelope: RelayEnvelope<unknown>): void {
+    const socket = this.users.get(target);
+    if (!socket) return;
+    (socket as unknown as Socket).emit(socket.data.messageEvent, envelope);
+  }
+
+  /**
+   * Takes the socket out of its room: tells the others, moves ownership (announced to everyone)
+   * or closes the room for everyone.
+   */
+  async leaveRoom(socket: SignalingSocket): Promise<void> {
+    const data = socket.data;
+    const roomId = data.roomId;
+    if (!roomId) return;
+    data.roomId = undefined;
+    await socket.leave(roomChannel(roomId));
+    const outcome = await this.store.leave(roomId, data.userId);
+    this.io.to(roomChannel(roomId)).emit('user-disconnected', data.userId);
+    if (outcome.newOwner) this.announceOwner(roomId, outcome.newOwner);
+    if (outcome.closed) await this.evict(roomId, outcome.remaining, data.extra);
+    if (!outcome.room) this.endPendingJoins(roomId);
+  }
+
+  /** Tells a room its new owner: `owner-changed` to everyone, v3's `set-isInitiator-true` to it. */
+  announceOwner(roomId: string, owner: string): void {
+    this.io.to(roomChannel(roomId)).emit('owner-changed', roomId, owner);
+    this.io.to(userChannel(owner)).emit('set-isInitiator-true', roomId);
+    // Joins that were waiting for the old owner now wait for the new one.
+    for (const pending of this.pendingJoins.values()) {
+      if (pending.roomId === roomId) {
+        this.io.to(userChannel(owner)).emit('participation-request', pending.userId, pending.extra);
+      }
+    }
+  }
+
+  /** Everyone still in a closed room gets `closed-entire-session` and is taken out of it. */
+  async evict(roomId: string, members: string[], ownerExtra: Extra): Promise<void> {
+    for (const userId of members) {
+      const member = this.users.get(userId);
+      if (member?.data.roomId !== roomId) continue;
+      member.emit('closed-entire-session', roomId, ownerExtra);
+      member.data.roomId = undefined;
+      await member.leave(roomChannel(roomId));
+    }
+    this.endPendingJoins(roomId);
+  }
+
+  /** Refuses every join still waiting for a room that is gone. */
+  endPendingJoins(roomId: string): void {
+    for (const pending of [...this.pendingJoins.values()]) {
+      if (pending.roomId === roomId) pending.decide(false);
+    }
+  }
+
+  /** Acks a malformed request with `(false, 'Invalid payload')` and logs it. */
+  reject(socket: SignalingSocket, event: string, ack: AckFn, reason: string): void {
+    this.drop(socket, event, reason);
+    ack(false, INVALID_PAYLOAD);
+  }
+
+  /** Logs a payload that was dropped (never its content). */
+  drop(socket: SignalingSocket, event: string, reason: string): void {
+    this.logger.warn(`dropped "${event}"`, {
+      userId: socket.data.userId,
+      reason: reason.slice(0, 200),
+    });
+  }
+}

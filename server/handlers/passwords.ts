@@ -1,0 +1,104 @@
+import { LEGACY_ERRORS, ROOM_ERRORS } from '../../src/engine/signaling/protocol.js';
+import type { AckFn, HubContext, SignalingSocket } from '../context.js';
+import { hashPassword, verifyPassword } from '../passwords.js';
+import type { RoomRecord } from '../rooms.js';
+import { idSchema } from '../validation.js';
+import { LIMITS } from '../../src/engine/signaling/protocol.js';
+
+export type PasswordCheck = 'ok' | 'wrong' | 'limited';
+
+/**
+ * Checks a password against a room, counting wrong guesses per socket and per room. Past either
+ * limit every try is refused (even a right one), so guessing does not pay. The per-room limit
+ * stops guessing spread over many sockets, at the price of locking the room's password for the
+ * rest of the window.
+ */
+export async function checkPassword(
+  ctx: HubContext,
+  socket: SignalingSocket,
+  room: RoomRecord,
+  password: string,
+): Promise<PasswordCheck> {
+  if (!room.passwordHash) return 'ok';
+  const { maxPasswordFailures, maxRoomPasswordFailures, passwordWindowMs } = ctx.options;
+  const now = Date.now();
+  let guesses = ctx.roomGuesses.get(room.id);
+  if (!guesses || now - guesses.since > passwordWindowMs) {
+    guesses = { count: 0, since: now };
+    ctx.roomGuesses.set(room.id, guesses);
+  }
+  if (
+    socket.data.passwordFailures >= maxPasswordFailures ||
+    guesses.count >= maxRoomPasswordFailures
+  ) {
+    ctx.logger.warn('password tries refused', { userId: socket.data.userId, roomId: room.id });
+    return 'limited';
+  }
+  if (await verifyPassword(password, room.passwordHash)) return 'ok';
+  socket.data.passwordFailures++;
+  guesses.count++;
+  return 'wrong';
+}
+
+/** The error string for a failed check. */
+export function passwordError(check: Exclude<PasswordCheck, 'ok'>): string {
+  return check === 'limited' ? ROOM_ERRORS.TOO_MANY_ATTEMPTS : LEGACY_ERRORS.INVALID_PASSWORD;
+}
+
+/** `set-password` (owner only): v3 acks `(true, roomid, null)` / `(false, roomid, denied)`. */
+export async function setPassword(
+  ctx: HubContext,
+  socket: SignalingSocket,
+  password: unknown,
+  ack: AckFn,
+): Promise<void> {
+  const roomId = socket.data.roomId;
+  if (!roomId) {
+    ack(null, null, LEGACY_ERRORS.DID_NOT_JOIN_ANY_ROOM);
+    return;
+  }
+  if (typeof password !== 'string' || password.length > LIMITS.passwordLength) {
+    ctx.drop(socket, 'set-password', 'not a string or too long');
+    ack(false, roomId, LEGACY_ERRORS.INVALID_PASSWORD);
+    return;
+  }
+  const room = await ctx.store.get(roomId);
+  if (room?.owner !== socket.data.userId) {
+    ack(false, roomId, LEGACY_ERRORS.ROOM_PERMISSION_DENIED);
+    return;
+  }
+  const passwordHash = password ? await hashPassword(password) : undefined;
+  await ctx.store.update(roomId, { passwordHash });
+  ack(true, roomId, null);
+}
+
+/** `is-valid-password(password, roomid)`: v3's acks, limited like joins. */
+export async function isValidPassword(
+  ctx: HubContext,
+  socket: SignalingSocket,
+  password: unknown,
+  roomId: unknown,
+  ack: AckFn,
+): Promise<void> {
+  const id = typeof roomId === 'string' ? roomId : '';
+  if (typeof password !== 'string' || !password.trim()) {
+    ack(false, id, 'You did not enter the password.');
+    return;
+  }
+  if (!idSchema.safeParse(id).success) {
+    ack(false, id, 'You did not enter the room-id.');
+    return;
+  }
+  const room = await ctx.store.get(id);
+  if (!room || room.participants.length === 0) {
+    ack(false, id, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
+    return;
+  }
+  if (!room.passwordHash) {
+    ack(false, id, 'This room do not have any password.');
+    return;
+  }
+  const check = await checkPassword(ctx, socket, room, password.slice(0, LIMITS.passwordLength));
+  if (check === 'ok') ack(true, id, false);
+  else ack(false, id, passwordError(check));
+}

@@ -1,0 +1,68 @@
+import { LIMITS, isRecord, type RelayEnvelope } from '../../src/engine/signaling/protocol.js';
+import type { Socket } from 'socket.io';
+import { roomChannel, type AckFn, type HubContext, type SignalingSocket } from '../context.js';
+import { envelopeSchema, jsonSize } from '../validation.js';
+
+/**
+ * The relay event: `{remoteUserId, sender, message}`. The sender is the socket's own identity,
+ * never the client's claim; messages only reach members of the sender's room. A join request
+ * addressed to the room fans out to its members (only to the owner in one-way rooms).
+ */
+export async function relay(
+  ctx: HubContext,
+  socket: SignalingSocket,
+  payload: unknown,
+  ack: AckFn,
+): Promise<void> {
+  const parsed = envelopeSchema.safeParse(payload);
+  if (!parsed.success) return ctx.drop(socket, 'relay', parsed.error.message);
+  if (jsonSize(parsed.data.message) > LIMITS.relayBytes)
+    return ctx.drop(socket, 'relay', 'message too large');
+  const { remoteUserId, message } = parsed.data;
+  const data = socket.data;
+  // v3's presence probe (`remoteUserId: 'system'`), limited to the caller's room.
+  if (remoteUserId === 'system' && isRecord(message) && message['detectPresence']) {
+    const who = typeof message['userid'] === 'string' ? message['userid'] : '';
+    const peer = ctx.users.get(who);
+    ack(!!peer && who !== data.userId && !!data.roomId && peer.data.roomId === data.roomId, who);
+    return;
+  }
+  if (!data.roomId) return ctx.drop(socket, 'relay', 'sender is in no room');
+  const room = await ctx.store.get(data.roomId);
+  if (!room || !room.participants.includes(data.userId))
+    return ctx.drop(socket, 'relay', 'sender left');
+  const envelope = (target: string): RelayEnvelope<unknown> => ({
+    remoteUserId: target,
+    sender: data.userId,
+    message,
+    extra: data.extra,
+  });
+  if (
+    remoteUserId === room.id &&
+    isRecord(message) &&
+    message['newParticipationRequest'] === true
+  ) {
+    const oneWay = !!room.session['oneway'] || !!room.session['broadcast'];
+    const targets = oneWay ? [room.owner] : room.participants;
+    for (const target of targets) if (target !== data.userId) ctx.deliver(target, envelope(target));
+    return;
+  }
+  if (remoteUserId === data.userId || !room.participants.includes(remoteUserId)) {
+    socket.emit('user-not-found', remoteUserId);
+    return ctx.drop(socket, 'relay', 'target is not in the room');
+  }
+  ctx.deliver(remoteUserId, envelope(remoteUserId));
+}
+
+/** The custom event (v3's `socketCustomEvent`): rebroadcast inside the sender's room only. */
+export async function custom(
+  ctx: HubContext,
+  socket: SignalingSocket,
+  event: string,
+  message: unknown,
+): Promise<void> {
+  const roomId = socket.data.roomId;
+  if (!roomId) return ctx.drop(socket, event, 'sender is in no room');
+  if (jsonSize(message) > LIMITS.relayBytes) return ctx.drop(socket, event, 'message too large');
+  (socket as unknown as Socket).to(roomChannel(roomId)).emit(event, message);
+}

@@ -1,0 +1,197 @@
+import {
+  LEGACY_ERRORS,
+  ROOM_ERRORS,
+  type PresenceExtra,
+  type PublicRoom,
+  type RoomInfo,
+} from '../../src/engine/signaling/protocol.js';
+import {
+  roomChannel,
+  userChannel,
+  type AckFn,
+  type HubContext,
+  type SignalingSocket,
+} from '../context.js';
+import { hashPassword } from '../passwords.js';
+import { isFull, type RoomRecord } from '../rooms.js';
+import { idSchema, roomRequestSchema } from '../validation.js';
+import { checkPassword, passwordError } from './passwords.js';
+
+/** `open-room`: creates the room with the caller as owner. */
+export async function openRoom(
+  ctx: HubContext,
+  socket: SignalingSocket,
+  payload: unknown,
+  ack: AckFn,
+): Promise<void> {
+  const parsed = roomRequestSchema.safeParse(payload);
+  if (!parsed.success) return ctx.reject(socket, 'open-room', ack, parsed.error.message);
+  const request = parsed.data;
+  const data = socket.data;
+  // Re-opening the room you are in leaves it first (v3 does); any other room is left only once
+  // the new one exists, so a refused open never costs the user its room.
+  const reopening = data.roomId === request.sessionid;
+  if (reopening) await ctx.leaveRoom(socket);
+  const existing = await ctx.store.get(request.sessionid);
+  if (existing && existing.participants.length > 0) {
+    ack(false, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
+    return;
+  }
+  const extra = request.extra ?? data.extra;
+  const session = request.session ?? { audio: true, video: true };
+  const room: RoomRecord = {
+    id: request.sessionid,
+    owner: data.userId,
+    participants: [data.userId],
+    maxParticipants: data.maxParticipants,
+    extra,
+    session,
+    passwordHash: request.password ? await hashPassword(request.password) : undefined,
+    identifier: request.identifier ?? '',
+    autoClose: data.autoClose || !!session['oneway'] || !!session['broadcast'],
+    approveJoins: request.approveJoins === true,
+    createdAt: Date.now(),
+  };
+  if (!(await ctx.store.create(room))) {
+    ack(false, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
+    return;
+  }
+  ctx.roomGuesses.delete(room.id);
+  if (!reopening) await ctx.leaveRoom(socket);
+  data.extra = extra;
+  data.roomId = room.id;
+  await socket.join(roomChannel(room.id));
+  ack(true);
+}
+
+/** `join-room`: existence, password, capacity, the owner's approval when asked for, then in. */
+export async function joinRoom(
+  ctx: HubContext,
+  socket: SignalingSocket,
+  payload: unknown,
+  ack: AckFn,
+): Promise<void> {
+  const parsed = roomRequestSchema.safeParse(payload);
+  if (!parsed.success) return ctx.reject(socket, 'join-room', ack, parsed.error.message);
+  const request = parsed.data;
+  const data = socket.data;
+  if (data.roomId === request.sessionid) {
+    ack(true);
+    return;
+  }
+  const room = await ctx.store.get(request.sessionid);
+  if (!room || room.participants.length === 0) {
+    ack(false, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
+    return;
+  }
+  const check = await checkPassword(ctx, socket, room, request.password ?? '');
+  if (check !== 'ok') {
+    ack(false, passwordError(check));
+    return;
+  }
+  if (isFull(room)) {
+    ack(false, LEGACY_ERRORS.ROOM_FULL);
+    return;
+  }
+  if (room.approveJoins && !(await approval(ctx, socket, room, request.extra ?? data.extra))) {
+    ack(false, ROOM_ERRORS.JOIN_REJECTED);
+    return;
+  }
+  const outcome = await ctx.store.join(room.id, data.userId);
+  if (!outcome.ok) {
+    ack(
+      false,
+      outcome.reason === 'full' ? LEGACY_ERRORS.ROOM_FULL : LEGACY_ERRORS.ROOM_NOT_AVAILABLE,
+    );
+    return;
+  }
+  // Only now, inside the new room, leave the current one.
+  await ctx.leaveRoom(socket);
+  if (request.extra) data.extra = request.extra;
+  data.roomId = room.id;
+  await socket.join(roomChannel(room.id));
+  // Everyone learns about everyone once: members about the joiner, the joiner about members.
+  socket.to(roomChannel(room.id)).emit('user-connected', data.userId, data.extra);
+  for (const member of outcome.room.participants) {
+    if (member === data.userId) continue;
+    socket.emit('user-connected', member, ctx.users.get(member)?.data.extra ?? {});
+  }
+  // rtc-elements clients learn who owns the room (v3 clients have no use for it).
+  if (data.modern)
+    socket.emit('room-info', room.id, { owner: outcome.room.owner } satisfies RoomInfo);
+  ack(true);
+}
+
+/**
+ * Asks the room's owner whether the caller may join; resolves with the decision (false on
+ * timeout, when the joiner goes away, or when the room closes).
+ */
+function approval(
+  ctx: HubContext,
+  socket: SignalingSocket,
+  room: RoomRecord,
+  extra: RoomRecord['extra'],
+): Promise<boolean> {
+  const userId = socket.data.userId;
+  ctx.pendingJoins.get(userId)?.decide(false);
+  return new Promise<boolean>((resolve) => {
+    const done = (accepted: boolean) => {
+      if (ctx.pendingJoins.get(userId)?.decide !== done) return;
+      ctx.pendingJoins.delete(userId);
+      clearTimeout(timer);
+      socket.off('disconnect', onGone);
+      resolve(accepted);
+    };
+    const onGone = () => done(false);
+    const timer = setTimeout(() => done(false), ctx.options.approvalTimeoutMs);
+    ctx.pendingJoins.set(userId, { roomId: room.id, userId, extra, decide: done });
+    // The handler chain is busy waiting: a disconnect must end the wait from outside it.
+    socket.on('disconnect', onGone);
+    ctx.io.to(userChannel(room.owner)).emit('participation-request', userId, extra);
+  });
+}
+
+/** `check-presence(roomid)`: v3's `(exists, roomid, extra + _room)`. */
+export async function checkPresence(ctx: HubContext, roomId: unknown, ack: AckFn): Promise<void> {
+  const id = typeof roomId === 'string' || typeof roomId === 'number' ? String(roomId) : '';
+  const room = idSchema.safeParse(id).success ? await ctx.store.get(id) : undefined;
+  if (!room || room.participants.length === 0) {
+    const absent: PresenceExtra = { _room: { isFull: false, isPasswordProtected: false } };
+    ack(false, id, absent);
+    return;
+  }
+  const extra: PresenceExtra = {
+    ...room.extra,
+    _room: { isFull: isFull(room), isPasswordProtected: !!room.passwordHash },
+  };
+  ack(true, id, extra);
+}
+
+/** `get-public-rooms(identifier)`: the rooms opened with that public identifier. */
+export async function getPublicRooms(
+  ctx: HubContext,
+  identifier: unknown,
+  ack: AckFn,
+): Promise<void> {
+  if (
+    typeof identifier !== 'string' ||
+    !identifier.trim() ||
+    !idSchema.safeParse(identifier).success
+  ) {
+    ack(null, LEGACY_ERRORS.PUBLIC_IDENTIFIER_MISSING);
+    return;
+  }
+  const rooms = await ctx.store.listPublic(identifier);
+  const list: PublicRoom[] = rooms.map((room) => ({
+    sessionid: room.id,
+    owner: room.owner,
+    participants: room.participants,
+    participantCount: room.participants.length,
+    extra: room.extra,
+    session: room.session,
+    maxParticipantsAllowed: room.maxParticipants,
+    isRoomFull: isFull(room),
+    isPasswordProtected: !!room.passwordHash,
+  }));
+  ack(list);
+}

@@ -1,0 +1,216 @@
+import { LitElement, html, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { ErrorCode, RtcError, type RoomConnection, type Unsubscribe } from '../../engine/index.js';
+import { RoomController } from '../controllers/room-controller.js';
+import { customElement } from '../define.js';
+import { fire } from '../events/events.js';
+import { displayName } from '../video-grid/rtc-video-grid.js';
+import { styles } from './rtc-chat.styles.js';
+
+export interface ChatMessage {
+  id: number;
+  userId: string;
+  text: string;
+  /** Milliseconds since the epoch, when it was sent (ours) or received. */
+  at: number;
+  self: boolean;
+}
+
+/** How close to the bottom (px) a reader must be for new messages to scroll the log. */
+const STICKY_PX = 48;
+
+/**
+ * Text chat for a room: the room's text messages (strings sent with `send()`, as RTCMultiConnection
+ * pages send them too) with sender names and times, and an input to send. New messages scroll the
+ * log only when the reader is at the bottom; otherwise a button offers to jump to them. Text is
+ * always rendered as text, never parsed as HTML.
+ *
+ * @summary Text chat over the room's data channels.
+ *
+ * @csspart base - The wrapper.
+ * @csspart log - The message list (`role="log"`).
+ * @csspart message - One message; carries `data-user-id` and `data-self` for your own.
+ * @csspart sender - The sender's name.
+ * @csspart time - The time (`<time>`).
+ * @csspart text - The message text.
+ * @csspart jump - The "new messages" button shown while scrolled up.
+ * @csspart form - The send form.
+ * @csspart input - The text input.
+ * @csspart send - The send button.
+ *
+ * @cssprop --rtc-chat-height - Height of the message list (default 240px).
+ * @cssprop --rtc-color-accent - Send button and your own messages (default #2563eb).
+ */
+@customElement('rtc-chat')
+export class RtcChat extends LitElement {
+  static override styles = styles;
+
+  readonly #room = new RoomController(this, {
+    roomId: () => this.room,
+    events: ['joined', 'left', 'participant-joined', 'participant-updated', 'extra-updated'],
+  });
+  #listening: RoomConnection | undefined;
+  #unsubscribe: Unsubscribe | undefined;
+  #nextId = 0;
+  #stick = true;
+
+  @query('.log') private log!: HTMLElement;
+  @query('input') private input!: HTMLInputElement;
+
+  @state() private messages: ChatMessage[] = [];
+  @state() private unseen = 0;
+
+  /** Id of the `<rtc-room>` to chat in, when not inside it. */
+  @property() room = '';
+
+  /** Most messages kept (older ones are dropped). */
+  @property({ type: Number, attribute: 'max-messages' }) maxMessages = 500;
+
+  /** Placeholder of the input. */
+  @property() placeholder = 'Write a message';
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('room') && changed.get('room') !== undefined) this.#room.refresh();
+    this.#follow(this.#room.connection);
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('messages') && this.#stick) this.log.scrollTop = this.log.scrollHeight;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#follow(undefined);
+  }
+
+  #follow(connection: RoomConnection | undefined): void {
+    if (connection === this.#listening) return;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#listening = connection;
+    if (!connection) return;
+    this.#unsubscribe = connection.on('message', ({ userId, data }) => {
+      if (typeof data === 'string') this.#add(userId, data, false);
+    });
+  }
+
+  #add(userId: string, text: string, self: boolean): void {
+    const log = this.log as HTMLElement | null;
+    // Sticky only while the reader is at the bottom (or has not scrolled at all).
+    this.#stick = !log || log.scrollHeight - log.scrollTop - log.clientHeight <= STICKY_PX;
+    if (!this.#stick) this.unseen++;
+    const message: ChatMessage = { id: this.#nextId++, userId, text, at: Date.now(), self };
+    this.messages = [...this.messages, message].slice(-Math.max(1, this.maxMessages));
+  }
+
+  #name(message: ChatMessage): string {
+    const connection = this.#room.connection;
+    if (message.self) return 'You';
+    const extra = connection?.participants.find((p) => p.userId === message.userId)?.extra;
+    return displayName(extra) ?? message.userId;
+  }
+
+  #onScroll = () => {
+    const log = this.log;
+    if (log.scrollHeight - log.scrollTop - log.clientHeight <= STICKY_PX) this.unseen = 0;
+  };
+
+  #jump = () => {
+    this.log.scrollTop = this.log.scrollHeight;
+    this.unseen = 0;
+  };
+
+  #submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const text = this.input.value.trim();
+    const connection = this.#room.connection;
+    if (!text || !connection) return;
+    try {
+      await connection.send(text);
+      this.input.value = '';
+      this.#stick = true;
+      this.#add(connection.userId, text, true);
+    } catch (error) {
+      const rtcError = RtcError.from(error, ErrorCode.SEND_FAILED);
+      fire(this, 'rtc-error', { code: rtcError.code, message: rtcError.message, error: rtcError });
+    }
+  };
+
+  /** Messages shown, oldest first. */
+  get history(): readonly ChatMessage[] {
+    return this.messages;
+  }
+
+  /** Sends a text message to everyone in the room, as if typed. */
+  async sendMessage(text: string): Promise<void> {
+    const connection = this.#room.connection;
+    if (!connection) return;
+    await connection.send(text);
+    this.#stick = true;
+    this.#add(connection.userId, text, true);
+  }
+
+  /** Empties the message list. */
+  clear(): void {
+    this.messages = [];
+    this.unseen = 0;
+  }
+
+  protected override render() {
+    const joined = this.#room.connection?.state === 'joined';
+    const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+    return html`
+      <div part="base" class="base">
+        <ol
+          part="log"
+          class="log"
+          role="log"
+          aria-label="Chat messages"
+          aria-live="polite"
+          @scroll=${this.#onScroll}
+        >
+          ${repeat(
+            this.messages,
+            (m) => m.id,
+            (m) => html`
+              <li part="message" class="message" data-user-id=${m.userId} ?data-self=${m.self}>
+                <span part="sender" class="sender">${this.#name(m)}</span>
+                <time part="time" class="time" datetime=${new Date(m.at).toISOString()}
+                  >${time.format(m.at)}</time
+                >
+                <span part="text" class="text">${m.text}</span>
+              </li>
+            `,
+          )}
+        </ol>
+        <button
+          part="jump"
+          class="jump"
+          type="button"
+          ?hidden=${this.unseen === 0}
+          @click=${this.#jump}
+        >
+          ${this.unseen} new message${this.unseen === 1 ? '' : 's'}
+        </button>
+        <form part="form" class="form" @submit=${this.#submit}>
+          <input
+            part="input"
+            aria-label="Message"
+            placeholder=${this.placeholder}
+            autocomplete="off"
+            maxlength="10000"
+            ?disabled=${!joined}
+          />
+          <button part="send" type="submit" ?disabled=${!joined}>Send</button>
+        </form>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-chat': RtcChat;
+  }
+}

@@ -1,0 +1,61 @@
+import type { RoomConnection, Unsubscribe } from '../../engine/index.js';
+import { fire } from '../events/events.js';
+
+/**
+ * Re-fires a room connection's engine events as the DOM events of its `<rtc-room>`, and returns
+ * the unsubscribe functions. `rtc-user-status` is derived from presence: one per change.
+ */
+export function bindRoomEvents(
+  host: HTMLElement & { joined: boolean },
+  connection: RoomConnection,
+): Unsubscribe[] {
+  return [
+    connection.on('joined', (detail) => {
+      host.joined = true;
+      fire(host, 'rtc-joined', detail);
+    }),
+    connection.on('left', (detail) => {
+      host.joined = false;
+      fire(host, 'rtc-left', detail);
+    }),
+    connection.on('state', ({ state }) => {
+      host.joined = state === 'joined';
+    }),
+    connection.on('participant-joined', ({ userId, extra }) => {
+      fire(host, 'rtc-participant-joined', { userId, extra });
+      fire(host, 'rtc-user-status', { userId, status: 'online', extra });
+    }),
+    connection.on('participant-left', ({ userId, extra }) => {
+      fire(host, 'rtc-participant-left', { userId, extra });
+      fire(host, 'rtc-user-status', { userId, status: 'offline', extra });
+    }),
+    connection.on('participant-updated', ({ userId, extra }) =>
+      fire(host, 'rtc-extra-updated', { userId, extra }),
+    ),
+    connection.on('participant-renamed', ({ userId, previous }) =>
+      fire(host, 'rtc-participant-renamed', { userId, previousUserId: previous }),
+    ),
+    connection.on('user-id', ({ userId, previous }) =>
+      fire(host, 'rtc-user-id-changed', { userId, previousUserId: previous }),
+    ),
+    connection.on('owner-changed', (detail) => fire(host, 'rtc-owner-changed', detail)),
+    connection.on('participation-request', ({ userId, extra }) => {
+      // Cancelable: preventDefault() turns the user away now; otherwise accept()/reject() decide.
+      if (!fire(host, 'rtc-participation-request', { userId, extra }, { cancelable: true })) {
+        connection.reject(userId);
+      }
+    }),
+    connection.on('kicked', (detail) => fire(host, 'rtc-kicked', detail)),
+    connection.on('mute', (detail) => fire(host, 'rtc-mute', detail)),
+    connection.on('unmute', (detail) => fire(host, 'rtc-unmute', detail)),
+    connection.on('custom-message', (detail) => fire(host, 'rtc-custom-message', detail)),
+    connection.on('stream', (info) => fire(host, 'rtc-stream', { ...info })),
+    connection.on('stream-ended', (info) => fire(host, 'rtc-stream-ended', { ...info })),
+    connection.on('message', (detail) => fire(host, 'rtc-message', detail)),
+    connection.on('room-full', (detail) => fire(host, 'rtc-room-full', detail)),
+    connection.on('session-closed', (detail) => fire(host, 'rtc-session-closed', detail)),
+    connection.on('error', (e) =>
+      fire(host, 'rtc-error', { code: e.code, message: e.message, error: e }),
+    ),
+  ];
+}

@@ -1,0 +1,103 @@
+import type { Extra } from '../signaling/protocol.js';
+import type { MuteKind, MuteState, Participant, RoomEvents } from './types.js';
+
+type Emit = <K extends keyof RoomEvents>(event: K, payload: RoomEvents[K]) => void;
+
+const kindsOf = (kind: MuteKind): ('audio' | 'video')[] =>
+  kind === 'both' ? ['audio', 'video'] : [kind];
+
+/**
+ * Who is in the room with us: participants in arrival order with their extra data, the owner,
+ * and everyone's mute state. Each change is emitted once, on the room connection's emitter.
+ */
+export class Roster {
+  readonly #emit: Emit;
+  #participants = new Map<string, Participant>();
+  #muted = new Map<string, MuteState>();
+  #owner: string | undefined;
+
+  constructor(emit: Emit) {
+    this.#emit = emit;
+  }
+
+  /** Other users in the room, in arrival order. */
+  get participants(): Participant[] {
+    return [...this.#participants.values()];
+  }
+
+  get owner(): string | undefined {
+    return this.#owner;
+  }
+
+  has(userId: string): boolean {
+    return this.#participants.has(userId);
+  }
+
+  add(userId: string, extra: Extra | undefined): void {
+    const known = this.#participants.get(userId);
+    if (known) {
+      if (extra) this.update(userId, extra);
+      return;
+    }
+    const participant: Participant = { userId, extra: extra ?? {} };
+    this.#participants.set(userId, participant);
+    this.#emit('participant-joined', participant);
+  }
+
+  update(userId: string, extra: Extra): void {
+    const participant = this.#participants.get(userId);
+    if (!participant || JSON.stringify(participant.extra) === JSON.stringify(extra)) return;
+    participant.extra = extra;
+    this.#emit('participant-updated', participant);
+  }
+
+  remove(userId: string): void {
+    const participant = this.#participants.get(userId);
+    if (!participant) return;
+    this.#participants.delete(userId);
+    this.#muted.delete(userId);
+    this.#emit('participant-left', participant);
+  }
+
+  /** A user took a new id: same place in the list, same extra and mute state. */
+  rename(previous: string, userId: string): void {
+    if (this.#owner === previous) this.#owner = userId;
+    const muted = this.#muted.get(previous);
+    this.#muted.delete(previous);
+    if (muted) this.#muted.set(userId, muted);
+    const participant = this.#participants.get(previous);
+    if (!participant) return;
+    this.#participants = new Map(
+      [...this.#participants].map(([id, p]) =>
+        id === previous ? [userId, { userId, extra: p.extra }] : [id, p],
+      ),
+    );
+    this.#emit('participant-renamed', { userId, previous });
+  }
+
+  /** Records the owner; `announce` emits `owner-changed` when it is a change. */
+  setOwner(userId: string, announce: boolean): void {
+    if (this.#owner === userId) return;
+    this.#owner = userId;
+    if (announce) this.#emit('owner-changed', { userId });
+  }
+
+  muteState(userId: string): MuteState {
+    return { ...(this.#muted.get(userId) ?? { audio: false, video: false }) };
+  }
+
+  /** Applies a mute or unmute of `kind` and emits it (once per call, `kind` as given). */
+  setMuted(userId: string, kind: MuteKind, muted: boolean): void {
+    const state = this.muteState(userId);
+    for (const k of kindsOf(kind)) state[k] = muted;
+    this.#muted.set(userId, state);
+    this.#emit(muted ? 'mute' : 'unmute', { userId, kind });
+  }
+
+  /** Everyone leaves (we left the room). */
+  clear(): void {
+    for (const userId of [...this.#participants.keys()]) this.remove(userId);
+    this.#muted.clear();
+    this.#owner = undefined;
+  }
+}
