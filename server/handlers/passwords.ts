@@ -34,10 +34,14 @@ export async function checkPassword(
     ctx.logger.warn('password tries refused', { userId: socket.data.userId, roomId: room.id });
     return 'limited';
   }
-  if (await verifyPassword(password, room.passwordHash)) return 'ok';
+  // Count the guess as wrong while it is checked, so simultaneous guesses cannot all get past
+  // the limit; a right one gives its count back.
   socket.data.passwordFailures++;
   guesses.count++;
-  return 'wrong';
+  if (!(await verifyPassword(password, room.passwordHash))) return 'wrong';
+  socket.data.passwordFailures--;
+  guesses.count--;
+  return 'ok';
 }
 
 /** The error string for a failed check. */

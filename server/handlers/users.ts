@@ -71,12 +71,14 @@ export async function changeUserId(
     ack(false, ROOM_ERRORS.USERID_TAKEN);
     return;
   }
+  // Hold the new id while the store renames: a socket asking for it meanwhile finds it taken.
+  ctx.users.set(newUserId, socket);
   if (data.roomId && !(await ctx.store.rename(data.roomId, from, newUserId))) {
+    ctx.users.delete(newUserId);
     ack(false, ROOM_ERRORS.USERID_TAKEN);
     return;
   }
   ctx.users.delete(from);
-  ctx.users.set(newUserId, socket);
   data.userId = newUserId;
   await socket.leave(userChannel(from));
   await socket.join(userChannel(newUserId));

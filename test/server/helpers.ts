@@ -8,6 +8,7 @@ import {
   DEFAULT_CUSTOM_EVENT,
   DEFAULT_MESSAGE_EVENT,
   type Extra,
+  type PublicRoom,
 } from '../../src/engine/signaling/protocol.js';
 import { startServer, type AppOptions, type RunningServer } from '../../server/index.js';
 
@@ -305,4 +306,56 @@ export async function assertLive(server: { url: string }): Promise<void> {
 
 function isPing(message: unknown, key: string): boolean {
   return typeof message === 'object' && message !== null && key in message;
+}
+
+/**
+ * Re-asks `probe` until `done` accepts its answer (bounded). For positive conditions the server
+ * reaches on its own time (e.g. after a disconnect), never to prove that something did not happen.
+ */
+export async function waitUntil<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  ms = TIMEOUT,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+  }
+}
+
+/** The `get-public-rooms(identifier)` entry of `roomid` as `client` sees it (undefined if absent). */
+export async function publicRoom(
+  client: Client,
+  identifier: string,
+  roomid: string,
+): Promise<PublicRoom | undefined> {
+  const [rooms] = await client.request('get-public-rooms', identifier);
+  if (!Array.isArray(rooms)) throw new Error(`get-public-rooms: ${JSON.stringify(rooms)}`);
+  return (rooms as PublicRoom[]).find((r) => r.sessionid === roomid);
+}
+
+/**
+ * Resolves once the server has seen the socket of `userId` disconnect (its own disconnect
+ * listeners, registered earlier, have run). Call before closing the client.
+ */
+export function serverSawDisconnect(server: RunningServer, userId: string): Promise<void> {
+  const socket = [...server.io.of('/').sockets.values()].find((s) => s.data.userId === userId);
+  if (!socket) throw new Error(`no server-side socket for ${userId}`);
+  return withTimeout(
+    new Promise<void>((resolve) => socket.once('disconnect', () => resolve())),
+    `the server to see ${userId} disconnect`,
+  );
+}
+
+/** Counts acks by their JSON text, e.g. `{'[true]': 5, '[false,"Room full"]': 25}`. */
+export function tally(acks: unknown[][]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const ack of acks) {
+    const key = JSON.stringify(ack);
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
 }
