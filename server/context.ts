@@ -79,6 +79,8 @@ export class HubContext {
   readonly users = new Map<string, SignalingSocket>();
   /** Joins waiting for an owner's decision, by joining user id. */
   readonly pendingJoins = new Map<string, PendingJoin>();
+  /** Recent renames, old id -> new id, so relays already on their way to the old id arrive. */
+  readonly renamed = new Map<string, { userId: string; until: number }>();
   /** Wrong-password counts per room: `{count, since}`. */
   readonly roomGuesses = new Map<string, { count: number; since: number }>();
 
@@ -93,6 +95,17 @@ export class HubContext {
 
   get logger(): Logger {
     return this.options.logger;
+  }
+
+  /** The current id of a user who renamed within the last 30 s, else the id itself. */
+  currentId(userId: string): string {
+    const alias = this.renamed.get(userId);
+    if (!alias) return userId;
+    if (alias.until < Date.now()) {
+      this.renamed.delete(userId);
+      return userId;
+    }
+    return this.currentId(alias.userId);
   }
 
   /** Emits a relay envelope to a user on that user's own relay event. */

@@ -47,11 +47,15 @@ export async function relay(
     for (const target of targets) if (target !== data.userId) ctx.deliver(target, envelope(target));
     return;
   }
-  if (remoteUserId === data.userId || !room.participants.includes(remoteUserId)) {
+  // A peer may still address someone by the id it had a moment ago.
+  const target = room.participants.includes(remoteUserId)
+    ? remoteUserId
+    : ctx.currentId(remoteUserId);
+  if (target === data.userId || !room.participants.includes(target)) {
     socket.emit('user-not-found', remoteUserId);
     return ctx.drop(socket, 'relay', 'target is not in the room');
   }
-  ctx.deliver(remoteUserId, envelope(remoteUserId));
+  ctx.deliver(target, envelope(target));
 }
 
 /** The custom event (v3's `socketCustomEvent`): rebroadcast inside the sender's room only. */

@@ -4,8 +4,13 @@ import type { Page } from 'playwright-core';
 import { newPage } from '../support/browser.js';
 import { useE2E } from './harness.js';
 import {
+  countEvents,
   elementPage,
   legacyPage,
+  roundTrip,
+  succeeds,
+  useApiPages,
+  waitForEvent,
   waitForLegacyRemoteVideos,
   waitForRemoteVideos,
 } from './pages.js';
@@ -20,6 +25,7 @@ const legacyReady = (page: Page) =>
 
 describe('interop with unmodified RTCMultiConnection 3.7 pages', { timeout: 120_000 }, () => {
   const env = useE2E();
+  const pages = useApiPages(env);
 
   it('two RTCMultiConnection pages connect with video through our server', async () => {
     const roomId = 'legacy-pair';
@@ -146,6 +152,131 @@ describe('interop with unmodified RTCMultiConnection 3.7 pages', { timeout: 120_
     await modern.context.close();
     await legacy.context.close();
   });
+
+  it('v3 checkPresence() sees a room opened by <rtc-room>, with its _room flags', async () => {
+    const modern = await pages.open({
+      roomId: 'v3-presence',
+      userId: 'vp-owner',
+      name: 'Mo',
+      attributes: { password: 'room-pass', 'max-participants': 3 },
+    });
+    await succeeds(modern.page, 'open');
+    const legacy = await pages.openLegacy({
+      roomId: 'v3-presence',
+      userId: 'vp-legacy',
+      open: false,
+      manual: true,
+    });
+    const check = (roomId: string) =>
+      legacy.page.evaluate(
+        (roomId) =>
+          new Promise((resolve) => {
+            (window as unknown as { connection: LegacyConnection }).connection.checkPresence(
+              roomId,
+              (exists, roomid, extra) => resolve({ exists, roomid, extra }),
+            );
+          }),
+        roomId,
+      );
+    assert.deepEqual(await check('v3-presence'), {
+      exists: true,
+      roomid: 'v3-presence',
+      extra: { name: 'Mo', _room: { isFull: false, isPasswordProtected: true } },
+    });
+    assert.deepEqual(await check('v3-missing'), {
+      exists: false,
+      roomid: 'v3-missing',
+      extra: { _room: { isFull: false, isPasswordProtected: false } },
+    });
+    await pages.closeAll();
+  });
+
+  it('v3 pages join an <rtc-room> password room: the right password joins with video both ways, a wrong one gets "Invalid password"', async () => {
+    const roomId = 'v3-password';
+    const modern = await pages.open({
+      roomId,
+      userId: 'vw-owner',
+      session: 'audio video',
+      grid: true,
+      attributes: { password: 'right-pass' },
+    });
+    await succeeds(modern.page, 'open');
+    const wrong = await pages.openLegacy({
+      roomId,
+      userId: 'vw-wrong',
+      open: false,
+      password: 'wrong-pass',
+    });
+    assert.deepEqual(await legacyReady(wrong.page), { ok: false, error: 'Invalid password' });
+    const right = await pages.openLegacy({
+      roomId,
+      userId: 'vw-right',
+      open: false,
+      password: 'right-pass',
+    });
+    assert.equal((await legacyReady(right.page)).ok, true);
+    const [ids] = await Promise.all([
+      waitForRemoteVideos(modern.page, 1),
+      waitForLegacyRemoteVideos(right.page, 1),
+    ]);
+    assert.deepEqual(ids, ['vw-right']);
+    assert.deepEqual(await succeeds(modern.page, 'getAllParticipants'), ['vw-right']);
+    await pages.closeAll();
+  });
+
+  it('a v3 member: its updateExtraData() reaches <rtc-room> pages once; when the <rtc-room> owner leaves, it owns the room', async () => {
+    const roomId = 'v3-owner';
+    const owner = await pages.open({ roomId, userId: 'vo-owner', session: 'audio video' });
+    await succeeds(owner.page, 'open');
+    const legacy = await pages.openLegacy({
+      roomId,
+      userId: 'vo-legacy',
+      open: false,
+      extra: { name: 'Old name' },
+    });
+    assert.equal((await legacyReady(legacy.page)).ok, true);
+    const member = await pages.open({ roomId, userId: 'vo-member', session: 'audio video' });
+    await succeeds(member.page, 'join');
+    for (const { page } of [owner, member]) {
+      assert.deepEqual(
+        (await waitForEvent(page, 'rtc-participant-joined', { userId: 'vo-legacy' })).detail,
+        { userId: 'vo-legacy', extra: { name: 'Old name' } },
+      );
+    }
+
+    await legacy.page.evaluate(() => {
+      const connection = (window as unknown as { connection: LegacyConnection }).connection;
+      connection.extra = { name: 'New name', role: 'v3' };
+      connection.updateExtraData();
+    });
+    for (const { page } of [owner, member]) {
+      assert.deepEqual((await waitForEvent(page, 'rtc-extra-updated')).detail, {
+        userId: 'vo-legacy',
+        extra: { name: 'New name', role: 'v3' },
+      });
+      await roundTrip(page);
+      assert.equal(await countEvents(page, 'rtc-extra-updated'), 1);
+    }
+    assert.deepEqual(await succeeds(member.page, 'getExtraData', 'vo-legacy'), {
+      name: 'New name',
+      role: 'v3',
+    });
+
+    // The owner leaves: the longest-present participant, the v3 page, takes over.
+    await succeeds(owner.page, 'leave');
+    await legacy.page.waitForFunction(
+      () => (window as unknown as { connection: LegacyConnection }).connection.isInitiator,
+      undefined,
+      { timeout: 10_000 },
+    );
+    assert.deepEqual((await waitForEvent(member.page, 'rtc-owner-changed')).detail, {
+      userId: 'vo-legacy',
+    });
+    await roundTrip(member.page);
+    assert.equal(await countEvents(member.page, 'rtc-owner-changed'), 1);
+    assert.deepEqual(await succeeds(member.page, 'getAllParticipants'), ['vo-legacy']);
+    await pages.closeAll();
+  });
 });
 
 /** Text and JSON messages cross between the two libraries in both directions. */
@@ -187,4 +318,15 @@ async function checkMessages(
     () => (window as unknown as { messages: unknown[] }).messages,
   );
   assert.deepEqual(messages[0], { userid: modernId, data: 'from modern' });
+}
+
+/** The parts of an RTCMultiConnection 3.7 connection these tests use. */
+interface LegacyConnection {
+  extra: Record<string, unknown>;
+  isInitiator: boolean;
+  updateExtraData(): void;
+  checkPresence(
+    roomId: string,
+    callback: (exists: boolean, roomid: string, extra: Record<string, unknown>) => void,
+  ): void;
 }

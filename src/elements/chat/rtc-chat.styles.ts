@@ -16,9 +16,12 @@ export const styles = css`
     display: grid;
     gap: 8px;
   }
-  .log {
+  .messages {
     list-style: none;
     margin: 0;
+    padding: 0;
+  }
+  .log {
     padding: 8px;
     height: var(--rtc-chat-height, 240px);
     overflow-y: auto;

@@ -29,7 +29,7 @@ const STICKY_PX = 48;
  * @summary Text chat over the room's data channels.
  *
  * @csspart base - The wrapper.
- * @csspart log - The message list (`role="log"`).
+ * @csspart log - The scrolling message log (`role="log"`) around the list.
  * @csspart message - One message; carries `data-user-id` and `data-self` for your own.
  * @csspart sender - The sender's name.
  * @csspart time - The time (`<time>`).
@@ -162,28 +162,31 @@ export class RtcChat extends LitElement {
     const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
     return html`
       <div part="base" class="base">
-        <ol
+        <div
           part="log"
           class="log"
           role="log"
           aria-label="Chat messages"
           aria-live="polite"
+          tabindex="0"
           @scroll=${this.#onScroll}
         >
-          ${repeat(
-            this.messages,
-            (m) => m.id,
-            (m) => html`
-              <li part="message" class="message" data-user-id=${m.userId} ?data-self=${m.self}>
-                <span part="sender" class="sender">${this.#name(m)}</span>
-                <time part="time" class="time" datetime=${new Date(m.at).toISOString()}
-                  >${time.format(m.at)}</time
-                >
-                <span part="text" class="text">${m.text}</span>
-              </li>
-            `,
-          )}
-        </ol>
+          <ol class="messages">
+            ${repeat(
+              this.messages,
+              (m) => m.id,
+              (m) => html`
+                <li part="message" class="message" data-user-id=${m.userId} ?data-self=${m.self}>
+                  <span part="sender" class="sender">${this.#name(m)}</span>
+                  <time part="time" class="time" datetime=${new Date(m.at).toISOString()}
+                    >${time.format(m.at)}</time
+                  >
+                  <span part="text" class="text">${m.text}</span>
+                </li>
+              `,
+            )}
+          </ol>
+        </div>
         <button
           part="jump"
           class="jump"

@@ -23,6 +23,8 @@ function audioContext(): AudioContext | undefined {
 
 interface Meter {
   stream: MediaStream;
+  /** Chromium feeds a remote WebRTC stream to Web Audio only while a media element plays it. */
+  sink: HTMLAudioElement;
   source: MediaStreamAudioSourceNode;
   analyser: AnalyserNode;
   samples: Float32Array<ArrayBuffer>;
@@ -58,12 +60,17 @@ export class AudioLevelsController implements ReactiveController {
     if (!context) return;
     for (const [userId, stream] of streams) {
       if (this.#meters.has(userId) || stream.getAudioTracks().length === 0) continue;
+      const sink = new Audio();
+      sink.muted = true;
+      sink.srcObject = stream;
+      void sink.play().catch(() => undefined);
       const source = context.createMediaStreamSource(stream);
       const analyser = context.createAnalyser();
       analyser.fftSize = 512;
       source.connect(analyser);
       this.#meters.set(userId, {
         stream,
+        sink,
         source,
         analyser,
         samples: new Float32Array(analyser.fftSize),
@@ -113,6 +120,8 @@ export class AudioLevelsController implements ReactiveController {
     const meter = this.#meters.get(userId);
     if (!meter) return;
     meter.source.disconnect();
+    meter.sink.pause();
+    meter.sink.srcObject = null;
     this.#meters.delete(userId);
     this.#speaking.delete(userId);
   }

@@ -187,6 +187,10 @@ export class RtcRoom extends LitElement {
     let connection: RoomConnection;
     try {
       connection = this.#acquire();
+      // Attributes changed since the last try (a corrected password, another session...) apply now.
+      if (connection.state !== 'joined' && connection.state !== 'connecting') {
+        connection.configure(this.#roomOptions());
+      }
     } catch (error) {
       const rtcError = RtcError.from(error, ErrorCode.INVALID_STATE);
       fire(this, 'rtc-error', { code: rtcError.code, message: rtcError.message, error: rtcError });
@@ -195,14 +199,11 @@ export class RtcRoom extends LitElement {
     return action(connection);
   }
 
-  #acquire(): RoomConnection {
-    if (this.#connection) return this.#connection;
+  /** The engine options these attributes and properties describe. */
+  #roomOptions(): RoomOptions {
     if (!this.roomId) throw new RtcError(ErrorCode.INVALID_STATE, 'Set room-id before joining');
-    const socketUrl = this.#socketUrl();
-    if (!socketUrl)
-      throw new RtcError(ErrorCode.INVALID_STATE, 'Set socket-url: no default server origin');
-    const options: RoomOptions = {
-      socketUrl,
+    return {
+      socketUrl: this.#requireSocketUrl(),
       roomId: this.roomId,
       userId: this.userId || undefined,
       session: this.session,
@@ -218,6 +219,11 @@ export class RtcRoom extends LitElement {
       bandwidth: this.#bandwidth(),
       mediaConstraints: this.mediaConstraints,
     };
+  }
+
+  #acquire(): RoomConnection {
+    if (this.#connection) return this.#connection;
+    const options = this.#roomOptions();
     const connection = engine.acquire(options);
     connection.configure(options);
     this.#connection = connection;

@@ -77,6 +77,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
   /** Settles when this attempt's capture has finished (successfully or not). */
   #mediaReady: Promise<void> = Promise.resolve();
   #attempt = 0;
+  /** The extra data the room was last sent (JSON), to send changes once. */
+  #extraJson: string;
   #subscriptions: Unsubscribe[] = [];
 
   constructor(options: RoomOptions) {
@@ -86,6 +88,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.roomId = options.roomId;
     this.socketUrl = options.socketUrl;
     this.#options = { ...options };
+    this.#extraJson = '';
+    this.#syncExtra(options.extra ?? {});
     this.#session = parseSession(options.session);
     this.#userId = options.userId || randomId();
   }
@@ -150,7 +154,6 @@ export class RoomConnection extends Emitter<RoomEvents> {
 
   /** Updates options that take effect on the next join (or now, for bandwidth and extra). */
   configure(options: Partial<Omit<RoomOptions, 'roomId' | 'socketUrl'>>): void {
-    const extraBefore = JSON.stringify(this.extra);
     Object.assign(this.#options, options);
     if ('session' in options) this.#session = parseSession(options.session);
     if (
@@ -161,11 +164,35 @@ export class RoomConnection extends Emitter<RoomEvents> {
       this.#userId = options.userId;
     }
     if ('bandwidth' in options) void this.#mesh?.applyBandwidth();
-    if ('extra' in options && JSON.stringify(this.extra) !== extraBefore) {
-      if (this.#state === RoomState.JOINED)
-        this.#signaling?.notify('extra-data-updated', this.extra);
-      this.emit('extra-updated', { userId: this.#userId, extra: this.extra });
+    if ('extra' in options) this.#syncExtra(options.extra ?? {});
+  }
+
+  /**
+   * Keeps our own copy of `extra` (callers may change theirs in place) and, when it differs from
+   * what the room has, sends it and reports it once.
+   */
+  #syncExtra(extra: Extra): void {
+    let json: string;
+    try {
+      json = JSON.stringify(extra);
+    } catch (error) {
+      // Kept as given: joining reports it (INVALID_REQUEST); a live update is refused here.
+      this.#options.extra = extra;
+      if (this.#state === RoomState.JOINED) {
+        this.emit(
+          'error',
+          new RtcError(ErrorCode.INVALID_REQUEST, 'extra is not JSON-serialisable', {
+            cause: error,
+          }),
+        );
+      }
+      return;
     }
+    this.#options.extra = JSON.parse(json) as Extra;
+    if (json === this.#extraJson) return;
+    this.#extraJson = json;
+    if (this.#state === RoomState.JOINED) this.#signaling?.notify('extra-data-updated', this.extra);
+    this.emit('extra-updated', { userId: this.#userId, extra: this.extra });
   }
 
   /** Creates the room; rejects with ROOM_EXISTS when it exists. */
@@ -240,14 +267,9 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.emit('user-id', { userId, previous });
   }
 
-  /** Sends your extra data to everyone else (after changing it, or `extra` given here). */
+  /** Sends your extra data to everyone else (after changing `extra` in place, or the one given). */
   updateExtraData(extra: Extra = this.extra): void {
-    if (extra !== this.extra) {
-      this.configure({ extra });
-      return;
-    }
-    if (this.#state === RoomState.JOINED)
-      this.#signaling?.notify('extra-data-updated', { ...extra });
+    this.#syncExtra(extra);
   }
 
   /** A user's extra data, from the server. */
