@@ -6,6 +6,7 @@ export { engine, Engine } from './engine.js';
 export { RoomConnection } from './room/room-connection.js';
 export { RoomState } from './room/types.js';
 export type {
+  AddStreamOptions,
   JoinResult,
   MuteKind,
   MuteState,
@@ -15,6 +16,7 @@ export type {
   RoomEvents,
   RoomOptions,
   StreamInfo,
+  UserPreferences,
 } from './room/types.js';
 export { ErrorCode, RtcError } from './errors.js';
 export {
@@ -25,5 +27,15 @@ export {
   SESSION_TOKENS,
 } from './media/session.js';
 export type { Bandwidth } from './media/bandwidth.js';
+export { listDevices, type Device, type DeviceList } from './media/devices.js';
+export {
+  VIDEO_CODECS,
+  AUDIO_CODECS,
+  type CodecPreferences,
+  type VideoCodec,
+  type AudioCodec,
+} from './media/codecs.js';
+export type { TrackKind } from './media/local-media.js';
+export type { PeerStats, FrameStats } from './peers/stats.js';
 export type { Unsubscribe } from './util/emitter.js';
 export type { Extra, Session, IceServer } from './signaling/protocol.js';

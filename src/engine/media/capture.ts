@@ -7,6 +7,8 @@ export interface LocalStream {
   isScreen: boolean;
   /** True when the engine captured it (and so stops its tracks on leave). */
   owned: boolean;
+  /** Only these users get it (`addStream(stream, userId)`); everyone when unset. */
+  targets?: Set<string>;
 }
 
 export interface CaptureRequest {

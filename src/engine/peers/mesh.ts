@@ -1,6 +1,7 @@
 import { ErrorCode, RtcError } from '../errors.js';
 import type { Bandwidth } from '../media/bandwidth.js';
 import { streamLabels, type LocalStream } from '../media/capture.js';
+import type { CodecPreferences } from '../media/codecs.js';
 import {
   isCandidate,
   isChangedUuid,
@@ -28,6 +29,11 @@ export interface MeshOptions {
   mediaReady: () => Promise<void>;
   /** Whether the room carries media at all (data-only rooms offer no audio/video m-lines). */
   media: () => boolean;
+  /** Whether to send our streams to / receive streams from a user (preferences, one-way rooms). */
+  preferences: (userId: string) => { send: boolean; receive: boolean };
+  /** Per-stream filter (RTCMultiConnection's `beforeAddingStream`). */
+  acceptStream: (stream: MediaStream, userId: string) => boolean;
+  codecs: () => CodecPreferences;
   bandwidth: () => Bandwidth;
   extra: () => Extra;
   relay: (remoteUserId: string, message: RelayMessage) => void;
@@ -146,6 +152,17 @@ export class Mesh extends Emitter<MeshEvents> {
     for (const peer of this.#peers.values()) peer.attachLocalStreams();
   }
 
+  /** The connections to these users (all when `userIds` is undefined). */
+  select(userIds?: readonly string[]): Peer[] {
+    if (!userIds) return [...this.#peers.values()];
+    return userIds.map((id) => this.#peers.get(id)).filter((p): p is Peer => p !== undefined);
+  }
+
+  /** Stops sending a stream to some users (all by default). */
+  detachStream(stream: MediaStream, userIds?: readonly string[]): void {
+    for (const peer of this.select(userIds)) peer.detachStream(stream);
+  }
+
   /** Re-applies bandwidth caps on every connection. */
   async applyBandwidth(): Promise<void> {
     await Promise.all([...this.#peers.values()].map((peer) => peer.applyBandwidth()));
@@ -231,6 +248,10 @@ export class Mesh extends Emitter<MeshEvents> {
       localStreams: options.localStreams,
       mediaReady: options.mediaReady(),
       receive: { audio: media, video: media },
+      sendMedia: () => options.preferences(target.id).send,
+      receiveMedia: () => options.preferences(target.id).receive,
+      acceptStream: options.acceptStream,
+      codecs: options.codecs,
       bandwidth: options.bandwidth,
       extra: options.extra,
       signal: (message) => options.relay(target.id, message),

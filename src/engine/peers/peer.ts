@@ -1,6 +1,10 @@
 import { ErrorCode, RtcError } from '../errors.js';
-import { applyMaxBitrate, bitrateFor, type Bandwidth } from '../media/bandwidth.js';
+import type { Bandwidth } from '../media/bandwidth.js';
 import { streamLabels, type LocalStream } from '../media/capture.js';
+import { applyCodecPreferences, type CodecPreferences } from '../media/codecs.js';
+import type { TrackKind } from '../media/local-media.js';
+import { Outgoing } from './outgoing.js';
+import { summarizeStats, type PeerStats, type StatsSample } from './stats.js';
 import { TextReassembler, encodeText } from '../data/text-messages.js';
 import {
   PROTOCOL_REVISION,
@@ -33,6 +37,13 @@ export interface PeerOptions {
   mediaReady: Promise<void>;
   /** Kinds to receive even when we send none of them (the initiator offers recvonly m-lines). */
   receive: { audio: boolean; video: boolean };
+  /** Send local streams to this peer (`dont-attach-stream` and per-peer preferences say no). */
+  sendMedia: () => boolean;
+  /** Receive this peer's streams (`dont-get-remote-stream` says no). */
+  receiveMedia: () => boolean;
+  /** Per-stream filter (RTCMultiConnection's `beforeAddingStream`). */
+  acceptStream: (stream: MediaStream, remoteUserId: string) => boolean;
+  codecs: () => CodecPreferences;
   bandwidth: () => Bandwidth;
   extra: () => Extra;
   /** Relays a message to the remote user through signaling. */
@@ -72,7 +83,8 @@ export class Peer extends Emitter<PeerEvents> {
   #pendingCandidates: RTCIceCandidateInit[] = [];
   #remoteLabels: StreamsToShare = {};
   #remoteStreams = new Map<string, RemoteStream>();
-  #senders = new Map<MediaStreamTrack, { sender: RTCRtpSender; isScreen: boolean }>();
+  readonly #outgoing: Outgoing;
+  #lastStats: StatsSample | undefined;
   #textChannel: RTCDataChannel | undefined;
   #outbox: (string | ArrayBuffer)[] = [];
   #reassembler = new TextReassembler();
@@ -87,6 +99,14 @@ export class Peer extends Emitter<PeerEvents> {
     // Toward a v3 peer we are always the polite side: it cannot roll back.
     this.#polite = options.legacy || options.localUserId < options.remoteUserId;
     this.pc = new RTCPeerConnection({ iceServers: options.iceServers });
+    this.#outgoing = new Outgoing({
+      pc: this.pc,
+      remoteUserId: options.remoteUserId,
+      localStreams: options.localStreams,
+      bandwidth: options.bandwidth,
+      send: options.sendMedia,
+      accept: options.acceptStream,
+    });
     this.pc.onicecandidate = ({ candidate }) => {
       if (!candidate || !candidate.candidate) return;
       const message: CandidateMessage = {
@@ -129,35 +149,52 @@ export class Peer extends Emitter<PeerEvents> {
   /** Adds every local track that is not sent yet (renegotiates when needed). */
   attachLocalStreams(): void {
     if (this.#closed) return;
-    for (const local of this.#options.localStreams()) {
-      for (const track of local.stream.getTracks()) {
-        if (this.#senders.has(track) || track.readyState === 'ended') continue;
-        const sender = this.pc.addTrack(track, local.stream);
-        this.#senders.set(track, { sender, isScreen: local.isScreen });
-      }
-    }
-    void this.applyBandwidth();
+    this.#outgoing.attach();
+    this.#applyPreferences();
   }
 
   /** Stops sending the tracks of a stream (renegotiates). */
   detachStream(stream: MediaStream): void {
-    if (this.#closed) return;
-    for (const track of stream.getTracks()) {
-      const entry = this.#senders.get(track);
-      if (!entry) continue;
-      this.#senders.delete(track);
-      if (this.pc.signalingState !== 'closed') this.pc.removeTrack(entry.sender);
-    }
+    if (!this.#closed) this.#outgoing.detach(stream.id);
   }
 
   /** Applies the current bandwidth caps to every sender. */
-  async applyBandwidth(): Promise<void> {
-    const bandwidth = this.#options.bandwidth();
-    await Promise.all(
-      [...this.#senders].map(([track, { sender, isScreen }]) =>
-        applyMaxBitrate(sender, bitrateFor(bandwidth, track.kind, isScreen)),
-      ),
-    );
+  applyBandwidth(): Promise<void> {
+    return this.#outgoing.applyBandwidth();
+  }
+
+  /** Sends another track in place of the camera's or microphone's, without renegotiation. */
+  replaceTrack(kind: TrackKind, track: MediaStreamTrack | null): Promise<boolean> {
+    return this.#outgoing.replace(kind, track);
+  }
+
+  /** Goes back to the track a `replaceTrack()` replaced. */
+  resetTrack(kind: TrackKind): Promise<void> {
+    return this.#outgoing.reset(kind);
+  }
+
+  /** A local device switch: senders that carried the old track carry the new one. */
+  followTrack(previous: MediaStreamTrack, track: MediaStreamTrack): Promise<void> {
+    return this.#outgoing.follow(previous, track);
+  }
+
+  /** Pauses (mute) or resumes sending these kinds: nothing goes out while paused. */
+  pause(kinds: readonly TrackKind[], paused: boolean): Promise<void> {
+    return this.#outgoing.pause(kinds, paused);
+  }
+
+  /** Negotiates again (after preferences changed, for instance). */
+  renegotiate(): Promise<void> {
+    this.attachLocalStreams();
+    return this.#serialise(() => this.#negotiate());
+  }
+
+  /** A plain summary of the connection: candidate type, RTT, bitrates, loss, frames. */
+  async stats(): Promise<PeerStats> {
+    const report = await this.pc.getStats();
+    const { stats, sample } = summarizeStats(report, this.#lastStats);
+    this.#lastStats = sample;
+    return stats;
   }
 
   /** Handles an offer or answer from the remote peer. */
@@ -189,6 +226,7 @@ export class Peer extends Emitter<PeerEvents> {
       this.#negotiatedOnce = true;
       // Candidates that came early go in after the answer is on its way, not before it.
       this.#flushCandidates();
+      void this.#outgoing.refresh();
     }).catch((error: unknown) => this.#fail(error, 'Could not apply the remote description'));
   }
 
@@ -256,7 +294,7 @@ export class Peer extends Emitter<PeerEvents> {
     pc.close();
     for (const remote of this.#remoteStreams.values()) this.emit('stream-ended', remote);
     this.#remoteStreams.clear();
-    this.#senders.clear();
+    this.#outgoing.clear();
     this.clear();
   }
 
@@ -272,13 +310,29 @@ export class Peer extends Emitter<PeerEvents> {
   #startAsInitiator(): void {
     if (this.#closed) return;
     this.#bindTextChannel(this.pc.createDataChannel(TEXT_CHANNEL, { ordered: true }));
-    this.attachLocalStreams();
+    this.#outgoing.attach();
     // Offer to receive what we do not send, so the answerer's tracks fit in the first round.
-    for (const kind of ['audio', 'video'] as const) {
-      const sending = [...this.#senders.keys()].some((track) => track.kind === kind);
-      if (this.#options.receive[kind] && !sending) {
-        this.pc.addTransceiver(kind, { direction: 'recvonly' });
+    if (this.#options.receiveMedia()) {
+      for (const kind of ['audio', 'video'] as const) {
+        if (this.#options.receive[kind] && !this.#outgoing.sends(kind)) {
+          this.pc.addTransceiver(kind, { direction: 'recvonly' });
+        }
       }
+    }
+    this.#applyPreferences();
+  }
+
+  /**
+   * Codec order and, when this page receives nothing from the peer, send-only directions:
+   * both go into the next offer or answer.
+   */
+  #applyPreferences(): void {
+    applyCodecPreferences(this.pc, this.#options.codecs());
+    if (this.#options.receiveMedia()) return;
+    for (const transceiver of this.pc.getTransceivers()) {
+      if (transceiver.currentDirection === 'stopped') continue;
+      const want = transceiver.sender.track ? 'sendonly' : 'inactive';
+      if (transceiver.direction !== want) transceiver.direction = want;
     }
   }
 
@@ -334,6 +388,7 @@ export class Peer extends Emitter<PeerEvents> {
   }
 
   #onTrack(event: RTCTrackEvent): void {
+    if (!this.#options.receiveMedia()) return;
     const stream = event.streams[0] ?? new MediaStream([event.track]);
     let remote = this.#remoteStreams.get(stream.id);
     if (!remote) {

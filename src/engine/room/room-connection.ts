@@ -1,5 +1,6 @@
 import { ErrorCode, RtcError } from '../errors.js';
-import { captureMedia, stopStream, type LocalStream } from '../media/capture.js';
+import { LocalMedia, type TrackKind } from '../media/local-media.js';
+import type { PeerStats } from '../peers/stats.js';
 import { isDataOnly, isOneWay, kindsToCapture, parseSession } from '../media/session.js';
 import { Mesh } from '../peers/mesh.js';
 import { warmUpWebRtc } from '../peers/warm-up.js';
@@ -39,8 +40,10 @@ import {
   type MuteKind,
   type MuteState,
   type Participant,
+  type AddStreamOptions,
   type Presence,
   type PublicRoomInfo,
+  type UserPreferences,
   type RoomEvents,
   type RoomOptions,
   type StreamInfo,
@@ -70,7 +73,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
   readonly #requests = new Set<string>();
   #signaling: SignalingClient | undefined;
   #mesh: Mesh | undefined;
-  #localStreams: LocalStream[] = [];
+  readonly #media = new LocalMedia();
   #streams = new Map<string, StreamInfo>();
   #iceServers: RTCIceServer[] = [];
   #entering: Promise<JoinResult> | undefined;
@@ -92,6 +95,27 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.#syncExtra(options.extra ?? {});
     this.#session = parseSession(options.session);
     this.#userId = options.userId || randomId();
+    this.#media.on('added', (local) => {
+      this.#addStream({
+        userId: this.#userId,
+        stream: local.stream,
+        isScreen: local.isScreen,
+        type: 'local',
+      });
+      this.#mesh?.attachLocalStreams();
+    });
+    this.#media.on('removed', (local) => {
+      this.#mesh?.detachStream(local.stream);
+      this.#removeStream('local', this.#userId, local.stream);
+      // Peers drop the tile now, before the renegotiation that removes the tracks.
+      if (this.#state !== RoomState.JOINED) return;
+      for (const userId of this.getAllParticipants()) {
+        this.#relay(userId, { streamSyncNeeded: true, streamid: local.stream.id, action: 'ended' });
+      }
+    });
+    this.#media.on('track-replaced', ({ previous, track }) => {
+      for (const peer of this.#mesh?.select() ?? []) void peer.followTrack(previous, track);
+    });
   }
 
   get userId(): string {
@@ -307,6 +331,139 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.#setMuted(kind, false);
   }
 
+  /**
+   * Adds a stream: one the app captured itself, or one captured now from options
+   * (`{audio, video, screen}`). With `userId`, only that user gets it. Peers renegotiate.
+   */
+  async addStream(source: MediaStream | AddStreamOptions, userId?: string): Promise<MediaStream> {
+    const targets = userId === undefined ? undefined : [userId];
+    if (isMediaStream(source)) {
+      const known = this.#media.streams.find((l) => l.stream === source);
+      if (known && userId !== undefined) {
+        known.targets ??= new Set();
+        known.targets.add(userId);
+        this.#mesh?.attachLocalStreams();
+        return source;
+      }
+      return this.#media.add(source, { ...(targets ? { targets } : {}) }).stream;
+    }
+    if (source.screen) {
+      const screen = await this.#media.startScreen();
+      if (!screen) throw new RtcError(ErrorCode.ABORTED, 'Screen sharing was cancelled');
+      return screen.stream;
+    }
+    const [captured] = await this.#media.capture({
+      audio: !!source.audio,
+      video: !!source.video,
+      screen: false,
+      constraints: this.#options.mediaConstraints,
+    });
+    if (!captured) throw new RtcError(ErrorCode.INVALID_STATE, 'Nothing to capture');
+    if (targets) captured.targets = new Set(targets);
+    this.#mesh?.attachLocalStreams();
+    return captured.stream;
+  }
+
+  /** Stops sending a stream: to one user, or to everyone (and stops it when we captured it). */
+  removeStream(streamId: string, userId?: string): void {
+    const local = this.#media.streams.find((l) => l.stream.id === streamId);
+    if (!local) throw new RtcError(ErrorCode.INVALID_STATE, `No local stream "${streamId}"`);
+    if (userId === undefined) {
+      this.#media.remove(streamId);
+      return;
+    }
+    local.targets ??= new Set(this.connectedUserIds);
+    local.targets.delete(userId);
+    this.#mesh?.detachStream(local.stream, [userId]);
+  }
+
+  /** Negotiates again with one user or everyone (after changing preferences, for instance). */
+  async renegotiate(userId?: string): Promise<void> {
+    await Promise.all(
+      (this.#mesh?.select(userId === undefined ? undefined : [userId]) ?? []).map((p) =>
+        p.renegotiate(),
+      ),
+    );
+  }
+
+  /**
+   * Sends another track instead of the camera's (or microphone's) to one user or everyone, without
+   * renegotiation: a track, a stream's first video (else audio) track, or `{screen: true}` for a
+   * fresh screen capture. `resetTrack()` goes back.
+   */
+  async replaceTrack(
+    source: MediaStreamTrack | MediaStream | { screen: true },
+    userId?: string,
+  ): Promise<MediaStreamTrack> {
+    let track: MediaStreamTrack | undefined;
+    if (isMediaStream(source)) track = source.getVideoTracks()[0] ?? source.getAudioTracks()[0];
+    else if ('kind' in source) track = source;
+    else {
+      const screen = await this.#media.startScreen({ add: false });
+      if (!screen) throw new RtcError(ErrorCode.ABORTED, 'Screen sharing was cancelled');
+      track = screen.stream.getVideoTracks()[0];
+    }
+    if (!track) throw new RtcError(ErrorCode.INVALID_REQUEST, 'No track to send');
+    const kind = track.kind as TrackKind;
+    const peers = this.#mesh?.select(userId === undefined ? undefined : [userId]) ?? [];
+    await Promise.all(peers.map((peer) => peer.replaceTrack(kind, track)));
+    return track;
+  }
+
+  /** Goes back to the camera/microphone track that `replaceTrack()` replaced, for some users or all. */
+  async resetTrack(userIds?: string | string[], kind?: TrackKind): Promise<void> {
+    const ids = typeof userIds === 'string' ? [userIds] : userIds;
+    const kinds: TrackKind[] = kind ? [kind] : ['audio', 'video'];
+    const peers = this.#mesh?.select(ids) ?? [];
+    await Promise.all(peers.flatMap((peer) => kinds.map((k) => peer.resetTrack(k))));
+  }
+
+  /** Changes resolution or frame rate of the live camera (no new permission prompt). */
+  applyConstraints(constraints: MediaTrackConstraints): Promise<void> {
+    return this.#media.applyConstraints(constraints);
+  }
+
+  /** Switches the live camera (`video`) or microphone (`audio`) to another device. */
+  switchDevice(kind: TrackKind, deviceId: string): Promise<void> {
+    const current = this.#options.mediaConstraints?.[kind];
+    return this.#media.switchDevice(
+      kind,
+      deviceId,
+      typeof current === 'object' ? current : undefined,
+    );
+  }
+
+  /** Starts sharing the screen as an extra stream; resolves false when the user cancels. */
+  async shareScreen(): Promise<boolean> {
+    return (await this.#media.startScreen()) !== undefined;
+  }
+
+  /** Stops the screen share. */
+  stopScreen(): void {
+    this.#media.stopScreen();
+  }
+
+  /** Whether this page is sharing its screen. */
+  get sharingScreen(): boolean {
+    return this.#media.screen !== undefined;
+  }
+
+  /** A plain summary of the connection to a user (candidate type, RTT, bitrates, loss, frames). */
+  async getStats(userId: string): Promise<PeerStats> {
+    const peer = this.#mesh?.peers.get(userId);
+    if (!peer) throw new RtcError(ErrorCode.PEER_NOT_FOUND, `Not connected to "${userId}"`);
+    return peer.stats();
+  }
+
+  #preferences(userId: string): { send: boolean; receive: boolean } {
+    const base: UserPreferences = {
+      dontAttachLocalStream: !!this.#options.dontAttachStream,
+      dontGetRemoteStream: !!this.#options.dontGetRemoteStream,
+    };
+    const chosen = this.#options.setUserPreferences?.(base, userId) ?? base;
+    return { send: !chosen.dontAttachLocalStream, receive: !chosen.dontGetRemoteStream };
+  }
+
   /** Emits the room-scoped custom socket event (v3 `socketCustomEvent`). */
   sendCustom(data: unknown): void {
     this.#joined('sendCustom').emitCustom(this.#customEvent(), data);
@@ -337,18 +494,16 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
 
   #setMuted(kind: MuteKind, muted: boolean): void {
-    const kinds = kind === 'both' ? ['audio', 'video'] : [kind];
-    const camera = this.#localStreams.filter((l) => !l.isScreen);
-    for (const local of camera) {
-      for (const track of local.stream.getTracks())
-        if (kinds.includes(track.kind)) track.enabled = !muted;
-    }
+    const kinds: TrackKind[] = kind === 'both' ? ['audio', 'video'] : [kind];
+    this.#media.setEnabled(kinds, !muted);
+    // Pausing the encodings is what stops the bits: a disabled track still sends black frames.
+    for (const peer of this.#mesh?.select() ?? []) void peer.pause(kinds, muted);
     this.#roster.setMuted(this.#userId, kind, muted);
     for (const userId of this.getAllParticipants()) this.#sendMuteState(userId, kind, muted);
   }
 
   #sendMuteState(userId: string, kind: MuteKind, muted: boolean): void {
-    const streamid = this.#localStreams.find((l) => !l.isScreen)?.stream.id ?? '';
+    const streamid = this.#media.camera?.stream.id ?? '';
     this.#relay(userId, {
       streamSyncNeeded: true,
       streamid,
@@ -425,7 +580,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
           } else if (isOneWay(this.#session)) {
             // Lost the race to open a one-way room: join as a viewer, with a viewer's media.
             await capture;
-            this.#dropLocalStreams();
+            this.#media.removeAll();
             capture = this.#capture('participant');
             this.#mediaReady = capture;
           }
@@ -527,7 +682,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
     const mesh = new Mesh({
       localUserId: () => this.#userId,
       iceServers: () => this.#options.iceServers ?? this.#iceServers,
-      localStreams: () => this.#localStreams,
+      localStreams: () => this.#media.streams,
+      preferences: (userId) => this.#preferences(userId),
+      acceptStream: (stream, userId) => this.#options.beforeAddingStream?.(stream, userId) ?? true,
+      codecs: () => this.#options.codecs ?? {},
       mediaReady: () => this.#mediaReady,
       media: () => !isDataOnly(this.#session),
       bandwidth: () => this.#options.bandwidth ?? {},
@@ -606,6 +764,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
       mesh.on('peer-created', ({ userId }) => {
         // A new connection learns our mute state once.
         const { audio, video } = this.muteState();
+        const kinds = (['audio', 'video'] as const).filter((k) => this.muteState()[k]);
+        if (kinds.length > 0) void this.#mesh?.peers.get(userId)?.pause(kinds, true);
         const kind: MuteKind | undefined =
           audio && video ? 'both' : audio ? 'audio' : video ? 'video' : undefined;
         if (kind) this.#sendMuteState(userId, kind, true);
@@ -622,28 +782,14 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
 
   async #capture(role: 'owner' | 'participant'): Promise<void> {
-    if (this.#localStreams.length > 0) return;
+    if (this.#media.streams.length > 0 || this.#options.dontCapture) return;
     const kinds = kindsToCapture(this.#session, role);
     if (!kinds.audio && !kinds.video && !kinds.screen) return;
     try {
-      const captured = await captureMedia({
-        ...kinds,
-        constraints: this.#options.mediaConstraints,
-      });
-      if (this.#state !== RoomState.CONNECTING) {
-        for (const local of captured) stopStream(local.stream);
-        return;
-      }
-      this.#localStreams.push(...captured);
-      for (const local of captured) {
-        this.#addStream({
-          userId: this.#userId,
-          stream: local.stream,
-          isScreen: local.isScreen,
-          type: 'local',
-        });
-      }
-      this.#mesh?.attachLocalStreams();
+      await this.#media.capture(
+        { ...kinds, constraints: this.#options.mediaConstraints },
+        () => this.#state === RoomState.CONNECTING,
+      );
     } catch (error) {
       // The user stays in the room and receives; the app learns why nothing is sent.
       this.emit('error', RtcError.from(error, ErrorCode.MEDIA_ERROR));
@@ -656,7 +802,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       session: this.#session,
       extra: this.extra,
       password: this.#options.password ?? '',
-      streams: this.#localStreams.map((l) => ({
+      streams: this.#media.streams.map((l) => ({
         streamid: l.stream.id,
         tracks: l.stream.getTracks().length,
       })),
@@ -731,21 +877,13 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.emit('left', { roomId: this.roomId });
   }
 
-  #dropLocalStreams(): void {
-    for (const local of this.#localStreams) {
-      if (local.owned) stopStream(local.stream);
-      this.#removeStream('local', this.#userId, local.stream);
-    }
-    this.#localStreams = [];
-  }
-
   #teardown(): void {
     // Close peers first (remote streams end), then our own media, then the socket.
     this.#mesh?.close();
     for (const info of [...this.#streams.values()]) {
       this.#removeStream(info.type, info.userId, info.stream);
     }
-    this.#dropLocalStreams();
+    this.#media.removeAll();
     this.#closeSignaling();
     this.#roster.clear();
     this.#requests.clear();
@@ -757,4 +895,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.#state = state;
     this.emit('state', { state });
   }
+}
+
+function isMediaStream(value: unknown): value is MediaStream {
+  return typeof MediaStream !== 'undefined' && value instanceof MediaStream;
 }

@@ -1,5 +1,6 @@
 import type { RtcError } from '../errors.js';
 import type { Bandwidth } from '../media/bandwidth.js';
+import type { CodecPreferences } from '../media/codecs.js';
 import type { Extra, Session } from '../signaling/protocol.js';
 
 /** How to reach and enter a room. Only `socketUrl` and `roomId` are required. */
@@ -33,6 +34,19 @@ export interface RoomOptions {
   approveJoins?: boolean | undefined;
   /** Name of the room-scoped custom socket event (v3 `socketCustomEvent`). */
   customEvent?: string | undefined;
+  /** Capture nothing: the app adds its own streams with `addStream()` (v3 `dontCaptureUserMedia`). */
+  dontCapture?: boolean | undefined;
+  /** Send our streams to nobody (v3 `dontAttachStream`). */
+  dontAttachStream?: boolean | undefined;
+  /** Receive nobody's streams (v3 `dontGetRemoteStream`). */
+  dontGetRemoteStream?: boolean | undefined;
+  /** Preferred codecs, applied with setCodecPreferences. */
+  codecs?: CodecPreferences | undefined;
+  /** Per-peer preferences (v3 `setUserPreferences`): return what to do with this user. */
+  setUserPreferences?:
+    ((preferences: UserPreferences, userId: string) => UserPreferences) | undefined;
+  /** Per-peer stream filter (v3 `beforeAddingStream`): false keeps a stream from a user. */
+  beforeAddingStream?: ((stream: MediaStream, userId: string) => boolean) | undefined;
   /** On `USERID_TAKEN`, retry with a fresh random id (default true, as v3 does). */
   retryWithFreshUserId?: boolean | undefined;
   /** Milliseconds to wait for the server to connect or answer (default 10000). */
@@ -50,6 +64,19 @@ export type RoomState = (typeof RoomState)[keyof typeof RoomState];
 export interface Participant {
   userId: string;
   extra: Extra;
+}
+
+/** What to send to and take from one user (v3 `userPreferences`). */
+export interface UserPreferences {
+  dontAttachLocalStream: boolean;
+  dontGetRemoteStream: boolean;
+}
+
+/** What `addStream()` captures when it is not given a stream. */
+export interface AddStreamOptions {
+  audio?: boolean;
+  video?: boolean;
+  screen?: boolean;
 }
 
 /** What `mute()` / `unmute()` take: one kind of the camera stream, or both. */

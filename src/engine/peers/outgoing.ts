@@ -1,0 +1,161 @@
+import { applyMaxBitrate, bitrateFor, type Bandwidth } from '../media/bandwidth.js';
+import type { LocalStream } from '../media/capture.js';
+import type { TrackKind } from '../media/local-media.js';
+
+export interface OutgoingOptions {
+  pc: RTCPeerConnection;
+  remoteUserId: string;
+  localStreams: () => readonly LocalStream[];
+  bandwidth: () => Bandwidth;
+  /** Send our streams to this peer at all (`dont-attach-stream`, per-peer preferences). */
+  send: () => boolean;
+  /** Per-stream filter (RTCMultiConnection's `beforeAddingStream`). */
+  accept: (stream: MediaStream, remoteUserId: string) => boolean;
+}
+
+interface Sending {
+  sender: RTCRtpSender;
+  kind: TrackKind;
+  isScreen: boolean;
+  streamId: string;
+  /** The local track this sender was created for (or switched to on a device change). */
+  source: MediaStreamTrack;
+}
+
+/**
+ * What one peer connection sends: which local tracks go out on which sender, track replacement
+ * without renegotiation (and back), pausing encodings for mute, and bitrate caps.
+ */
+export class Outgoing {
+  readonly #options: OutgoingOptions;
+  #sending: Sending[] = [];
+  /** The track a sender carried before `replace()`, per kind, for `reset()`. */
+  #previous = new Map<TrackKind, MediaStreamTrack | null>();
+  #paused = new Set<TrackKind>();
+
+  constructor(options: OutgoingOptions) {
+    this.#options = options;
+  }
+
+  /** Kinds we send at least one track of. */
+  sends(kind: TrackKind): boolean {
+    return this.#sending.some((s) => s.kind === kind);
+  }
+
+  /** Adds every local track not sent yet (the connection renegotiates on its own). */
+  attach(): void {
+    const { pc, remoteUserId } = this.#options;
+    if (pc.signalingState === 'closed' || !this.#options.send()) return;
+    for (const local of this.#options.localStreams()) {
+      if (local.targets && !local.targets.has(remoteUserId)) continue;
+      if (!this.#options.accept(local.stream, remoteUserId)) continue;
+      for (const track of local.stream.getTracks()) {
+        if (track.readyState === 'ended' || this.#sending.some((s) => s.source === track)) continue;
+        const sender = pc.addTrack(track, local.stream);
+        this.#sending.push({
+          sender,
+          kind: track.kind as TrackKind,
+          isScreen: local.isScreen,
+          streamId: local.stream.id,
+          source: track,
+        });
+        if (this.#paused.has(track.kind as TrackKind)) void this.#setActive(sender, false);
+      }
+    }
+    void this.applyBandwidth();
+  }
+
+  /** Stops sending a stream's tracks (the connection renegotiates). */
+  detach(streamId: string): void {
+    const { pc } = this.#options;
+    const leaving = this.#sending.filter((s) => s.streamId === streamId);
+    this.#sending = this.#sending.filter((s) => s.streamId !== streamId);
+    if (pc.signalingState === 'closed') return;
+    for (const { sender } of leaving) pc.removeTrack(sender);
+  }
+
+  /**
+   * Puts another track on the camera/microphone sender of that kind, without renegotiation.
+   * The first replacement remembers the track it replaced, for `reset()`.
+   */
+  async replace(kind: TrackKind, track: MediaStreamTrack | null): Promise<boolean> {
+    const sending = this.#sending.find((s) => s.kind === kind && !s.isScreen);
+    if (!sending) return false;
+    if (!this.#previous.has(kind)) this.#previous.set(kind, sending.sender.track);
+    await sending.sender.replaceTrack(track);
+    return true;
+  }
+
+  /** Puts back the track a `replace()` took off. */
+  async reset(kind: TrackKind): Promise<void> {
+    if (!this.#previous.has(kind)) return;
+    const previous = this.#previous.get(kind) ?? null;
+    this.#previous.delete(kind);
+    const sending = this.#sending.find((s) => s.kind === kind && !s.isScreen);
+    await sending?.sender.replaceTrack(previous);
+  }
+
+  /** A local track was swapped for another device's: senders that carried it follow. */
+  async follow(previous: MediaStreamTrack, track: MediaStreamTrack): Promise<void> {
+    for (const sending of this.#sending) {
+      if (sending.source !== previous) continue;
+      sending.source = track;
+      if (sending.sender.track === previous) await sending.sender.replaceTrack(track);
+    }
+    if (this.#previous.get(track.kind as TrackKind) === previous)
+      this.#previous.set(track.kind as TrackKind, track);
+  }
+
+  /**
+   * Pauses or resumes the camera/microphone encodings of these kinds: a paused encoding sends
+   * nothing at all (a disabled track alone still sends black frames or silence).
+   */
+  async pause(kinds: readonly TrackKind[], paused: boolean): Promise<void> {
+    for (const kind of kinds) {
+      if (paused) this.#paused.add(kind);
+      else this.#paused.delete(kind);
+    }
+    await Promise.all(
+      this.#sending
+        .filter((s) => kinds.includes(s.kind) && !s.isScreen)
+        .map((s) => this.#setActive(s.sender, !paused)),
+    );
+  }
+
+  /** Applies the current bitrate caps to every sender. */
+  async applyBandwidth(): Promise<void> {
+    const bandwidth = this.#options.bandwidth();
+    await Promise.all(
+      this.#sending.map((s) =>
+        applyMaxBitrate(s.sender, bitrateFor(bandwidth, s.kind, s.isScreen)),
+      ),
+    );
+  }
+
+  /** Re-applies caps and pauses (call after a negotiation: some settings only hold after one). */
+  async refresh(): Promise<void> {
+    await this.applyBandwidth();
+    await Promise.all(
+      this.#sending
+        .filter((s) => !s.isScreen)
+        .map((s) => this.#setActive(s.sender, !this.#paused.has(s.kind))),
+    );
+  }
+
+  clear(): void {
+    this.#sending = [];
+    this.#previous.clear();
+  }
+
+  async #setActive(sender: RTCRtpSender, active: boolean): Promise<void> {
+    const params = sender.getParameters();
+    const encodings = params.encodings as RTCRtpEncodingParameters[] | undefined;
+    if (!encodings?.length || encodings.every((e) => e.active === active)) return;
+    for (const encoding of encodings) encoding.active = active;
+    try {
+      await sender.setParameters(params);
+    } catch {
+      // Before the first negotiation some browsers refuse: attach() applies it again later.
+    }
+  }
+}
