@@ -8,6 +8,8 @@ export { RtcRoom } from './room/rtc-room.js';
 export { RtcVideoGrid, displayName } from './video-grid/rtc-video-grid.js';
 export { RtcUserStatus } from './user-status/rtc-user-status.js';
 export { RtcChat, type ChatMessage } from './chat/rtc-chat.js';
+export { RtcScreenButton } from './screen-button/rtc-screen-button.js';
+export { RtcMediaControls } from './media-controls/rtc-media-controls.js';
 export { RoomController } from './controllers/room-controller.js';
 export { roomContext } from './context.js';
 export type { RtcEventDetails, RtcEventName, RtcEvent } from './events/events.js';

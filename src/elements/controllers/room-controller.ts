@@ -58,8 +58,7 @@ export class RoomController implements ReactiveController {
     const id = this.#roomId();
     let target: Element | null = this.#host;
     if (id) {
-      const root = this.#host.getRootNode() as Document | ShadowRoot;
-      target = root.getElementById(id);
+      target = findById(this.#host, id);
       if (!target) {
         // The named room may be added later in the same task (templating libraries).
         this.#deferRetry(id, Promise.resolve());
@@ -110,5 +109,15 @@ export class RoomController implements ReactiveController {
       this.#unsubscribeEvents = this.#events.map((event) => connection.on(event, update));
     }
     this.#host.requestUpdate();
+  }
+}
+
+/** The element with this id in the host's tree, or in the trees around it (a host inside a shadow root). */
+function findById(host: Element, id: string): Element | null {
+  let root = host.getRootNode() as Document | ShadowRoot;
+  for (;;) {
+    const found = root.getElementById(id);
+    if (found || !(root instanceof ShadowRoot)) return found;
+    root = root.host.getRootNode() as Document | ShadowRoot;
   }
 }

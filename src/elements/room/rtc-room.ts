@@ -5,10 +5,17 @@ import {
   ErrorCode,
   RtcError,
   engine,
+  listDevices,
   type Extra,
   type JoinResult,
+  type AddStreamOptions,
+  type AudioCodec,
+  type DeviceList,
   type MuteKind,
   type Participant,
+  type PeerStats,
+  type TrackKind,
+  type VideoCodec,
   type Presence,
   type PublicRoomInfo,
   type RoomConnection,
@@ -134,8 +141,30 @@ export class RtcRoom extends LitElement {
   @property({ attribute: 'ice-servers', converter: jsonConverter }) iceServers:
     RTCIceServer[] | undefined;
 
-  /** getUserMedia constraints for camera and microphone. */
-  @property({ attribute: false }) mediaConstraints: MediaStreamConstraints | undefined;
+  /** getUserMedia constraints for camera and microphone. Attribute form takes JSON. */
+  @property({ attribute: 'media-constraints', converter: jsonConverter }) mediaConstraints:
+    MediaStreamConstraints | undefined;
+
+  /** Capture nothing: add your own streams with `addStream()`. */
+  @property({ type: Boolean, attribute: 'dont-capture' }) dontCapture = false;
+
+  /** Send your streams to nobody (receive only). */
+  @property({ type: Boolean, attribute: 'dont-attach-stream' }) dontAttachStream = false;
+
+  /** Receive nobody's streams (send only). */
+  @property({ type: Boolean, attribute: 'dont-get-remote-stream' }) dontGetRemoteStream = false;
+
+  /** Preferred video codec: `vp8`, `vp9`, `h264` or `av1` (setCodecPreferences). */
+  @property({ attribute: 'codec-video' }) codecVideo: VideoCodec | '' = '';
+
+  /** Preferred audio codec: `opus` or `g722`. */
+  @property({ attribute: 'codec-audio' }) codecAudio: AudioCodec | '' = '';
+
+  /** Per-peer preferences hook (RTCMultiConnection's `setUserPreferences`). */
+  @property({ attribute: false }) setUserPreferences: RoomOptions['setUserPreferences'];
+
+  /** Per-peer stream filter (RTCMultiConnection's `beforeAddingStream`): false keeps a stream from a user. */
+  @property({ attribute: false }) beforeAddingStream: RoomOptions['beforeAddingStream'];
 
   /** Reflects whether the page is in the room. */
   @property({ type: Boolean, reflect: true }) joined = false;
@@ -173,6 +202,13 @@ export class RtcRoom extends LitElement {
       changed.has('extra')
     ) {
       this.#connection.configure({ bandwidth: this.#bandwidth(), extra: this.extra });
+    }
+    if ((changed.has('codecVideo') || changed.has('codecAudio')) && this.joined) {
+      // New codec order: negotiate again so it takes effect.
+      this.#connection.configure({
+        codecs: { video: this.codecVideo || undefined, audio: this.codecAudio || undefined },
+      });
+      void this.#connection.renegotiate();
     }
   }
 
@@ -218,6 +254,12 @@ export class RtcRoom extends LitElement {
       iceServers: this.iceServers,
       bandwidth: this.#bandwidth(),
       mediaConstraints: this.mediaConstraints,
+      dontCapture: this.dontCapture,
+      dontAttachStream: this.dontAttachStream,
+      dontGetRemoteStream: this.dontGetRemoteStream,
+      codecs: { video: this.codecVideo || undefined, audio: this.codecAudio || undefined },
+      setUserPreferences: this.setUserPreferences,
+      beforeAddingStream: this.beforeAddingStream,
     };
   }
 
@@ -367,6 +409,69 @@ export class RtcRoom extends LitElement {
 
   unmute(kind: MuteKind = 'both'): void {
     this.#connection?.unmute(kind);
+  }
+
+  /** Adds a stream (yours, or captured now from `{audio, video, screen}`), for everyone or one user. */
+  addStream(source: MediaStream | AddStreamOptions, userId?: string): Promise<MediaStream> {
+    return this.#call((c) => c.addStream(source, userId));
+  }
+
+  /** Stops sending a stream, to one user or everyone. */
+  removeStream(streamId: string, userId?: string): Promise<void> {
+    return this.#call(async (c) => c.removeStream(streamId, userId));
+  }
+
+  /** Negotiates again with one user or everyone. */
+  renegotiate(userId?: string): Promise<void> {
+    return this.#call((c) => c.renegotiate(userId));
+  }
+
+  /** Sends another track (or stream, or `{screen: true}`) instead of the camera's, without renegotiation. */
+  replaceTrack(
+    source: MediaStreamTrack | MediaStream | { screen: true },
+    userId?: string,
+  ): Promise<MediaStreamTrack> {
+    return this.#call((c) => c.replaceTrack(source, userId));
+  }
+
+  /** Goes back to the track `replaceTrack()` replaced, for one user, several or all; one kind or both. */
+  resetTrack(userIds?: string | string[], kind?: TrackKind): Promise<void> {
+    return this.#call((c) => c.resetTrack(userIds, kind));
+  }
+
+  /** Changes resolution or frame rate of the live camera. */
+  applyConstraints(constraints: MediaTrackConstraints): Promise<void> {
+    return this.#call((c) => c.applyConstraints(constraints), ErrorCode.MEDIA_ERROR);
+  }
+
+  /** Cameras, microphones and speakers. */
+  getDevices(): Promise<DeviceList> {
+    return this.#report(() => listDevices());
+  }
+
+  /** Switches the live camera (`video`) or microphone (`audio`) to another device. */
+  switchDevice(kind: TrackKind, deviceId: string): Promise<void> {
+    return this.#call((c) => c.switchDevice(kind, deviceId), ErrorCode.MEDIA_ERROR);
+  }
+
+  /** Plays the room's audio on this output device (where the browser supports `setSinkId`). */
+  setSpeaker(deviceId: string): Promise<void> {
+    return this.#call(async (c) => c.setOutputDevice(deviceId));
+  }
+
+  /** Shares the screen as an extra stream; resolves false when the user cancels the picker. */
+  shareScreen(): Promise<boolean> {
+    return this.#call((c) => c.shareScreen(), ErrorCode.MEDIA_ERROR);
+  }
+
+  /** Stops the screen share. */
+  stopScreen(): void {
+    this.#connection?.stopScreen();
+  }
+
+  /** A plain summary of the connection to a user: candidate type, RTT, bitrates, loss, frames. */
+  getStats(userId: string): Promise<PeerStats> {
+    return this.#call((c) => c.getStats(userId));
   }
 
   /** Emits the room's custom socket event (`custom-event`) to everyone in the room. */

@@ -32,6 +32,43 @@ export const styles = css`
   video.mirrored {
     transform: scaleX(-1);
   }
+  .tile.screen {
+    grid-column: 1 / -1;
+    aspect-ratio: auto;
+    max-height: 70vh;
+  }
+  .tile.screen video {
+    object-fit: contain;
+  }
+  .tile[data-video-off] video {
+    visibility: hidden;
+  }
+  .placard {
+    position: absolute;
+    inset: 0;
+    display: grid;
+    place-items: center;
+    padding: 8px;
+    color: #fff;
+    font:
+      600 clamp(14px, 4vw, 28px) / 1.2 system-ui,
+      sans-serif;
+    text-align: center;
+    overflow-wrap: anywhere;
+  }
+  .stats {
+    position: absolute;
+    top: 6px;
+    left: 6px;
+    right: 6px;
+    padding: 2px 6px;
+    border-radius: 4px;
+    background: rgb(0 0 0 / 60%);
+    color: #fff;
+    font:
+      11px/1.4 ui-monospace,
+      monospace;
+  }
   .name {
     position: absolute;
     left: 8px;

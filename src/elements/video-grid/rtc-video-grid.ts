@@ -1,7 +1,7 @@
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Extra, StreamInfo } from '../../engine/index.js';
+import type { Extra, PeerStats, StreamInfo } from '../../engine/index.js';
 import { RoomController } from '../controllers/room-controller.js';
 import { customElement } from '../define.js';
 import { styles } from './rtc-video-grid.styles.js';
@@ -31,6 +31,8 @@ export function displayName(extra: Extra | undefined): string | undefined {
  * @csspart video - The `<video>` element.
  * @csspart name - The name label.
  * @csspart unmute - The "enable sound" button shown when autoplay with sound was blocked.
+ * @csspart placard - The name shown in place of a muted camera.
+ * @csspart stats - The stats overlay (`show-stats`).
  *
  * @cssprop --rtc-video-grid-gap - Space between tiles (default 8px).
  * @cssprop --rtc-video-grid-min-height - Minimum height of the grid (default 0).
@@ -53,11 +55,17 @@ export class RtcVideoGrid extends LitElement {
       'participant-updated',
       'extra-updated',
       'joined',
+      'mute',
+      'unmute',
+      'output-device',
     ],
   });
+  #statsTimer: ReturnType<typeof setInterval> | undefined;
 
   /** Keys of videos whose autoplay with sound was blocked (they play muted meanwhile). */
   @state() private soundBlocked = new Set<string>();
+  /** The latest stats per remote user (`show-stats`). */
+  @state() private stats = new Map<string, PeerStats>();
 
   /** Id of the `<rtc-room>` to show, when the grid is not inside it. */
   @property() room = '';
@@ -65,23 +73,82 @@ export class RtcVideoGrid extends LitElement {
   /** Hide your own camera. */
   @property({ type: Boolean, attribute: 'no-local-preview' }) noLocalPreview = false;
 
+  /** Overlay each remote tile with its connection stats (candidate, RTT, bitrates, loss, frames). */
+  @property({ type: Boolean, attribute: 'show-stats' }) showStats = false;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#pollStats(false);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('room') && changed.get('room') !== undefined) this.#room.refresh();
+    if (changed.has('showStats')) this.#pollStats(this.showStats);
   }
 
   protected override updated(): void {
     const live = new Set(this.#streams().map(streamKey));
     for (const key of this.soundBlocked) if (!live.has(key)) this.soundBlocked.delete(key);
+    const sink = this.#room.connection?.outputDevice;
     for (const video of this.renderRoot.querySelectorAll('video')) {
       if (video.paused && video.srcObject) this.#play(video);
+      if (sink !== undefined && 'setSinkId' in video && video.sinkId !== sink) {
+        void video.setSinkId(sink).catch(() => undefined);
+      }
     }
   }
 
-  #tile(info: StreamInfo) {
+  #pollStats(on: boolean): void {
+    clearInterval(this.#statsTimer);
+    this.#statsTimer = undefined;
+    if (!on) return;
+    this.#statsTimer = setInterval(() => void this.#readStats(), 1000);
+  }
+
+  async #readStats(): Promise<void> {
+    const connection = this.#room.connection;
+    if (!connection || !this.isConnected) return;
+    const next = new Map<string, PeerStats>();
+    for (const userId of connection.connectedUserIds) {
+      try {
+        next.set(userId, await connection.getStats(userId));
+      } catch {
+        // The peer went away between the list and the call.
+      }
+    }
+    this.stats = next;
+  }
+
+  #statsLine(userId: string) {
+    const s = this.stats.get(userId);
+    if (!s) return nothing;
+    const frames = s.inbound.frameWidth
+      ? `${s.inbound.frameWidth}×${s.inbound.frameHeight ?? 0}@${Math.round(s.inbound.framesPerSecond ?? 0)}`
+      : '';
+    const rtt = s.rttMs === undefined ? '' : `${Math.round(s.rttMs)} ms`;
+    return html`<span part="stats" class="stats">
+      ${s.candidateType ?? '?'} · ${rtt} · ↓${Math.round(s.inboundKbps)}
+      ↑${Math.round(s.outboundKbps)} kbps · ${s.packetLossPercent.toFixed(1)}% loss
+      ${frames ? html`· ${frames}` : nothing}
+    </span>`;
+  }
+
+  #tile(info: StreamInfo, statsFor: Set<string>) {
     const label = this.#label(info);
     const local = info.type === 'local';
+    // A muted camera shows the name, not a frozen or black frame.
+    const videoOff = !info.isScreen && !!this.#room.connection?.muteState(info.userId).video;
+    const showStats = this.showStats && !local && !statsFor.has(info.userId);
+    if (showStats) statsFor.add(info.userId);
     return html`
-      <figure part="tile" class="tile" aria-label=${label} data-user-id=${info.userId}>
+      <figure
+        part="tile"
+        class=${info.isScreen ? 'tile screen' : 'tile'}
+        aria-label=${label}
+        data-user-id=${info.userId}
+        ?data-video-off=${videoOff}
+        ?data-screen=${info.isScreen}
+      >
         <video
           part="video"
           class=${local && !info.isScreen ? 'mirrored' : ''}
@@ -95,14 +162,18 @@ export class RtcVideoGrid extends LitElement {
           data-user-id=${info.userId}
           data-stream-type=${info.type}
         ></video>
+        <div part="placard" class="placard" ?hidden=${!videoOff} aria-hidden="true">${label}</div>
         <figcaption part="name" class="name">${label}</figcaption>
+        ${showStats ? this.#statsLine(info.userId) : nothing}
       </figure>
     `;
   }
 
+  /** Screens first (they get the large tile), then local, then remote. */
   #streams(): StreamInfo[] {
     const all = this.#room.connection?.streams ?? [];
-    return this.noLocalPreview ? all.filter((s) => s.type !== 'local') : all;
+    const shown = this.noLocalPreview ? all.filter((s) => s.type !== 'local') : all;
+    return [...shown.filter((s) => s.isScreen), ...shown.filter((s) => !s.isScreen)];
   }
 
   #label(info: StreamInfo): string {
@@ -145,11 +216,13 @@ export class RtcVideoGrid extends LitElement {
 
   protected override render() {
     const streams = this.#streams();
-    const columns = Math.max(1, Math.ceil(Math.sqrt(streams.length)));
+    const cameras = streams.filter((s) => !s.isScreen).length;
+    const columns = Math.max(1, Math.ceil(Math.sqrt(cameras || streams.length)));
     const blocked = this.soundBlocked.size > 0;
+    const statsFor = new Set<string>();
     return html`
       <div part="base" class="grid" style="--columns: ${columns}" data-count=${streams.length}>
-        ${repeat(streams, streamKey, (s) => this.#tile(s))}
+        ${repeat(streams, streamKey, (s) => this.#tile(s, statsFor))}
       </div>
       <slot name="empty" ?hidden=${streams.length > 0}></slot>
       <button part="unmute" class="unmute" ?hidden=${!blocked} @click=${this.#enableSound}>

@@ -74,6 +74,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
   #signaling: SignalingClient | undefined;
   #mesh: Mesh | undefined;
   readonly #media = new LocalMedia();
+  #outputDevice: string | undefined;
   #streams = new Map<string, StreamInfo>();
   #iceServers: RTCIceServer[] = [];
   #entering: Promise<JoinResult> | undefined;
@@ -441,6 +442,17 @@ export class RoomConnection extends Emitter<RoomEvents> {
   /** Stops the screen share. */
   stopScreen(): void {
     this.#media.stopScreen();
+  }
+
+  /** The audio output device the page's media elements should use (`setSinkId`), once chosen. */
+  get outputDevice(): string | undefined {
+    return this.#outputDevice;
+  }
+
+  /** Chooses the audio output device; elements that play the room's audio follow. */
+  setOutputDevice(deviceId: string): void {
+    this.#outputDevice = deviceId;
+    this.emit('output-device', { deviceId });
   }
 
   /** Whether this page is sharing its screen. */

@@ -142,6 +142,8 @@ export interface RoomEvents {
   /** A user muted its microphone and/or camera (`kind` as given to `mute()`). */
   mute: { userId: string; kind: MuteKind };
   unmute: { userId: string; kind: MuteKind };
+  /** The chosen audio output device changed (`setOutputDevice`). */
+  'output-device': { deviceId: string };
   /** A message of the room-scoped custom socket event. */
   'custom-message': { data: unknown };
   /** Your own extra changed (`configure({extra})`). */

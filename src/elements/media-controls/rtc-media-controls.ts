@@ -1,0 +1,218 @@
+import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import {
+  ErrorCode,
+  RtcError,
+  listDevices,
+  type Device,
+  type DeviceList,
+  type TrackKind,
+} from '../../engine/index.js';
+import { RoomController } from '../controllers/room-controller.js';
+import { customElement } from '../define.js';
+import { fire } from '../events/events.js';
+import '../screen-button/rtc-screen-button.js';
+import { mediaDevices } from '../platform.js';
+import { styles } from './rtc-media-controls.styles.js';
+
+const canChooseSpeaker = () =>
+  typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+
+/**
+ * Call controls for a room: microphone and camera toggles, camera/microphone/speaker pickers, a
+ * screen-share button and a leave button. Native buttons and selects (keyboard accessible); each
+ * toggle reflects its state with `aria-pressed` and changes are announced politely.
+ *
+ * @summary Microphone, camera, devices, screen and leave controls.
+ *
+ * @csspart base - The toolbar.
+ * @csspart mic - The microphone toggle (pressed = muted).
+ * @csspart camera - The camera toggle (pressed = off).
+ * @csspart devices - The device pickers.
+ * @csspart camera-select - The camera picker.
+ * @csspart mic-select - The microphone picker.
+ * @csspart speaker-select - The speaker picker (where the browser can choose outputs).
+ * @csspart screen - The screen button (`<rtc-screen-button>`, its parts re-exported as `screen-base`).
+ * @csspart leave - The leave button.
+ *
+ * @cssprop --rtc-color-accent - Pressed toggles (default #2563eb).
+ * @cssprop --rtc-media-controls-gap - Space between controls (default 8px).
+ */
+@customElement('rtc-media-controls')
+export class RtcMediaControls extends LitElement {
+  static override styles = styles;
+
+  readonly #room = new RoomController(this, {
+    roomId: () => this.room,
+    events: ['joined', 'left', 'mute', 'unmute', 'stream', 'stream-ended', 'state'],
+  });
+  #onDeviceChange = () => void this.#loadDevices();
+
+  @state() private devices: DeviceList = { cameras: [], microphones: [], speakers: [] };
+  @state() private announcement = '';
+
+  /** Id of the `<rtc-room>` to control, when not inside it. */
+  @property() room = '';
+
+  /** Hide the device pickers. */
+  @property({ type: Boolean, attribute: 'no-devices' }) noDevices = false;
+
+  /** Hide the screen button. */
+  @property({ type: Boolean, attribute: 'no-screen' }) noScreen = false;
+
+  /** Hide the leave button. */
+  @property({ type: Boolean, attribute: 'no-leave' }) noLeave = false;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    mediaDevices()?.addEventListener('devicechange', this.#onDeviceChange);
+    void this.#loadDevices();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    mediaDevices()?.removeEventListener('devicechange', this.#onDeviceChange);
+  }
+
+  protected override willUpdate(): void {
+    // Labels appear once the page has media permission: read the list again when joined.
+    const joined = this.#room.connection?.state === 'joined';
+    if (joined && this.devices.cameras.every((d) => !d.label)) void this.#loadDevices();
+  }
+
+  async #loadDevices(): Promise<void> {
+    try {
+      this.devices = await listDevices();
+    } catch {
+      this.devices = { cameras: [], microphones: [], speakers: [] };
+    }
+  }
+
+  #current(kind: TrackKind): string | undefined {
+    const camera = this.#room.connection?.streams.find((s) => s.type === 'local' && !s.isScreen);
+    const track = camera?.stream.getTracks().find((t) => t.kind === kind);
+    return track?.getSettings().deviceId;
+  }
+
+  #toggle(kind: TrackKind) {
+    return () => {
+      const connection = this.#room.connection;
+      if (!connection) return;
+      const muted = connection.muteState()[kind];
+      if (muted) connection.unmute(kind);
+      else connection.mute(kind);
+      const what = kind === 'audio' ? 'Microphone' : 'Camera';
+      this.announcement = `${what} ${muted ? 'on' : kind === 'audio' ? 'muted' : 'off'}`;
+    };
+  }
+
+  #pick(kind: TrackKind | 'speaker') {
+    return (event: Event) => void this.#choose(kind, (event.target as HTMLSelectElement).value);
+  }
+
+  async #choose(kind: TrackKind | 'speaker', deviceId: string): Promise<void> {
+    const connection = this.#room.connection;
+    if (!connection || !deviceId) return;
+    try {
+      if (kind === 'speaker') connection.setOutputDevice(deviceId);
+      else await connection.switchDevice(kind, deviceId);
+    } catch (error) {
+      const rtcError = RtcError.from(error, ErrorCode.MEDIA_ERROR);
+      fire(this, 'rtc-error', { code: rtcError.code, message: rtcError.message, error: rtcError });
+    }
+  }
+
+  #leave = () => {
+    void this.#room.connection?.leave();
+  };
+
+  #select(
+    label: string,
+    part: string,
+    devices: Device[],
+    current: string | undefined,
+    onChange: (e: Event) => void,
+  ) {
+    if (devices.length === 0) return nothing;
+    return html`<label class="picker">
+      <span class="label">${label}</span>
+      <select part=${part} @change=${onChange} ?disabled=${devices.length < 2}>
+        ${devices.map(
+          (d, i) =>
+            html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>
+              ${d.label || `${label} ${i + 1}`}
+            </option>`,
+        )}
+      </select>
+    </label>`;
+  }
+
+  protected override render() {
+    const connection = this.#room.connection;
+    const joined = connection?.state === 'joined';
+    const muted = connection?.muteState() ?? { audio: false, video: false };
+    const { cameras, microphones, speakers } = this.devices;
+    return html`
+      <div part="base" class="bar" role="toolbar" aria-label="Call controls">
+        <button
+          part="mic"
+          type="button"
+          aria-pressed=${String(muted.audio)}
+          ?disabled=${!joined}
+          @click=${this.#toggle('audio')}
+        >
+          Mute microphone
+        </button>
+        <button
+          part="camera"
+          type="button"
+          aria-pressed=${String(muted.video)}
+          ?disabled=${!joined}
+          @click=${this.#toggle('video')}
+        >
+          Camera off
+        </button>
+        ${
+          this.noDevices
+            ? nothing
+            : html`<span part="devices" class="devices">
+                ${this.#select('Camera', 'camera-select', cameras, this.#current('video'), this.#pick('video'))}
+                ${this.#select('Microphone', 'mic-select', microphones, this.#current('audio'), this.#pick('audio'))}
+                ${
+                  canChooseSpeaker()
+                    ? this.#select(
+                        'Speaker',
+                        'speaker-select',
+                        speakers,
+                        connection?.outputDevice,
+                        this.#pick('speaker'),
+                      )
+                    : nothing
+                }
+              </span>`
+        }
+        ${this.noScreen ? nothing : html`<rtc-screen-button part="screen" exportparts="base: screen-base" room=${this.room}></rtc-screen-button>`}
+        ${
+          this.noLeave
+            ? nothing
+            : html`<button
+                part="leave"
+                class="leave"
+                type="button"
+                ?disabled=${!joined}
+                @click=${this.#leave}
+              >
+                Leave
+              </button>`
+        }
+        <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-media-controls': RtcMediaControls;
+  }
+}
