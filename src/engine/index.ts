@@ -36,6 +36,7 @@ export {
   type AudioCodec,
 } from './media/codecs.js';
 export type { TrackKind } from './media/local-media.js';
+export { setBandwidth, preferCodec, setOpusParameters } from './media/sdp.js';
 export type { PeerStats, FrameStats } from './peers/stats.js';
 export type { Unsubscribe } from './util/emitter.js';
 export type { Extra, Session, IceServer } from './signaling/protocol.js';

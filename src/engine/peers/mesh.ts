@@ -34,6 +34,7 @@ export interface MeshOptions {
   /** Per-stream filter (RTCMultiConnection's `beforeAddingStream`). */
   acceptStream: (stream: MediaStream, userId: string) => boolean;
   codecs: () => CodecPreferences;
+  processSdp?: ((sdp: string) => string) | undefined;
   bandwidth: () => Bandwidth;
   extra: () => Extra;
   relay: (remoteUserId: string, message: RelayMessage) => void;
@@ -252,6 +253,7 @@ export class Mesh extends Emitter<MeshEvents> {
       receiveMedia: () => options.preferences(target.id).receive,
       acceptStream: options.acceptStream,
       codecs: options.codecs,
+      processSdp: options.processSdp,
       bandwidth: options.bandwidth,
       extra: options.extra,
       signal: (message) => options.relay(target.id, message),

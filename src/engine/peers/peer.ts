@@ -1,7 +1,8 @@
 import { ErrorCode, RtcError } from '../errors.js';
 import type { Bandwidth } from '../media/bandwidth.js';
 import { streamLabels, type LocalStream } from '../media/capture.js';
-import { applyCodecPreferences, type CodecPreferences } from '../media/codecs.js';
+import { applyCodecPreferences, canPreferCodecs, type CodecPreferences } from '../media/codecs.js';
+import { preferCodec } from '../media/sdp.js';
 import type { TrackKind } from '../media/local-media.js';
 import { Outgoing } from './outgoing.js';
 import { summarizeStats, type PeerStats, type StatsSample } from './stats.js';
@@ -44,6 +45,8 @@ export interface PeerOptions {
   /** Per-stream filter (RTCMultiConnection's `beforeAddingStream`). */
   acceptStream: (stream: MediaStream, remoteUserId: string) => boolean;
   codecs: () => CodecPreferences;
+  /** Rewrites every local description before it is set (RTCMultiConnection's `processSdp`). */
+  processSdp?: ((sdp: string) => string) | undefined;
   bandwidth: () => Bandwidth;
   extra: () => Extra;
   /** Relays a message to the remote user through signaling. */
@@ -220,7 +223,7 @@ export class Peer extends Emitter<PeerEvents> {
         await this.#options.mediaReady;
         if (pc.signalingState === 'closed') return;
         this.attachLocalStreams();
-        await pc.setLocalDescription();
+        await this.#setLocalDescription();
         this.#sendDescription();
       }
       this.#negotiatedOnce = true;
@@ -348,11 +351,44 @@ export class Peer extends Emitter<PeerEvents> {
     );
   }
 
+  /**
+   * setLocalDescription, with an SDP rewrite where one is needed: the app's `processSdp`, or
+   * codec order for browsers without setCodecPreferences.
+   */
+  async #setLocalDescription(): Promise<void> {
+    const rewrite = this.#sdpRewrite();
+    if (!rewrite) {
+      await this.pc.setLocalDescription();
+      return;
+    }
+    const description =
+      this.pc.signalingState === 'have-remote-offer'
+        ? await this.pc.createAnswer()
+        : await this.pc.createOffer();
+    await this.pc.setLocalDescription({
+      type: description.type,
+      sdp: rewrite(description.sdp ?? ''),
+    });
+  }
+
+  #sdpRewrite(): ((sdp: string) => string) | undefined {
+    const codecs = this.#options.codecs();
+    const process = this.#options.processSdp;
+    const fallback = !canPreferCodecs() && !!(codecs.video || codecs.audio);
+    if (!fallback && !process) return undefined;
+    return (sdp) => {
+      let out = sdp;
+      if (fallback && codecs.video) out = preferCodec(out, 'video', codecs.video);
+      if (fallback && codecs.audio) out = preferCodec(out, 'audio', codecs.audio);
+      return process ? process(out) : out;
+    };
+  }
+
   async #negotiate(): Promise<void> {
     if (this.#closed) return;
     try {
       this.#makingOffer = true;
-      await this.pc.setLocalDescription();
+      await this.#setLocalDescription();
       if (this.pc.signalingState !== 'have-local-offer') return;
       this.#sendDescription();
     } catch (error) {

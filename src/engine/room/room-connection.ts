@@ -698,6 +698,9 @@ export class RoomConnection extends Emitter<RoomEvents> {
       preferences: (userId) => this.#preferences(userId),
       acceptStream: (stream, userId) => this.#options.beforeAddingStream?.(stream, userId) ?? true,
       codecs: () => this.#options.codecs ?? {},
+      processSdp: this.#options.processSdp
+        ? (sdp) => this.#options.processSdp?.(sdp) ?? sdp
+        : undefined,
       mediaReady: () => this.#mediaReady,
       media: () => !isDataOnly(this.#session),
       bandwidth: () => this.#options.bandwidth ?? {},

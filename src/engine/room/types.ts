@@ -42,6 +42,8 @@ export interface RoomOptions {
   dontGetRemoteStream?: boolean | undefined;
   /** Preferred codecs, applied with setCodecPreferences. */
   codecs?: CodecPreferences | undefined;
+  /** Rewrites every local SDP before it is set (v3 `processSdp`); see the helpers in media/sdp. */
+  processSdp?: ((sdp: string) => string) | undefined;
   /** Per-peer preferences (v3 `setUserPreferences`): return what to do with this user. */
   setUserPreferences?:
     ((preferences: UserPreferences, userId: string) => UserPreferences) | undefined;
