@@ -20,7 +20,7 @@ const files = (dir) =>
 
 const suites = [
   [
-    'server protocol',
+    'server protocol and Node units',
     'node',
     [
       // The engine's WebSocket-only socket.io client is tested here too, against real servers.
@@ -31,6 +31,7 @@ const suites = [
       '--test',
       '--test-reporter=dot',
       ...files('test/server'),
+      ...files('test/node'),
     ],
   ],
   ['browser (engine + elements)', 'npx', ['wtr']],
