@@ -80,6 +80,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
   #entering: Promise<JoinResult> | undefined;
   /** Settles when this attempt's capture has finished (successfully or not). */
   #mediaReady: Promise<void> = Promise.resolve();
+  /** Settles when the peers' senders have followed the last device switch. */
+  #following: Promise<unknown> = Promise.resolve();
   #attempt = 0;
   /** The extra data the room was last sent (JSON), to send changes once. */
   #extraJson: string;
@@ -115,7 +117,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
       }
     });
     this.#media.on('track-replaced', ({ previous, track }) => {
-      for (const peer of this.#mesh?.select() ?? []) void peer.followTrack(previous, track);
+      const peers = this.#mesh?.select() ?? [];
+      this.#following = Promise.allSettled(peers.map((peer) => peer.followTrack(previous, track)));
     });
   }
 
@@ -425,13 +428,15 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
 
   /** Switches the live camera (`video`) or microphone (`audio`) to another device. */
-  switchDevice(kind: TrackKind, deviceId: string): Promise<void> {
+  async switchDevice(kind: TrackKind, deviceId: string): Promise<void> {
     const current = this.#options.mediaConstraints?.[kind];
-    return this.#media.switchDevice(
+    await this.#media.switchDevice(
       kind,
       deviceId,
       typeof current === 'object' ? current : undefined,
     );
+    // Resolve once every peer's sender carries the new track.
+    await this.#following;
   }
 
   /** Starts sharing the screen as an extra stream; resolves false when the user cancels. */
