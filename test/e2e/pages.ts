@@ -145,8 +145,10 @@ export interface ApiPageOptions {
   userStatus?: boolean;
   /** Add an <rtc-chat> inside the room. */
   chat?: boolean;
-  /** Add an <rtc-video-grid> inside the room. */
-  grid?: boolean;
+  /** Add an <rtc-video-grid> inside the room (`true`), or one with these attributes. */
+  grid?: boolean | string;
+  /** More markup inside the room, after the rest (e.g. `<rtc-screen-button>`). */
+  children?: string;
 }
 
 /** Every event <rtc-room> fires (src/elements/events/events.ts). */
@@ -202,7 +204,8 @@ export function apiPage(o: ApiPageOptions): string {
   const children = [
     o.userStatus ? '<rtc-user-status></rtc-user-status>' : '',
     o.chat ? '<rtc-chat></rtc-chat>' : '',
-    o.grid ? '<rtc-video-grid></rtc-video-grid>' : '',
+    o.grid ? `<rtc-video-grid ${o.grid === true ? '' : o.grid}></rtc-video-grid>` : '',
+    o.children ?? '',
   ].join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>room api</title>
 <script type="module" src="${o.signalingUrl}/dist/rtc-elements.js"></script></head>

@@ -8,6 +8,9 @@ export function launchBrowser(): Promise<Browser> {
 /** A fresh, independent browser context (own cookies, storage and devices) with one page. */
 export async function newPage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  // tsx compiles test code with esbuild's keepNames, so functions passed to page.evaluate() may
+  // call its `__name` helper: give pages a no-op one.
+  await context.addInitScript('globalThis.__name = (fn) => fn;');
   const page = await context.newPage();
   page.on('pageerror', (error) => {
     process.stderr.write(`[page error] ${error.message}\n`);

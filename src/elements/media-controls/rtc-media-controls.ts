@@ -99,8 +99,8 @@ export class RtcMediaControls extends LitElement {
       const connection = this.#room.connection;
       if (!connection) return;
       const muted = connection.muteState()[kind];
-      if (muted) connection.unmute(kind);
-      else connection.mute(kind);
+      if (muted) void connection.unmute(kind);
+      else void connection.mute(kind);
       const what = kind === 'audio' ? 'Microphone' : 'Camera';
       this.announcement = `${what} ${muted ? 'on' : kind === 'audio' ? 'muted' : 'off'}`;
     };

@@ -402,13 +402,17 @@ export class RtcRoom extends LitElement {
     return this.#call((c) => c.kick(userId));
   }
 
-  /** Mutes your microphone (`audio`), camera (`video`) or both. */
-  mute(kind: MuteKind = 'both'): void {
-    this.#connection?.mute(kind);
+  /**
+   * Mutes your microphone (`audio`), camera (`video`) or both; resolves once nothing of that kind
+   * goes out. Peers get one `rtc-mute` {userId, kind}.
+   */
+  mute(kind: MuteKind = 'both'): Promise<void> {
+    return this.#connection?.mute(kind) ?? Promise.resolve();
   }
 
-  unmute(kind: MuteKind = 'both'): void {
-    this.#connection?.unmute(kind);
+  /** Unmutes; peers get one `rtc-unmute` {userId, kind}. */
+  unmute(kind: MuteKind = 'both'): Promise<void> {
+    return this.#connection?.unmute(kind) ?? Promise.resolve();
   }
 
   /** Adds a stream (yours, or captured now from `{audio, video, screen}`), for everyone or one user. */

@@ -327,12 +327,14 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
 
   /** Mutes your microphone (`audio`), camera (`video`) or both; peers get one `mute` event. */
-  mute(kind: MuteKind = 'both'): void {
-    this.#setMuted(kind, true);
+  /** Mutes; resolves once nothing of these kinds goes out any more. */
+  mute(kind: MuteKind = 'both'): Promise<void> {
+    return this.#setMuted(kind, true);
   }
 
-  unmute(kind: MuteKind = 'both'): void {
-    this.#setMuted(kind, false);
+  /** Unmutes; resolves once the encodings send again. */
+  unmute(kind: MuteKind = 'both'): Promise<void> {
+    return this.#setMuted(kind, false);
   }
 
   /**
@@ -510,13 +512,16 @@ export class RoomConnection extends Emitter<RoomEvents> {
     return this.#options.customEvent ?? DEFAULT_CUSTOM_EVENT;
   }
 
-  #setMuted(kind: MuteKind, muted: boolean): void {
+  async #setMuted(kind: MuteKind, muted: boolean): Promise<void> {
     const kinds: TrackKind[] = kind === 'both' ? ['audio', 'video'] : [kind];
     this.#media.setEnabled(kinds, !muted);
     // Pausing the encodings is what stops the bits: a disabled track still sends black frames.
-    for (const peer of this.#mesh?.select() ?? []) void peer.pause(kinds, muted);
+    const paused = Promise.allSettled(
+      (this.#mesh?.select() ?? []).map((peer) => peer.pause(kinds, muted)),
+    );
     this.#roster.setMuted(this.#userId, kind, muted);
     for (const userId of this.getAllParticipants()) this.#sendMuteState(userId, kind, muted);
+    await paused;
   }
 
   #sendMuteState(userId: string, kind: MuteKind, muted: boolean): void {
