@@ -17,6 +17,8 @@ export interface CaptureRequest {
   screen: boolean;
   /** Constraints passed to getUserMedia for the camera/microphone (RTCMultiConnection's `mediaConstraints`). */
   constraints?: MediaStreamConstraints | undefined;
+  /** Send what is captured only to these users (default: everyone). */
+  targets?: readonly string[] | undefined;
 }
 
 /**

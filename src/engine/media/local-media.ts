@@ -48,7 +48,11 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       for (const local of captured) stopStream(local.stream);
       return [];
     }
-    for (const local of captured) this.#add(local);
+    for (const local of captured) {
+      // Targets are set before anyone hears of the stream, so it never reaches anyone else.
+      if (request.targets) local.targets = new Set(request.targets);
+      this.#add(local);
+    }
     return captured;
   }
 
@@ -84,7 +88,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
    * (not an error); throws an RtcError otherwise.
    */
   async startScreen(
-    options: { audio?: boolean; add?: boolean } = {},
+    options: { audio?: boolean; add?: boolean; targets?: readonly string[] } = {},
   ): Promise<LocalStream | undefined> {
     if (this.screen) return this.screen;
     const devices = (globalThis.navigator as Navigator | undefined)?.mediaDevices;
@@ -98,7 +102,12 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       if ((error as { name?: string }).name === 'NotAllowedError') return undefined;
       throw mediaError(error);
     }
-    const local: LocalStream = { stream, isScreen: true, owned: true };
+    const local: LocalStream = {
+      stream,
+      isScreen: true,
+      owned: true,
+      ...(options.targets ? { targets: new Set(options.targets) } : {}),
+    };
     if (options.add !== false) this.#add(local);
     return local;
   }

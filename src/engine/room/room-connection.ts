@@ -354,7 +354,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       return this.#media.add(source, { ...(targets ? { targets } : {}) }).stream;
     }
     if (source.screen) {
-      const screen = await this.#media.startScreen();
+      const screen = await this.#media.startScreen({ ...(targets ? { targets } : {}) });
       if (!screen) throw new RtcError(ErrorCode.ABORTED, 'Screen sharing was cancelled');
       return screen.stream;
     }
@@ -363,9 +363,9 @@ export class RoomConnection extends Emitter<RoomEvents> {
       video: !!source.video,
       screen: false,
       constraints: this.#options.mediaConstraints,
+      targets,
     });
     if (!captured) throw new RtcError(ErrorCode.INVALID_STATE, 'Nothing to capture');
-    if (targets) captured.targets = new Set(targets);
     this.#mesh?.attachLocalStreams();
     return captured.stream;
   }
