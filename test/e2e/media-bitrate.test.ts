@@ -147,7 +147,7 @@ describe('media on the wire: bandwidth, codecs, mute', { timeout: 180_000 }, () 
           .querySelector('rtc-video-grid')!
           .shadowRoot!.querySelector('figure[data-user-id="mb-a"] .placard')!.textContent,
     );
-    assert.equal(placard?.trim(), 'Ann');
+    assert.equal(placard.trim(), 'Ann');
 
     await succeeds(a.page, 'unmute', 'video');
     await waitForEvent(b.page, 'rtc-unmute', { userId: 'mb-a', kind: 'video' });

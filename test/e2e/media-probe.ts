@@ -50,7 +50,8 @@ export function codecsInUse(
   return page.evaluate(async (userId) => {
     const pc = document.querySelector('rtc-room')!.connection!.peerConnection(userId)!;
     const report = await pc.getStats();
-    const mime = (id: unknown) => (report.get(String(id)) as { mimeType?: string })?.mimeType;
+    const mime = (id: unknown) =>
+      (report.get(String(id)) as { mimeType?: string } | undefined)?.mimeType;
     const out: Record<string, string | undefined> = {};
     report.forEach((s: Record<string, unknown>) => {
       if (s['type'] !== 'outbound-rtp' && s['type'] !== 'inbound-rtp') return;
@@ -102,14 +103,14 @@ export function tiles(
   page: Page,
 ): Promise<{ userId: string; screen: boolean; videoOff: boolean; type: string }[]> {
   return page.evaluate(() =>
-    [
-      ...document.querySelector('rtc-video-grid')!.shadowRoot!.querySelectorAll('figure'),
-    ].map((t) => ({
-      userId: t.dataset['userId'] ?? '',
-      screen: t.hasAttribute('data-screen'),
-      videoOff: t.hasAttribute('data-video-off'),
-      type: t.querySelector('video')?.dataset['streamType'] ?? '',
-    })),
+    [...document.querySelector('rtc-video-grid')!.shadowRoot!.querySelectorAll('figure')].map(
+      (t) => ({
+        userId: t.dataset['userId'] ?? '',
+        screen: t.hasAttribute('data-screen'),
+        videoOff: t.hasAttribute('data-video-off'),
+        type: t.querySelector('video')?.dataset['streamType'] ?? '',
+      }),
+    ),
   );
 }
 

@@ -292,7 +292,7 @@ describe(
           document
             .querySelector('rtc-video-grid')!
             .shadowRoot!.querySelector('figure[data-user-id="st-a"] [part="stats"]')
-            ?.textContent?.replace(/\s+/g, ' ')
+            ?.textContent.replace(/\s+/g, ' ')
             .trim(),
         undefined,
         { timeout: 10_000 },
