@@ -129,7 +129,21 @@ export class HubContext {
     this.io.to(roomChannel(roomId)).emit('user-disconnected', data.userId);
     if (outcome.newOwner) this.announceOwner(roomId, outcome.newOwner);
     if (outcome.closed) await this.evict(roomId, outcome.remaining, data.extra);
-    if (!outcome.room) this.endPendingJoins(roomId);
+    if (!outcome.room) this.forgetRoom(roomId);
+  }
+
+  /** A room is gone: waiting joins are refused and its wrong-guess count is dropped. */
+  forgetRoom(roomId: string): void {
+    this.endPendingJoins(roomId);
+    this.roomGuesses.delete(roomId);
+  }
+
+  /** Remembers a rename for 30 s (dropping aliases that have expired). */
+  rememberRename(from: string, to: string): void {
+    const now = Date.now();
+    for (const [id, alias] of this.renamed) if (alias.until < now) this.renamed.delete(id);
+    this.renamed.set(from, { userId: to, until: now + 30_000 });
+    this.renamed.delete(to);
   }
 
   /** Tells a room its new owner: `owner-changed` to everyone, v3's `set-isInitiator-true` to it. */
@@ -153,7 +167,7 @@ export class HubContext {
       member.data.roomId = undefined;
       await member.leave(roomChannel(roomId));
     }
-    this.endPendingJoins(roomId);
+    this.forgetRoom(roomId);
   }
 
   /** Refuses every join still waiting for a room that is gone. */

@@ -73,6 +73,8 @@ export async function setPassword(
   }
   const passwordHash = password ? await hashPassword(password) : undefined;
   await ctx.store.update(roomId, { passwordHash });
+  // A new password is a new secret: guesses against the old one no longer lock the room.
+  ctx.roomGuesses.delete(roomId);
   ack(true, roomId, null);
 }
 
@@ -84,9 +86,16 @@ export async function isValidPassword(
   roomId: unknown,
   ack: AckFn,
 ): Promise<void> {
-  const id = typeof roomId === 'string' ? roomId : '';
+  // Room ids as check-presence and join-room take them (v3 pages may pass numbers).
+  const id = typeof roomId === 'string' ? roomId : typeof roomId === 'number' ? String(roomId) : '';
   if (typeof password !== 'string' || !password.trim()) {
     ack(false, id, 'You did not enter the password.');
+    return;
+  }
+  if (password.length > LIMITS.passwordLength) {
+    // As join-room refuses it: never compared, never truncated into a match.
+    ctx.drop(socket, 'is-valid-password', 'password too long');
+    ack(false, id, LEGACY_ERRORS.INVALID_PASSWORD);
     return;
   }
   if (!idSchema.safeParse(id).success) {
@@ -102,7 +111,7 @@ export async function isValidPassword(
     ack(false, id, 'This room do not have any password.');
     return;
   }
-  const check = await checkPassword(ctx, socket, room, password.slice(0, LIMITS.passwordLength));
+  const check = await checkPassword(ctx, socket, room, password);
   if (check === 'ok') ack(true, id, false);
   else ack(false, id, passwordError(check));
 }

@@ -27,6 +27,11 @@ export async function relay(
     ack(!!peer && who !== data.userId && !!data.roomId && peer.data.roomId === data.roomId, who);
     return;
   }
+  // Rename notices come from the server alone (see `changed-uuid`): a member sending its own
+  // `{changedUUID, oldUUID: <owner>, newUUID: <itself>}` would take over another user's id and
+  // ownership on every receiver. v3.7 clients never send one.
+  if (isRecord(message) && 'changedUUID' in message)
+    return ctx.drop(socket, 'relay', 'rename notices come from the server only');
   if (!data.roomId) return ctx.drop(socket, 'relay', 'sender is in no room');
   const room = await ctx.store.get(data.roomId);
   if (!room || !room.participants.includes(data.userId))

@@ -79,8 +79,7 @@ export async function changeUserId(
     return;
   }
   ctx.users.delete(from);
-  ctx.renamed.set(from, { userId: newUserId, until: Date.now() + 30_000 });
-  ctx.renamed.delete(newUserId);
+  ctx.rememberRename(from, newUserId);
   data.userId = newUserId;
   await socket.leave(userChannel(from));
   await socket.join(userChannel(newUserId));

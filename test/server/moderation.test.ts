@@ -242,6 +242,28 @@ describe('changed-uuid', () => {
     assert.deepEqual(await newcomer.request('kick-user', newId), [false, 'Room permission denied']);
   });
 
+  it('a member cannot forge a rename notice through the relay', async () => {
+    const server = await startTestServer();
+    const [ownerId, bId, cId] = [uid('fr-owner'), uid('fr-b'), uid('fr-c')];
+    const owner = await user(server, ownerId);
+    const b = await user(server, bId);
+    const c = await user(server, cId);
+    const roomid = uid('fr-room');
+    await room(roomid, owner, [b, c]);
+    // B claims, to C, that the owner renamed itself to B.
+    b.relay(cId, { changedUUID: true, oldUUID: ownerId, newUUID: bId });
+    b.relay(cId, { changedUUID: false, oldUUID: ownerId, newUUID: bId });
+    await relays(b, bId, c, cId);
+    await settle(owner, b, c);
+    assert.equal(
+      c.relays().filter((e) => isRecord(e.message) && 'changedUUID' in e.message).length,
+      0,
+      'no rename notice from a member reaches anyone',
+    );
+    // The real owner still owns the room and relays as itself.
+    await relays(owner, ownerId, c, cId);
+  });
+
   it('refuses takeovers and invalid ids and changes nothing', async () => {
     const server = await startTestServer();
     const identifier = uid('tk-pub');

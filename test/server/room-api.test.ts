@@ -224,6 +224,19 @@ describe('is-valid-password', () => {
       plain,
       'This room do not have any password.',
     ]);
+    // A password longer than any join accepts is refused, never truncated into a match.
+    assert.deepEqual(
+      await checker.request('is-valid-password', PASSWORD + 'x'.repeat(300), roomid),
+      [false, roomid, 'Invalid password'],
+    );
+    // Numeric room ids, as v3 pages may pass them, are the same room as their string.
+    const numeric = String(Date.now());
+    assert.deepEqual(await plainOwner.openRoom(numeric, { password: PASSWORD }), [true]);
+    assert.deepEqual(await checker.request('is-valid-password', PASSWORD, Number(numeric)), [
+      true,
+      numeric,
+      false,
+    ]);
     // Checking joins nothing.
     await owner.barrier();
     assert.equal(owner.count('user-connected'), 0);
@@ -354,6 +367,27 @@ describe('password guessing limits', () => {
       false,
       'Too many attempts',
     ]);
+  });
+
+  it('a new password from the owner unlocks a room locked by guessing', async () => {
+    const server = await startTestServer({ maxRoomPasswordFailures: 3 });
+    const owner = await user(server, uid('np-owner'));
+    const roomid = uid('np-room');
+    assert.deepEqual(await owner.openRoom(roomid, { password: PASSWORD }), [true]);
+    const guessers = await Promise.all([1, 2, 3].map(() => user(server, uid('np-guess'))));
+    for (const guesser of guessers) await guesser.joinRoom(roomid, { password: 'wrong' });
+    const fresh = await user(server, uid('np-fresh'));
+    assert.deepEqual(await fresh.joinRoom(roomid, { password: PASSWORD }), [
+      false,
+      'Too many attempts',
+    ]);
+    const next = `${PASSWORD}-next`;
+    assert.deepEqual(await owner.request('set-password', next), [true, roomid, null]);
+    assert.deepEqual(await fresh.joinRoom(roomid, { password: PASSWORD }), [
+      false,
+      'Invalid password',
+    ]);
+    assert.deepEqual(await fresh.joinRoom(roomid, { password: next }), [true]);
   });
 
   it('reopening a room resets its count', async () => {
