@@ -166,6 +166,12 @@ export class RtcRoom extends LitElement {
   /** Per-peer stream filter (RTCMultiConnection's `beforeAddingStream`): false keeps a stream from a user. */
   @property({ attribute: false }) beforeAddingStream: RoomOptions['beforeAddingStream'];
 
+  /**
+   * Rewrites every local SDP before it is set (RTCMultiConnection's `processSdp`); see the exported
+   * `setBandwidth`, `preferCodec` and `setOpusParameters` helpers.
+   */
+  @property({ attribute: false }) processSdp: RoomOptions['processSdp'];
+
   /** Reflects whether the page is in the room. */
   @property({ type: Boolean, reflect: true }) joined = false;
 
@@ -260,6 +266,7 @@ export class RtcRoom extends LitElement {
       codecs: { video: this.codecVideo || undefined, audio: this.codecAudio || undefined },
       setUserPreferences: this.setUserPreferences,
       beforeAddingStream: this.beforeAddingStream,
+      processSdp: this.processSdp,
     };
   }
 
