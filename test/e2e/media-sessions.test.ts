@@ -283,10 +283,12 @@ describe(
       assert.ok((stats['inboundKbps'] as number) > 30, JSON.stringify(stats));
       assert.ok((stats['outboundKbps'] as number) > 30, JSON.stringify(stats));
       assert.equal(typeof stats['packetLossPercent'], 'number');
-      assert.equal(stats.inbound['frameWidth'], 640);
-      assert.equal(stats.inbound['frameHeight'], 480);
-      assert.ok(stats.inbound['framesPerSecond']! > 5, JSON.stringify(stats.inbound));
-      assert.equal(stats.outbound['frameWidth'], 640);
+      // The 640x480 camera, or a 4:3 step down from it when the encoder adapts to CPU load.
+      const { frameWidth, frameHeight, framesPerSecond } = stats.inbound;
+      assert.ok(frameWidth! <= 640 && frameWidth! >= 160, JSON.stringify(stats.inbound));
+      assert.equal(frameWidth! * 3, frameHeight! * 4, JSON.stringify(stats.inbound));
+      assert.ok(framesPerSecond! > 5, JSON.stringify(stats.inbound));
+      assert.ok(stats.outbound['frameWidth']! >= 160, JSON.stringify(stats.outbound));
       const overlay = await b.page.waitForFunction(
         () =>
           document
@@ -298,7 +300,7 @@ describe(
         { timeout: 10_000 },
       );
       const text = String(await overlay.jsonValue());
-      assert.match(text, /^host · \d+ ms · ↓\d+ ↑\d+ kbps · \d+\.\d% loss · 640×480@\d+$/);
+      assert.match(text, /^host · \d+ ms · ↓\d+ ↑\d+ kbps · \d+\.\d% loss · \d+×\d+@\d+$/);
     });
 
     it('<rtc-media-controls> works from the keyboard and announces each state', async () => {

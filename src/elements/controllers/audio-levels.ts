@@ -4,7 +4,9 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 const SPEAKING_LEVEL = 0.02;
 /** How long speaking holds after the level drops, so the indicator does not flicker. */
 const HOLD_MS = 400;
-const POLL_MS = 100;
+/** Polls often and reads a long window (2048 samples, ~43 ms), so short sounds are not missed. */
+const POLL_MS = 50;
+const WINDOW = 2048;
 
 let sharedContext: AudioContext | undefined;
 
@@ -32,7 +34,7 @@ interface Meter {
 }
 
 /**
- * Tracks who is speaking from the audio level of their streams (Web Audio analysers, polled ten
+ * Tracks who is speaking from the audio level of their streams (Web Audio analysers, polled twenty
  * times a second while the host is connected). The host re-renders only when the set changes.
  */
 export class AudioLevelsController implements ReactiveController {
@@ -66,7 +68,7 @@ export class AudioLevelsController implements ReactiveController {
       void sink.play().catch(() => undefined);
       const source = context.createMediaStreamSource(stream);
       const analyser = context.createAnalyser();
-      analyser.fftSize = 512;
+      analyser.fftSize = WINDOW;
       source.connect(analyser);
       this.#meters.set(userId, {
         stream,
