@@ -1,3 +1,12 @@
+/** One file to or from one user (shared by file events and file errors). */
+export interface FileTransferInfo {
+  fileId: string;
+  name: string;
+  size: number;
+  userId: string;
+  direction: 'send' | 'receive';
+}
+
 /** Stable error codes. Apps switch on these; messages are for people. */
 export const ErrorCode = {
   /** The signaling server could not be reached (or the connection was refused). */
@@ -44,6 +53,14 @@ export const ErrorCode = {
   ABORTED: 'ABORTED',
   /** WebRTC is not available in this environment. */
   UNSUPPORTED: 'UNSUPPORTED',
+  /** A received file's SHA-256 did not match the sender's: the download was discarded. */
+  TRANSFER_CORRUPT: 'TRANSFER_CORRUPT',
+  /** The receiver declined the file. */
+  FILE_REJECTED: 'FILE_REJECTED',
+  /** The file is larger than the receiver (or the sending element) allows. */
+  FILE_TOO_LARGE: 'FILE_TOO_LARGE',
+  /** A file transfer failed (the user left, the file could not be read, ...). */
+  TRANSFER_FAILED: 'TRANSFER_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -51,10 +68,17 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export class RtcError extends Error {
   override readonly name = 'RtcError';
   readonly code: ErrorCode;
+  /** For file-transfer errors: which transfer (`{fileId, name, size, userId, direction}`). */
+  readonly transfer: FileTransferInfo | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; transfer?: FileTransferInfo },
+  ) {
     super(message, options);
     this.code = code;
+    this.transfer = options?.transfer;
   }
 
   /** Wraps any thrown value; RtcErrors pass through unchanged. */

@@ -40,3 +40,5 @@ export { setBandwidth, preferCodec, setOpusParameters } from './media/sdp.js';
 export type { PeerStats, FrameStats } from './peers/stats.js';
 export type { Unsubscribe } from './util/emitter.js';
 export type { Extra, Session, IceServer } from './signaling/protocol.js';
+export { FileTransfers } from './files/file-transfers.js';
+export type { FileEvents, FileOffer, FileTransferInfo } from './files/file-transfers.js';

@@ -173,6 +173,11 @@ export const ROOM_EVENTS = [
   'rtc-room-full',
   'rtc-session-closed',
   'rtc-error',
+  'rtc-file-offer',
+  'rtc-file-start',
+  'rtc-file-progress',
+  'rtc-file-end',
+  'rtc-file-cancel',
 ] as const;
 
 const escapeAttribute = (value: string) =>
@@ -214,6 +219,8 @@ export function apiPage(o: ApiPageOptions): string {
   const room = document.getElementById('room');
   const safe = (value) => {
     if (value instanceof MediaStream) return 'stream:' + value.id;
+    if (typeof value === 'function') return 'function';
+    if (value instanceof Blob) return 'blob:' + value.size;
     if (value instanceof Error) return value.code || value.name;
     if (Array.isArray(value)) return value.map(safe);
     if (value && typeof value === 'object') {
@@ -227,6 +234,11 @@ export function apiPage(o: ApiPageOptions): string {
     Object.entries(match).every(([key, value]) => JSON.stringify(detail?.[key]) === JSON.stringify(value));
   window.events = [];
   window.handlers = {};
+  // Received files, by file id (the recorded event only keeps JSON-safe fields).
+  window.files = {};
+  room.addEventListener('rtc-file-end', (e) => {
+    if (e.detail.file) window.files[e.detail.fileId] = e.detail.file;
+  });
   window.pending = {};
   for (const type of ${JSON.stringify(ROOM_EVENTS)}) {
     room.addEventListener(type, (event) => {

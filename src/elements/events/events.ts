@@ -1,4 +1,4 @@
-import type { ErrorCode, Extra, MuteKind, RtcError } from '../../engine/index.js';
+import type { ErrorCode, Extra, FileTransferInfo, MuteKind, RtcError } from '../../engine/index.js';
 
 /** `detail` of every event the elements fire. */
 export interface RtcEventDetails {
@@ -31,7 +31,26 @@ export interface RtcEventDetails {
   'rtc-message': { userId: string; data: unknown };
   'rtc-room-full': { roomId: string };
   'rtc-session-closed': { roomId: string };
-  'rtc-error': { code: ErrorCode; message: string; error: RtcError };
+  'rtc-error': {
+    code: ErrorCode;
+    message: string;
+    error: RtcError;
+    /** For file-transfer errors: which transfer. */
+    transfer?: FileTransferInfo;
+  };
+  /**
+   * A user offers a file. Cancelable: `preventDefault()` declines it; `respondWith(promise)`
+   * decides later (e.g. after asking the user). No bytes flow before the answer.
+   */
+  'rtc-file-offer': FileTransferInfo & {
+    mime: string;
+    respondWith(accept: boolean | Promise<boolean>): void;
+  };
+  'rtc-file-start': FileTransferInfo;
+  'rtc-file-progress': FileTransferInfo & { bytes: number };
+  /** Done and verified; on the receiving side with `file` and an object `url` for it. */
+  'rtc-file-end': FileTransferInfo & { file?: File; url?: string };
+  'rtc-file-cancel': FileTransferInfo & { by: 'local' | 'remote' };
 }
 
 export type RtcEventName = keyof RtcEventDetails;
@@ -71,5 +90,10 @@ declare global {
     'rtc-room-full': RtcEvent<'rtc-room-full'>;
     'rtc-session-closed': RtcEvent<'rtc-session-closed'>;
     'rtc-error': RtcEvent<'rtc-error'>;
+    'rtc-file-offer': RtcEvent<'rtc-file-offer'>;
+    'rtc-file-start': RtcEvent<'rtc-file-start'>;
+    'rtc-file-progress': RtcEvent<'rtc-file-progress'>;
+    'rtc-file-end': RtcEvent<'rtc-file-end'>;
+    'rtc-file-cancel': RtcEvent<'rtc-file-cancel'>;
   }
 }

@@ -57,5 +57,29 @@ export function bindRoomEvents(
     connection.on('error', (e) =>
       fire(host, 'rtc-error', { code: e.code, message: e.message, error: e }),
     ),
+    ...bindFileEvents(host, connection),
+  ];
+}
+
+/** File transfer events of the room, as `rtc-file-*` DOM events (failures as `rtc-error`). */
+function bindFileEvents(host: HTMLElement, connection: RoomConnection): Unsubscribe[] {
+  const files = connection.files;
+  return [
+    files.on('file-offer', (offer) => {
+      const detail = { ...offer };
+      if (!fire(host, 'rtc-file-offer', detail, { cancelable: true })) offer.respondWith(false);
+    }),
+    files.on('file-start', (detail) => fire(host, 'rtc-file-start', detail)),
+    files.on('file-progress', (detail) => fire(host, 'rtc-file-progress', detail)),
+    files.on('file-end', (detail) => fire(host, 'rtc-file-end', detail)),
+    files.on('file-cancel', (detail) => fire(host, 'rtc-file-cancel', detail)),
+    files.on('error', (e) =>
+      fire(host, 'rtc-error', {
+        code: e.code,
+        message: e.message,
+        error: e,
+        ...(e.transfer ? { transfer: e.transfer } : {}),
+      }),
+    ),
   ];
 }

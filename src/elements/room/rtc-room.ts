@@ -339,9 +339,21 @@ export class RtcRoom extends LitElement {
     await this.#release();
   }
 
-  /** Sends text, JSON of any size (chunked) or binary data to everyone, or to one user. */
-  send(data: unknown, userId?: string): Promise<void> {
-    return this.#call((c) => c.send(data, userId), ErrorCode.SEND_FAILED);
+  /**
+   * Sends text, JSON of any size (chunked) or binary data to everyone, or to one user. A `File` or
+   * `Blob` is a file transfer instead (`rtc-file-*` events): the promise resolves with its id.
+   */
+  send(data: unknown, userId?: string): Promise<string | undefined> {
+    if (data instanceof Blob) return this.#call(async (c) => c.sendFile(data, userId));
+    return this.#call(async (c) => {
+      await c.send(data, userId);
+      return undefined;
+    }, ErrorCode.SEND_FAILED);
+  }
+
+  /** Cancels a file transfer (to or from everyone, or one user); both sides clean up. */
+  cancel(fileId: string, userId?: string): void {
+    this.#connection?.cancelFile(fileId, userId);
   }
 
   /** Whether a room (this one by default) exists, is full or needs a password; works before joining. */

@@ -50,6 +50,8 @@ interface MeshEvents {
   stream: MeshStreamEvent;
   'stream-ended': MeshStreamEvent;
   message: { userId: string; data: unknown };
+  /** A (new) file channel to a user. */
+  'file-channel': { userId: string; channel: RTCDataChannel; pc: RTCPeerConnection };
   /** A user asked to connect (new or re-joining participant). */
   'participation-request': { userId: string; extra: Extra | undefined };
   /** A peer said it left (v3 `userLeft`). */
@@ -267,6 +269,9 @@ export class Mesh extends Emitter<MeshEvents> {
       this.emit('stream-ended', { userId: target.id, stream, isScreen }),
     );
     peer.on('message', ({ data }) => this.emit('message', { userId: target.id, data }));
+    peer.on('file-channel', (channel) =>
+      this.emit('file-channel', { userId: target.id, channel, pc: peer.pc }),
+    );
     peer.on('error', (error) => this.emit('error', error));
     peer.on('state', (state) => {
       this.emit('peer-state', { userId: target.id, state });

@@ -16,6 +16,7 @@ import {
   type StreamsToShare,
 } from '../signaling/protocol.js';
 import { Emitter } from '../util/emitter.js';
+import { FILE_CHANNEL } from '../files/frames.js';
 
 /** Label of the text/JSON channel (the one RTCMultiConnection creates, so v3 peers use it too). */
 export const TEXT_CHANNEL = 'sctp';
@@ -63,6 +64,8 @@ interface PeerEvents {
   'stream-ended': RemoteStream;
   message: { data: unknown };
   'channel-open': void;
+  /** The file channel (ours or the remote's), new on every (re)creation. */
+  'file-channel': RTCDataChannel;
   state: RTCPeerConnectionState;
   error: RtcError;
 }
@@ -123,6 +126,7 @@ export class Peer extends Emitter<PeerEvents> {
     this.pc.ontrack = (event) => this.#onTrack(event);
     this.pc.ondatachannel = ({ channel }) => {
       if (channel.label === TEXT_CHANNEL) this.#bindTextChannel(channel);
+      else if (channel.label === FILE_CHANNEL && !this.legacy) this.emit('file-channel', channel);
     };
     this.pc.onconnectionstatechange = () => {
       const state = this.pc.connectionState;
@@ -309,10 +313,24 @@ export class Peer extends Emitter<PeerEvents> {
     this.emit('stream-ended', remote);
   }
 
+  /** Creates the file channel; the creating side creates it again whenever it closes. */
+  #openFileChannel(): void {
+    const channel = this.pc.createDataChannel(FILE_CHANNEL, { ordered: true });
+    channel.addEventListener('close', () => {
+      if (!this.#closed && this.pc.connectionState !== 'closed') {
+        setTimeout(() => !this.#closed && this.#openFileChannel(), 200);
+      }
+    });
+    this.emit('file-channel', channel);
+  }
+
   /** The first offer carries our media, the text channel, and recvonly m-lines for what we do not send. */
   #startAsInitiator(): void {
     if (this.#closed) return;
     this.#bindTextChannel(this.pc.createDataChannel(TEXT_CHANNEL, { ordered: true }));
+    // Files get their own channel, so a large transfer never delays chat (not for v3 peers,
+    // which would take any channel for their text channel).
+    if (!this.legacy) this.#openFileChannel();
     this.#outgoing.attach();
     // Offer to receive what we do not send, so the answerer's tracks fit in the first round.
     if (this.#options.receiveMedia()) {

@@ -3,6 +3,7 @@ import { LocalMedia, type TrackKind } from '../media/local-media.js';
 import type { PeerStats } from '../peers/stats.js';
 import { isDataOnly, isOneWay, kindsToCapture, parseSession } from '../media/session.js';
 import { Mesh } from '../peers/mesh.js';
+import { FileTransfers } from '../files/file-transfers.js';
 import { warmUpWebRtc } from '../peers/warm-up.js';
 import {
   DEFAULT_CUSTOM_EVENT,
@@ -74,6 +75,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
   #signaling: SignalingClient | undefined;
   #mesh: Mesh | undefined;
   readonly #media = new LocalMedia();
+  /** File transfers of this room (events `file-offer`, `file-start`, ... on it). */
+  readonly files = new FileTransfers();
   #outputDevice: string | undefined;
   #streams = new Map<string, StreamInfo>();
   #iceServers: RTCIceServer[] = [];
@@ -246,6 +249,26 @@ export class RoomConnection extends Emitter<RoomEvents> {
     } catch (error) {
       throw RtcError.from(error, ErrorCode.SEND_FAILED);
     }
+  }
+
+  /**
+   * Sends a file (or Blob) to everyone in the room, or to one user; returns its id. Each transfer
+   * waits for its user's file channel; progress and the outcome come as `files` events.
+   */
+  sendFile(file: Blob, userId?: string): string {
+    if (this.#state !== RoomState.JOINED) {
+      throw new RtcError(ErrorCode.INVALID_STATE, 'Join the room before sending files');
+    }
+    const others = this.getAllParticipants();
+    if (userId !== undefined && !others.includes(userId)) {
+      throw new RtcError(ErrorCode.PEER_NOT_FOUND, `"${userId}" is not in the room`);
+    }
+    return this.files.send(file, userId === undefined ? others : [userId]);
+  }
+
+  /** Cancels a file transfer (to or from everyone, or one user). */
+  cancelFile(fileId: string, userId?: string): void {
+    this.files.cancel(fileId, userId);
   }
 
   /** Leaves the room: closes every peer connection, stops captured tracks, closes the socket. */
@@ -800,6 +823,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       ),
       mesh.on('stream-ended', ({ userId, stream }) => this.#removeStream('remote', userId, stream)),
       mesh.on('message', (message) => this.emit('message', message)),
+      mesh.on('file-channel', ({ userId, channel, pc }) => this.files.attach(userId, channel, pc)),
       mesh.on('peer-state', (event) => this.emit('peer-state', event)),
       mesh.on('error', (error) => this.emit('error', error)),
     );
@@ -866,6 +890,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
 
   #removeParticipant(userId: string): void {
     this.#mesh?.closePeer(userId);
+    this.files.peerGone(userId);
     this.#requests.delete(userId);
     this.#roster.remove(userId);
   }
@@ -905,6 +930,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
   #teardown(): void {
     // Close peers first (remote streams end), then our own media, then the socket.
     this.#mesh?.close();
+    this.files.dispose();
     for (const info of [...this.#streams.values()]) {
       this.#removeStream(info.type, info.userId, info.stream);
     }

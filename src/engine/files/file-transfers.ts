@@ -1,0 +1,333 @@
+import { ErrorCode, RtcError, type FileTransferInfo } from '../errors.js';
+import { Emitter } from '../util/emitter.js';
+import { decodeChunk, newFileId, parseControl, type Control, type Offer } from './frames.js';
+import { Receiving } from './receiving.js';
+import { chunkBytes, Sending } from './sending.js';
+import { FileSource } from './source.js';
+
+export type { FileTransferInfo } from '../errors.js';
+
+/** An incoming file: listeners may decide with `respondWith(accept)` (a boolean or a promise). */
+export interface FileOffer extends FileTransferInfo {
+  mime: string;
+  respondWith(accept: boolean | Promise<boolean>): void;
+}
+
+export interface FileEvents {
+  /** A user offers a file; nothing flows until every `respondWith()` says yes (default yes). */
+  'file-offer': FileOffer;
+  'file-start': FileTransferInfo;
+  'file-progress': FileTransferInfo & { bytes: number };
+  /** Done (and verified). On the receiving side with the `File` and an object URL for it. */
+  'file-end': FileTransferInfo & { file?: File; url?: string };
+  'file-cancel': FileTransferInfo & { by: 'local' | 'remote' };
+  error: RtcError;
+}
+
+const PROGRESS_MS = 100;
+
+interface Link {
+  channel: RTCDataChannel;
+  pc: RTCPeerConnection;
+}
+
+/**
+ * Every file transfer of a room, per (file, user): offers, consent, streaming with
+ * backpressure, SHA-256 verification, cancel from either side, and resume from the receiver's
+ * offset when a user's file channel comes back.
+ */
+export class FileTransfers extends Emitter<FileEvents> {
+  readonly #links = new Map<string, Link>();
+  /** fileId → userId → sending. */
+  readonly #sending = new Map<string, Map<string, Sending>>();
+  /** `${userId} ${fileId}` → receiving. */
+  readonly #receiving = new Map<string, Receiving>();
+  readonly #lastProgress = new Map<object, number>();
+  readonly #urls = new Set<string>();
+
+  /** Sends a file to these users; returns its id. Transfers wait for each user's channel. */
+  send(blob: Blob, userIds: readonly string[]): string {
+    if (userIds.length === 0) throw new RtcError(ErrorCode.INVALID_STATE, 'Nobody to send to');
+    const source = new FileSource(newFileId(), blob);
+    const byUser = new Map<string, Sending>();
+    this.#sending.set(source.id, byUser);
+    for (const userId of userIds) {
+      const sending = new Sending(source, userId);
+      byUser.set(userId, sending);
+      this.emit('file-start', this.#info(sending));
+      const link = this.#open(userId);
+      if (link) sending.offer(link.channel, false);
+    }
+    return source.id;
+  }
+
+  /** Cancels a file (to or from everyone, or one user); both sides clean up. */
+  cancel(fileId: string, userId?: string): void {
+    for (const sending of this.#sending.get(fileId)?.values() ?? []) {
+      if (userId !== undefined && sending.userId !== userId) continue;
+      if (!sending.live) continue;
+      this.#control(sending.userId, { t: 'cancel', id: fileId });
+      this.#endSending(sending);
+      this.emit('file-cancel', { ...this.#info(sending), by: 'local' });
+    }
+    for (const receiving of [...this.#receiving.values()]) {
+      if (receiving.offer.id !== fileId) continue;
+      if (userId !== undefined && receiving.userId !== userId) continue;
+      this.#control(receiving.userId, { t: 'cancel', id: fileId });
+      this.#endReceiving(receiving);
+      this.emit('file-cancel', { ...this.#info(receiving), by: 'local' });
+    }
+  }
+
+  /** A (new) file channel to a user: transfers to it are offered again, resuming where they were. */
+  attach(userId: string, channel: RTCDataChannel, pc: RTCPeerConnection): void {
+    channel.binaryType = 'arraybuffer';
+    const link: Link = { channel, pc };
+    this.#links.set(userId, link);
+    channel.onmessage = ({ data }: MessageEvent<unknown>) => {
+      if (this.#links.get(userId) !== link) return;
+      if (typeof data === 'string') this.#onControl(userId, data);
+      else if (data instanceof ArrayBuffer) this.#onChunk(userId, data);
+    };
+    channel.onclose = () => {
+      if (this.#links.get(userId) !== link) return;
+      this.#links.delete(userId);
+      for (const sending of this.#sendingTo(userId)) {
+        sending.halt();
+        sending.state = 'waiting';
+      }
+    };
+    const reoffer = () => {
+      for (const sending of this.#sendingTo(userId)) sending.offer(channel, sending.started);
+    };
+    if (channel.readyState === 'open') reoffer();
+    else channel.onopen = () => this.#links.get(userId) === link && reoffer();
+  }
+
+  /** The user left the room: its transfers fail. */
+  peerGone(userId: string): void {
+    this.#links.delete(userId);
+    const failed = (info: FileTransferInfo) =>
+      this.emit(
+        'error',
+        new RtcError(ErrorCode.TRANSFER_FAILED, `${info.name}: ${userId} left the room`, {
+          transfer: info,
+        }),
+      );
+    for (const sending of this.#sendingTo(userId)) {
+      this.#endSending(sending);
+      failed(this.#info(sending));
+    }
+    for (const receiving of [...this.#receiving.values()]) {
+      if (receiving.userId !== userId) continue;
+      this.#endReceiving(receiving);
+      failed(this.#info(receiving));
+    }
+  }
+
+  /** Leaving the room: everything stops, object URLs are revoked. */
+  dispose(): void {
+    for (const byUser of this.#sending.values()) for (const s of byUser.values()) s.halt();
+    this.#sending.clear();
+    this.#receiving.clear();
+    this.#links.clear();
+    for (const url of this.#urls) URL.revokeObjectURL(url);
+    this.#urls.clear();
+  }
+
+  /** The open file channel to a user, for tests and diagnostics. */
+  channel(userId: string): RTCDataChannel | undefined {
+    return this.#links.get(userId)?.channel;
+  }
+
+  #open(userId: string): Link | undefined {
+    const link = this.#links.get(userId);
+    return link?.channel.readyState === 'open' ? link : undefined;
+  }
+
+  #control(userId: string, message: Control): void {
+    const link = this.#open(userId);
+    if (!link) return;
+    try {
+      link.channel.send(JSON.stringify(message));
+    } catch {
+      // Closing under us: the other side cleans up on its own close.
+    }
+  }
+
+  *#sendingTo(userId: string): Generator<Sending> {
+    for (const byUser of this.#sending.values()) {
+      const sending = byUser.get(userId);
+      if (sending?.live) yield sending;
+    }
+  }
+
+  #info(t: Sending | Receiving): FileTransferInfo {
+    return t instanceof Sending
+      ? {
+          fileId: t.source.id,
+          name: t.source.name,
+          size: t.source.size,
+          userId: t.userId,
+          direction: 'send',
+        }
+      : {
+          fileId: t.offer.id,
+          name: t.offer.name,
+          size: t.offer.size,
+          userId: t.userId,
+          direction: 'receive',
+        };
+  }
+
+  #progress(t: Sending | Receiving, bytes: number, force = false): void {
+    const now = Date.now();
+    if (!force && now - (this.#lastProgress.get(t) ?? 0) < PROGRESS_MS) return;
+    this.#lastProgress.set(t, now);
+    this.emit('file-progress', { ...this.#info(t), bytes });
+  }
+
+  #endSending(sending: Sending): void {
+    sending.halt();
+    sending.state = 'ended';
+    this.#lastProgress.delete(sending);
+    const byUser = this.#sending.get(sending.source.id);
+    byUser?.delete(sending.userId);
+    if (byUser?.size === 0) this.#sending.delete(sending.source.id);
+  }
+
+  #endReceiving(receiving: Receiving): void {
+    this.#receiving.delete(`${receiving.userId} ${receiving.offer.id}`);
+    this.#lastProgress.delete(receiving);
+  }
+
+  #fail(t: Sending | Receiving, code: ErrorCode, message: string): void {
+    const info = this.#info(t);
+    if (t instanceof Sending) this.#endSending(t);
+    else this.#endReceiving(t);
+    this.emit('error', new RtcError(code, `${info.name}: ${message}`, { transfer: info }));
+  }
+
+  #onControl(userId: string, text: string): void {
+    const message = parseControl(text);
+    if (!message) return;
+    if (message.t === 'offer') return this.#onOffer(userId, message);
+    const receiving = this.#receiving.get(`${userId} ${message.id}`);
+    const sending = this.#sending.get(message.id)?.get(userId);
+    switch (message.t) {
+      case 'accept':
+        if (!sending?.live) return this.#control(userId, { t: 'cancel', id: message.id });
+        return void this.#pump(sending, Math.min(message.offset, sending.source.size));
+      case 'reject':
+        if (!sending?.live) return;
+        return message.reason === 'too-large'
+          ? this.#fail(sending, ErrorCode.FILE_TOO_LARGE, `too large for ${userId}`)
+          : this.#fail(sending, ErrorCode.FILE_REJECTED, `declined by ${userId}`);
+      case 'done':
+        if (!sending?.live) return;
+        this.#progress(sending, sending.source.size, true);
+        this.#endSending(sending);
+        sending.state = 'done';
+        return this.emit('file-end', this.#info(sending));
+      case 'corrupt':
+        if (!sending?.live) return;
+        return this.#fail(sending, ErrorCode.TRANSFER_CORRUPT, `${userId} got a corrupt copy`);
+      case 'cancel':
+        if (sending?.live) {
+          this.#endSending(sending);
+          this.emit('file-cancel', { ...this.#info(sending), by: 'remote' });
+        }
+        if (receiving) {
+          this.#endReceiving(receiving);
+          this.emit('file-cancel', { ...this.#info(receiving), by: 'remote' });
+        }
+        return;
+      case 'end':
+        if (!receiving?.accepted) return;
+        return this.#onEnd(receiving, message.sha256);
+    }
+  }
+
+  async #pump(sending: Sending, offset: number): Promise<void> {
+    const link = this.#open(sending.userId);
+    if (!link) return;
+    sending.started = true;
+    try {
+      await sending.pump(link.channel, offset, chunkBytes(link.pc), () =>
+        this.#progress(sending, sending.sent),
+      );
+    } catch (error) {
+      if (sending.live && link.channel.readyState === 'open') {
+        this.#control(sending.userId, { t: 'cancel', id: sending.source.id });
+        this.#fail(
+          sending,
+          ErrorCode.TRANSFER_FAILED,
+          RtcError.from(error, ErrorCode.TRANSFER_FAILED).message,
+        );
+      }
+    }
+  }
+
+  #onOffer(userId: string, offer: Offer): void {
+    const key = `${userId} ${offer.id}`;
+    const known = this.#receiving.get(key);
+    if (known) {
+      // The sender's channel came back: continue from what we hold.
+      if (known.accepted)
+        this.#control(userId, { t: 'accept', id: offer.id, offset: known.received });
+      return;
+    }
+    if (offer.resume) return this.#control(userId, { t: 'cancel', id: offer.id });
+    const receiving = new Receiving(offer, userId);
+    this.#receiving.set(key, receiving);
+    const answers: Promise<boolean>[] = [];
+    this.emit('file-offer', {
+      ...this.#info(receiving),
+      mime: offer.mime,
+      respondWith: (accept) => void answers.push(Promise.resolve(accept)),
+    });
+    void Promise.all(answers).then(
+      (verdicts) => this.#decide(receiving, verdicts.every(Boolean)),
+      () => this.#decide(receiving, false),
+    );
+  }
+
+  #decide(receiving: Receiving, accept: boolean): void {
+    const { userId, offer } = receiving;
+    if (this.#receiving.get(`${userId} ${offer.id}`) !== receiving) return;
+    if (!accept) {
+      this.#endReceiving(receiving);
+      return this.#control(userId, { t: 'reject', id: offer.id, reason: 'declined' });
+    }
+    receiving.accepted = true;
+    this.emit('file-start', this.#info(receiving));
+    this.#control(userId, { t: 'accept', id: offer.id, offset: 0 });
+  }
+
+  #onChunk(userId: string, data: ArrayBuffer): void {
+    const chunk = decodeChunk(data);
+    if (!chunk) return;
+    const receiving = this.#receiving.get(`${userId} ${chunk.id}`);
+    if (!receiving?.accepted) return;
+    if (!receiving.add(chunk.offset, chunk.payload)) {
+      this.#control(userId, { t: 'cancel', id: chunk.id });
+      return this.#fail(receiving, ErrorCode.TRANSFER_CORRUPT, 'bytes out of place');
+    }
+    this.#progress(receiving, receiving.received);
+  }
+
+  #onEnd(receiving: Receiving, sha256: string): void {
+    const { userId, offer } = receiving;
+    if (!receiving.verify(sha256)) {
+      this.#control(userId, { t: 'corrupt', id: offer.id });
+      return this.#fail(receiving, ErrorCode.TRANSFER_CORRUPT, 'SHA-256 mismatch, discarded');
+    }
+    this.#control(userId, { t: 'done', id: offer.id });
+    this.#progress(receiving, offer.size, true);
+    this.#endReceiving(receiving);
+    const file = receiving.file();
+    const url = URL.createObjectURL(file);
+    this.#urls.add(url);
+    this.emit('file-end', { ...this.#info(receiving), file, url });
+  }
+}

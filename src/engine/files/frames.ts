@@ -1,0 +1,139 @@
+/**
+ * The file channel's wire format (one ordered RTCDataChannel labelled `rtc-files` per peer).
+ *
+ * Binary messages carry bytes of a file:
+ *
+ *   byte 0       frame kind, 1 = chunk
+ *   bytes 1-16   file id (16 random bytes; as text, 32 lowercase hex digits)
+ *   bytes 17-24  offset of the payload in the file (float64, big-endian)
+ *   bytes 25-    payload
+ *
+ * Text messages are JSON control messages ({@link Control}), in both directions.
+ */
+
+export const FILE_CHANNEL = 'rtc-files';
+export const CHUNK_FRAME = 1;
+export const HEADER_BYTES = 25;
+
+/** Sender → receiver: a file to receive (again, from an offset, when `resume`). */
+export interface Offer {
+  t: 'offer';
+  id: string;
+  name: string;
+  size: number;
+  mime: string;
+  modified: number;
+  resume?: boolean;
+}
+
+/** Receiver → sender: send from `offset` (the bytes it already holds, 0 for a new file). */
+export interface Accept {
+  t: 'accept';
+  id: string;
+  offset: number;
+}
+
+/** Receiver → sender: not wanted (`declined`) or over the receiver's limit (`too-large`). */
+export interface Reject {
+  t: 'reject';
+  id: string;
+  reason: 'declined' | 'too-large';
+}
+
+/** Sender → receiver: every byte is sent; the SHA-256 of the whole file (hex). */
+export interface End {
+  t: 'end';
+  id: string;
+  sha256: string;
+}
+
+/** Receiver → sender: received and verified (`done`) or the digest did not match (`corrupt`). */
+export interface Verdict {
+  t: 'done' | 'corrupt';
+  id: string;
+}
+
+/** Either side: stop and forget this file. */
+export interface Cancel {
+  t: 'cancel';
+  id: string;
+}
+
+export type Control = Offer | Accept | Reject | End | Verdict | Cancel;
+
+const ID_BYTES = 16;
+const HEX = /^[0-9a-f]{32}$/;
+
+export function newFileId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(ID_BYTES));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export const isFileId = (value: unknown): value is string =>
+  typeof value === 'string' && HEX.test(value);
+
+/** A chunk frame: header and payload in one buffer, ready for `channel.send()`. */
+export function encodeChunk(id: string, offset: number, payload: Uint8Array): Uint8Array {
+  const frame = new Uint8Array(HEADER_BYTES + payload.byteLength);
+  frame[0] = CHUNK_FRAME;
+  for (let i = 0; i < ID_BYTES; i++) frame[1 + i] = parseInt(id.slice(i * 2, i * 2 + 2), 16);
+  new DataView(frame.buffer).setFloat64(1 + ID_BYTES, offset);
+  frame.set(payload, HEADER_BYTES);
+  return frame;
+}
+
+export interface Chunk {
+  id: string;
+  offset: number;
+  payload: Uint8Array;
+}
+
+/** Reads a chunk frame; undefined for anything malformed. */
+export function decodeChunk(data: ArrayBuffer): Chunk | undefined {
+  if (data.byteLength < HEADER_BYTES) return undefined;
+  const bytes = new Uint8Array(data);
+  if (bytes[0] !== CHUNK_FRAME) return undefined;
+  let id = '';
+  for (const byte of bytes.subarray(1, 1 + ID_BYTES)) id += byte.toString(16).padStart(2, '0');
+  const offset = new DataView(data).getFloat64(1 + ID_BYTES);
+  if (!Number.isSafeInteger(offset) || offset < 0) return undefined;
+  return { id, offset, payload: bytes.subarray(HEADER_BYTES) };
+}
+
+const TYPES = new Set(['offer', 'accept', 'reject', 'end', 'done', 'corrupt', 'cancel']);
+const size = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** Parses a control message; undefined for anything malformed (it is then ignored). */
+export function parseControl(text: string): Control | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const m = value as Record<string, unknown>;
+  if (typeof m['t'] !== 'string' || !TYPES.has(m['t']) || !isFileId(m['id'])) return undefined;
+  switch (m['t']) {
+    case 'offer':
+      return typeof m['name'] === 'string' &&
+        m['name'].length <= 1024 &&
+        size(m['size']) &&
+        typeof m['mime'] === 'string' &&
+        typeof m['modified'] === 'number'
+        ? (m as unknown as Offer)
+        : undefined;
+    case 'accept':
+      return size(m['offset']) ? (m as unknown as Accept) : undefined;
+    case 'reject':
+      return m['reason'] === 'declined' || m['reason'] === 'too-large'
+        ? (m as unknown as Reject)
+        : undefined;
+    case 'end':
+      return typeof m['sha256'] === 'string' && /^[0-9a-f]{64}$/.test(m['sha256'])
+        ? (m as unknown as End)
+        : undefined;
+    default:
+      return m as unknown as Control;
+  }
+}
