@@ -14,7 +14,7 @@ import {
 } from './pages.js';
 
 interface FileWindow {
-  blobs: Record<string, Blob>;
+  blobs: Record<string, Blob> | undefined;
   files: Record<string, File>;
 }
 
@@ -43,7 +43,7 @@ async function sendBlob(page: Page, name: string, userId?: string): Promise<stri
     ({ name, userId }) => {
       const w = window as unknown as FileWindow;
       const room = document.querySelector('rtc-room')!;
-      return room.send(w.blobs[name], userId) as Promise<string>;
+      return room.send(w.blobs![name], userId) as Promise<string>;
     },
     { name, userId },
   );
@@ -278,7 +278,7 @@ describe('file transfers between pages', { timeout: 300_000 }, () => {
     const [a, b] = await pair('consent');
     await b!.page.evaluate(() => {
       const w = window as unknown as {
-        handlers: Record<string, (e: CustomEvent) => void>;
+        handlers: Record<string, (e: HTMLElementEventMap['rtc-file-offer']) => void>;
         decide?: (ok: boolean) => void;
       };
       w.handlers['rtc-file-offer'] = (event) => {
