@@ -274,6 +274,33 @@ describe('file transfers between pages', { timeout: 300_000 }, () => {
     assert.equal(await countEvents(b!.page, 'rtc-error'), 0);
   });
 
+  it('a corrupted byte on the way is caught: TRANSFER_CORRUPT on both sides, no file', async () => {
+    const [a, b] = await pair('corrupt');
+    await makeBlob(a!.page, 'victim', 10 * 1024 * 1024);
+    // Flip one payload byte of one chunk frame as it leaves the sender (after the framing).
+    await a!.page.evaluate(() => {
+      const send = RTCDataChannel.prototype.send;
+      let frames = 0;
+      RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
+        const bytes = data as unknown;
+        if (this.label === 'rtc-files' && bytes instanceof Uint8Array && ++frames === 20) {
+          bytes[100] = bytes[100]! ^ 0xff;
+        }
+        return send.call(this, data);
+      };
+    });
+    const fileId = await sendBlob(a!.page, 'victim');
+    const onReceiver = await waitForEvent(b!.page, 'rtc-error', { code: 'TRANSFER_CORRUPT' });
+    assert.equal((onReceiver.detail['transfer'] as { fileId: string }).fileId, fileId);
+    await waitForEvent(a!.page, 'rtc-error', { code: 'TRANSFER_CORRUPT' });
+    assert.equal(await countEvents(b!.page, 'rtc-file-end', { fileId }), 0);
+    assert.equal(await countEvents(a!.page, 'rtc-file-end', { fileId }), 0);
+    assert.equal(
+      await b!.page.evaluate((id) => id in (window as unknown as FileWindow).files, fileId),
+      false,
+    );
+  });
+
   it('offers can be declined (preventDefault) or decided later (respondWith)', async () => {
     const [a, b] = await pair('consent');
     await b!.page.evaluate(() => {

@@ -217,7 +217,11 @@ export class FileTransfers extends Emitter<FileEvents> {
     switch (message.t) {
       case 'accept':
         if (!sending?.live) return this.#control(userId, { t: 'cancel', id: message.id });
-        return void this.#pump(sending, Math.min(message.offset, sending.source.size));
+        return void this.#pump(
+          sending,
+          Math.min(message.offset, sending.source.size),
+          message.hashes ?? 0,
+        );
       case 'reject':
         if (!sending?.live) return;
         return message.reason === 'too-large'
@@ -242,18 +246,21 @@ export class FileTransfers extends Emitter<FileEvents> {
           this.emit('file-cancel', { ...this.#info(receiving), by: 'remote' });
         }
         return;
+      case 'hash':
+        if (receiving?.accepted) receiving.hash(message.index, message.sha256);
+        return;
       case 'end':
         if (!receiving?.accepted) return;
-        return this.#onEnd(receiving, message.sha256);
+        return void this.#onEnd(receiving, message.sha256);
     }
   }
 
-  async #pump(sending: Sending, offset: number): Promise<void> {
+  async #pump(sending: Sending, offset: number, hashes: number): Promise<void> {
     const link = this.#open(sending.userId);
     if (!link) return;
     sending.started = true;
     try {
-      await sending.pump(link.channel, offset, chunkBytes(link.pc), () =>
+      await sending.pump(link.channel, offset, hashes, chunkBytes(link.pc), () =>
         this.#progress(sending, sending.sent),
       );
     } catch (error) {
@@ -273,8 +280,10 @@ export class FileTransfers extends Emitter<FileEvents> {
     const known = this.#receiving.get(key);
     if (known) {
       // The sender's channel came back: continue from what we hold.
-      if (known.accepted)
-        this.#control(userId, { t: 'accept', id: offer.id, offset: known.received });
+      if (known.accepted) {
+        const { received: offset, hashes } = known;
+        this.#control(userId, { t: 'accept', id: offer.id, offset, hashes });
+      }
       return;
     }
     if (offer.resume) return this.#control(userId, { t: 'cancel', id: offer.id });
@@ -316,11 +325,14 @@ export class FileTransfers extends Emitter<FileEvents> {
     this.#progress(receiving, receiving.received);
   }
 
-  #onEnd(receiving: Receiving, sha256: string): void {
+  async #onEnd(receiving: Receiving, sha256: string): Promise<void> {
     const { userId, offer } = receiving;
-    if (!receiving.verify(sha256)) {
+    const intact = await receiving.verify(sha256);
+    // Cancelled (or the user left) while the last slices were checked.
+    if (this.#receiving.get(`${userId} ${offer.id}`) !== receiving) return;
+    if (!intact) {
       this.#control(userId, { t: 'corrupt', id: offer.id });
-      return this.#fail(receiving, ErrorCode.TRANSFER_CORRUPT, 'SHA-256 mismatch, discarded');
+      return this.#fail(receiving, ErrorCode.TRANSFER_CORRUPT, 'SHA-256 mismatch: discarded');
     }
     this.#control(userId, { t: 'done', id: offer.id });
     this.#progress(receiving, offer.size, true);

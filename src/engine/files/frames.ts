@@ -26,11 +26,23 @@ export interface Offer {
   resume?: boolean;
 }
 
-/** Receiver → sender: send from `offset` (the bytes it already holds, 0 for a new file). */
+/**
+ * Receiver → sender: send from `offset` (the bytes it already holds, 0 for a new file); it has
+ * the digests of the first `hashes` slices (a resumed sender sends the missing ones first).
+ */
 export interface Accept {
   t: 'accept';
   id: string;
   offset: number;
+  hashes?: number;
+}
+
+/** Sender → receiver, after the last byte of slice `index`: the slice's SHA-256 (hex). */
+export interface SliceHash {
+  t: 'hash';
+  id: string;
+  index: number;
+  sha256: string;
 }
 
 /** Receiver → sender: not wanted (`declined`) or over the receiver's limit (`too-large`). */
@@ -40,7 +52,10 @@ export interface Reject {
   reason: 'declined' | 'too-large';
 }
 
-/** Sender → receiver: every byte is sent; the SHA-256 of the whole file (hex). */
+/**
+ * Sender → receiver: every byte is sent; `sha256` is the SHA-256 of the slice digests in order
+ * (the file's digest list), so a missing, extra or reordered slice fails too.
+ */
 export interface End {
   t: 'end';
   id: string;
@@ -59,7 +74,7 @@ export interface Cancel {
   id: string;
 }
 
-export type Control = Offer | Accept | Reject | End | Verdict | Cancel;
+export type Control = Offer | Accept | SliceHash | Reject | End | Verdict | Cancel;
 
 const ID_BYTES = 16;
 const HEX = /^[0-9a-f]{32}$/;
@@ -100,7 +115,8 @@ export function decodeChunk(data: ArrayBuffer): Chunk | undefined {
   return { id, offset, payload: bytes.subarray(HEADER_BYTES) };
 }
 
-const TYPES = new Set(['offer', 'accept', 'reject', 'end', 'done', 'corrupt', 'cancel']);
+const TYPES = new Set(['offer', 'accept', 'hash', 'reject', 'end', 'done', 'corrupt', 'cancel']);
+const isSha256 = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
 const size = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** Parses a control message; undefined for anything malformed (it is then ignored). */
@@ -124,15 +140,17 @@ export function parseControl(text: string): Control | undefined {
         ? (m as unknown as Offer)
         : undefined;
     case 'accept':
-      return size(m['offset']) ? (m as unknown as Accept) : undefined;
+      return size(m['offset']) && (m['hashes'] === undefined || size(m['hashes']))
+        ? (m as unknown as Accept)
+        : undefined;
+    case 'hash':
+      return size(m['index']) && isSha256(m['sha256']) ? (m as unknown as SliceHash) : undefined;
     case 'reject':
       return m['reason'] === 'declined' || m['reason'] === 'too-large'
         ? (m as unknown as Reject)
         : undefined;
     case 'end':
-      return typeof m['sha256'] === 'string' && /^[0-9a-f]{64}$/.test(m['sha256'])
-        ? (m as unknown as End)
-        : undefined;
+      return isSha256(m['sha256']) ? (m as unknown as End) : undefined;
     default:
       return m as unknown as Control;
   }

@@ -1,20 +1,29 @@
 import type { Offer } from './frames.js';
-import { Sha256 } from './sha256.js';
+import { rootDigest, sha256, SLICE_BYTES, toHex } from './source.js';
 
-/** Received bytes are folded into a Blob every this many bytes (the browser may keep it on disk). */
+/** Verified bytes are folded into a Blob every this many bytes (the browser may keep it on disk). */
 const FOLD_BYTES = 16 << 20;
 
-/** One file from one user: bytes in order, hashed as they arrive, assembled into a File. */
+/**
+ * One file from one user: bytes in order; each slice checked against the sender's SHA-256 as
+ * soon as its digest arrives; verified slices assembled into a File.
+ */
 export class Receiving {
   readonly offer: Offer;
   readonly userId: string;
   /** Bytes received in order (what a resumed sender starts from). */
   received = 0;
+  /** Slice digests received (what a resumed sender need not send again). */
+  hashes = 0;
   accepted = false;
-  #digest = new Sha256();
+  /** Settles with false at the first slice that fails its check. */
+  #checks: Promise<boolean> = Promise.resolve(true);
+  readonly #digests: Uint8Array[] = [];
+  /** Bytes of the slice being received, not checked yet. */
+  #current: Uint8Array<ArrayBuffer>[] = [];
   #blob: Blob = new Blob([]);
-  #parts: Uint8Array<ArrayBuffer>[] = [];
-  #pending = 0;
+  #verified: Uint8Array<ArrayBuffer>[] = [];
+  #unfolded = 0;
 
   constructor(offer: Offer, userId: string) {
     this.offer = offer;
@@ -27,21 +36,36 @@ export class Receiving {
     const fresh = payload.subarray(this.received - offset);
     if (fresh.byteLength === 0) return true;
     if (this.received + fresh.byteLength > this.offer.size) return false;
-    this.#digest.update(fresh);
-    this.#parts.push(fresh.slice());
-    this.#pending += fresh.byteLength;
+    // A view on the message's own buffer: no copy until the slice is checked.
+    this.#current.push(fresh as Uint8Array<ArrayBuffer>);
     this.received += fresh.byteLength;
-    if (this.#pending >= FOLD_BYTES) this.#fold();
     return true;
   }
 
-  get complete(): boolean {
-    return this.received === this.offer.size;
+  /** The sender's digest of slice `index`: everything received since the last one must match. */
+  hash(index: number, expected: string): void {
+    const parts = this.#current;
+    this.#current = [];
+    this.hashes++;
+    const length = Math.min(SLICE_BYTES, this.offer.size - index * SLICE_BYTES);
+    const held = parts.reduce((sum, p) => sum + p.byteLength, 0);
+    const inPlace = index === this.hashes - 1 && held === length;
+    this.#checks = this.#checks.then(async (ok) => {
+      if (!ok || !inPlace) return false;
+      const bytes = concat(parts, length);
+      const digest = await sha256(bytes);
+      if (toHex(digest) !== expected) return false;
+      this.#digests.push(digest);
+      this.#keep(bytes);
+      return true;
+    });
   }
 
-  /** Whether what arrived hashes to the sender's digest. */
-  verify(sha256: string): boolean {
-    return this.complete && this.#digest.hex() === sha256;
+  /** Whether every slice checked out and the digest list matches the sender's. */
+  async verify(root: string): Promise<boolean> {
+    if (this.received !== this.offer.size || this.#current.length > 0) return false;
+    if (!(await this.#checks)) return false;
+    return (await rootDigest(this.#digests)) === root;
   }
 
   file(): File {
@@ -52,10 +76,30 @@ export class Receiving {
     });
   }
 
-  #fold(): void {
-    if (this.#parts.length === 0) return;
-    this.#blob = new Blob([this.#blob, ...this.#parts]);
-    this.#parts = [];
-    this.#pending = 0;
+  #keep(bytes: Uint8Array<ArrayBuffer>): void {
+    this.#verified.push(bytes);
+    this.#unfolded += bytes.byteLength;
+    if (this.#unfolded >= FOLD_BYTES) this.#fold();
   }
+
+  #fold(): void {
+    if (this.#verified.length === 0) return;
+    this.#blob = new Blob([this.#blob, ...this.#verified]);
+    this.#verified = [];
+    this.#unfolded = 0;
+  }
+}
+
+function concat(
+  parts: readonly Uint8Array<ArrayBuffer>[],
+  length: number,
+): Uint8Array<ArrayBuffer> {
+  if (parts.length === 1 && parts[0]?.byteLength === length) return parts[0];
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { encodeChunk, HEADER_BYTES, type Control } from './frames.js';
-import type { FileSource } from './source.js';
+import { SLICE_BYTES, toHex, type FileSource } from './source.js';
 
 /** Pause sending above this many buffered bytes; resume below the low mark (Chromium: 16 MiB max). */
 export const HIGH_WATER = 4 << 20;
@@ -73,40 +73,55 @@ export class Sending {
   }
 
   /**
-   * Sends `[offset, size)` then the digest. Resolves true when everything (digest included) went
-   * out on this channel, false when it was halted or the channel closed first.
+   * Sends `[offset, size)`, each slice followed by its SHA-256, then the file's digest; first the
+   * digests of slices the receiver already holds whole but has no digest for (`hashes` of them
+   * it has). Resolves true when everything went out on this channel, false when it was halted or
+   * the channel closed first.
    */
   async pump(
     channel: RTCDataChannel,
     offset: number,
+    hashes: number,
     chunk: number,
     progress: () => void,
   ): Promise<boolean> {
     const run = ++this.#run;
     const current = () => run === this.#run && channel.readyState === 'open';
+    const source = this.source;
+    const id = source.id;
+    const sendHash = async (index: number, bytes?: Uint8Array<ArrayBuffer>) => {
+      const sha256 = toHex(await source.digest(index, bytes));
+      if (!current()) return false;
+      channel.send(JSON.stringify({ t: 'hash', id, index, sha256 } satisfies Control));
+      return true;
+    };
     this.state = 'sending';
     this.sent = offset;
     channel.bufferedAmountLowThreshold = LOW_WATER;
-    const size = this.source.size;
-    let next = this.source.slice(offset);
-    for (let at = offset; at < size;) {
+    const first = Math.floor(offset / SLICE_BYTES);
+    for (let index = hashes; index < Math.min(first, source.slices); index++) {
+      if (!(await sendHash(index))) return false;
+    }
+    let next = first < source.slices ? source.slice(first) : undefined;
+    for (let index = first; next; index++) {
       const slice = await next;
-      const end = at + slice.byteLength;
-      // Read the next slice while this one goes out.
-      next = end < size ? this.source.slice(end) : Promise.resolve(new Uint8Array(0));
-      for (let i = 0; i < slice.byteLength; i += chunk) {
+      // Hash this slice and read the next one while this one goes out.
+      void source.digest(index, slice);
+      next = index + 1 < source.slices ? source.slice(index + 1) : undefined;
+      const base = index * SLICE_BYTES;
+      for (let i = Math.max(0, offset - base); i < slice.byteLength; i += chunk) {
         if (channel.bufferedAmount > HIGH_WATER) await drained(channel);
         if (!current()) return false;
         const payload = slice.subarray(i, Math.min(i + chunk, slice.byteLength));
-        channel.send(encodeChunk(this.source.id, at + i, payload) as Uint8Array<ArrayBuffer>);
-        this.sent = at + i + payload.byteLength;
+        channel.send(encodeChunk(id, base + i, payload) as Uint8Array<ArrayBuffer>);
+        this.sent = base + i + payload.byteLength;
       }
-      at = end;
+      if (!(await sendHash(index, slice))) return false;
       progress();
     }
-    const sha256 = await this.source.digest();
+    const sha256 = await source.root();
     if (!current()) return false;
-    channel.send(JSON.stringify({ t: 'end', id: this.source.id, sha256 } satisfies Control));
+    channel.send(JSON.stringify({ t: 'end', id, sha256 } satisfies Control));
     this.state = 'verifying';
     return true;
   }

@@ -1,16 +1,36 @@
-import { Sha256 } from './sha256.js';
+/**
+ * Files are read, sent and verified in slices of this size: memory stays bounded whatever the
+ * file's size, and each slice is checked with the platform's own SHA-256 (WebCrypto, off the
+ * main thread) as soon as it has arrived.
+ */
+export const SLICE_BYTES = 4 << 20;
 
-/** Bytes read from a Blob at a time: bounded memory whatever the file's size. */
-export const SLICE_BYTES = 1 << 20;
+/** SHA-256 with WebCrypto. */
+export async function sha256(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', data));
+}
 
-/** A file (or Blob) being sent: read in slices, hashed once however many peers get it. */
+export const toHex = (bytes: Uint8Array): string => {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+};
+
+/** The file's digest: SHA-256 over its slices' SHA-256 digests, in order. */
+export async function rootDigest(digests: readonly Uint8Array[]): Promise<string> {
+  const all = new Uint8Array(digests.length * 32);
+  digests.forEach((digest, i) => all.set(digest, i * 32));
+  return toHex(await sha256(all));
+}
+
+/** A file (or Blob) being sent: read slice by slice; each slice hashed once for every peer. */
 export class FileSource {
   readonly id: string;
   readonly blob: Blob;
   readonly name: string;
   readonly mime: string;
   readonly modified: number;
-  #digest: Promise<string> | undefined;
+  readonly #digests: Promise<Uint8Array>[] = [];
 
   constructor(id: string, blob: Blob) {
     this.id = id;
@@ -25,18 +45,27 @@ export class FileSource {
     return this.blob.size;
   }
 
-  /** Reads `[from, from + SLICE_BYTES)`. */
-  async slice(from: number): Promise<Uint8Array> {
+  get slices(): number {
+    return Math.ceil(this.size / SLICE_BYTES);
+  }
+
+  /** Reads slice `index`. */
+  async slice(index: number): Promise<Uint8Array<ArrayBuffer>> {
+    const from = index * SLICE_BYTES;
     return new Uint8Array(await this.blob.slice(from, from + SLICE_BYTES).arrayBuffer());
   }
 
-  /** The SHA-256 of the whole file (hex), computed once, reading slice by slice. */
-  digest(): Promise<string> {
-    this.#digest ??= (async () => {
-      const digest = new Sha256();
-      for (let at = 0; at < this.size; at += SLICE_BYTES) digest.update(await this.slice(at));
-      return digest.hex();
-    })();
-    return this.#digest;
+  /** The SHA-256 of slice `index`, computed once (from `bytes` when the caller has read them). */
+  digest(index: number, bytes?: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+    this.#digests[index] ??= bytes ? sha256(bytes) : this.slice(index).then(sha256);
+    return this.#digests[index];
+  }
+
+  /** The file's digest ({@link rootDigest}). */
+  async root(): Promise<string> {
+    const digests = await Promise.all(
+      Array.from({ length: this.slices }, (_, index) => this.digest(index)),
+    );
+    return rootDigest(digests);
   }
 }
