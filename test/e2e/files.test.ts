@@ -279,14 +279,14 @@ describe('file transfers between pages', { timeout: 300_000 }, () => {
     await makeBlob(a!.page, 'victim', 10 * 1024 * 1024);
     // Flip one payload byte of one chunk frame as it leaves the sender (after the framing).
     await a!.page.evaluate(() => {
-      const send = RTCDataChannel.prototype.send;
+      const { send } = Object.getOwnPropertyDescriptors(RTCDataChannel.prototype);
       let frames = 0;
       RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
         const bytes = data as unknown;
         if (this.label === 'rtc-files' && bytes instanceof Uint8Array && ++frames === 20) {
           bytes[100] = bytes[100]! ^ 0xff;
         }
-        return send.call(this, data);
+        (send.value as (this: RTCDataChannel, data: never) => void).call(this, data);
       };
     });
     const fileId = await sendBlob(a!.page, 'victim');
