@@ -10,6 +10,8 @@ export { RtcUserStatus } from './user-status/rtc-user-status.js';
 export { RtcChat, type ChatMessage } from './chat/rtc-chat.js';
 export { RtcScreenButton } from './screen-button/rtc-screen-button.js';
 export { RtcMediaControls } from './media-controls/rtc-media-controls.js';
+export { RtcFileShare } from './file-share/rtc-file-share.js';
+export type { Transfer, TransferState } from './file-share/transfer-list.js';
 export { RoomController } from './controllers/room-controller.js';
 export { roomContext } from './context.js';
 export type { RtcEventDetails, RtcEventName, RtcEvent } from './events/events.js';

@@ -41,4 +41,9 @@ export type { PeerStats, FrameStats } from './peers/stats.js';
 export type { Unsubscribe } from './util/emitter.js';
 export type { Extra, Session, IceServer } from './signaling/protocol.js';
 export { FileTransfers } from './files/file-transfers.js';
-export type { FileEvents, FileOffer, FileTransferInfo } from './files/file-transfers.js';
+export type {
+  FileEvents,
+  FileOffer,
+  FileTransferInfo,
+  OfferAnswer,
+} from './files/file-transfers.js';

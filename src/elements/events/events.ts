@@ -1,4 +1,11 @@
-import type { ErrorCode, Extra, FileTransferInfo, MuteKind, RtcError } from '../../engine/index.js';
+import type {
+  ErrorCode,
+  Extra,
+  FileTransferInfo,
+  MuteKind,
+  OfferAnswer,
+  RtcError,
+} from '../../engine/index.js';
 
 /** `detail` of every event the elements fire. */
 export interface RtcEventDetails {
@@ -44,7 +51,7 @@ export interface RtcEventDetails {
    */
   'rtc-file-offer': FileTransferInfo & {
     mime: string;
-    respondWith(accept: boolean | Promise<boolean>): void;
+    respondWith(answer: OfferAnswer | Promise<OfferAnswer>): void;
   };
   'rtc-file-start': FileTransferInfo;
   'rtc-file-progress': FileTransferInfo & { bytes: number };

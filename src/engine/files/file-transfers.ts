@@ -7,10 +7,13 @@ import { FileSource } from './source.js';
 
 export type { FileTransferInfo } from '../errors.js';
 
-/** An incoming file: listeners may decide with `respondWith(accept)` (a boolean or a promise). */
+/** An answer to an offer: accept, decline, or decline because it is over the listener's limit. */
+export type OfferAnswer = boolean | 'too-large';
+
+/** An incoming file: listeners may decide with `respondWith(answer)` (a value or a promise). */
 export interface FileOffer extends FileTransferInfo {
   mime: string;
-  respondWith(accept: boolean | Promise<boolean>): void;
+  respondWith(answer: OfferAnswer | Promise<OfferAnswer>): void;
 }
 
 export interface FileEvents {
@@ -289,24 +292,29 @@ export class FileTransfers extends Emitter<FileEvents> {
     if (offer.resume) return this.#control(userId, { t: 'cancel', id: offer.id });
     const receiving = new Receiving(offer, userId);
     this.#receiving.set(key, receiving);
-    const answers: Promise<boolean>[] = [];
+    const answers: Promise<OfferAnswer>[] = [];
     this.emit('file-offer', {
       ...this.#info(receiving),
       mime: offer.mime,
       respondWith: (accept) => void answers.push(Promise.resolve(accept)),
     });
     void Promise.all(answers).then(
-      (verdicts) => this.#decide(receiving, verdicts.every(Boolean)),
+      (verdicts) =>
+        this.#decide(
+          receiving,
+          verdicts.includes('too-large') ? 'too-large' : verdicts.every((v) => v === true),
+        ),
       () => this.#decide(receiving, false),
     );
   }
 
-  #decide(receiving: Receiving, accept: boolean): void {
+  #decide(receiving: Receiving, answer: OfferAnswer): void {
     const { userId, offer } = receiving;
     if (this.#receiving.get(`${userId} ${offer.id}`) !== receiving) return;
-    if (!accept) {
+    if (answer !== true) {
       this.#endReceiving(receiving);
-      return this.#control(userId, { t: 'reject', id: offer.id, reason: 'declined' });
+      const reason = answer === 'too-large' ? 'too-large' : 'declined';
+      return this.#control(userId, { t: 'reject', id: offer.id, reason });
     }
     receiving.accepted = true;
     this.emit('file-start', this.#info(receiving));

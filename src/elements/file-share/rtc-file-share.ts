@@ -1,0 +1,363 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import {
+  ErrorCode,
+  RtcError,
+  type FileTransferInfo,
+  type RoomConnection,
+  type Unsubscribe,
+} from '../../engine/index.js';
+import { RoomController } from '../controllers/room-controller.js';
+import { optionalNumber } from '../converters.js';
+import { customElement } from '../define.js';
+import { fire } from '../events/events.js';
+import { displayName } from '../video-grid/rtc-video-grid.js';
+import { styles } from './rtc-file-share.styles.js';
+import {
+  accepts,
+  formatBytes,
+  formatEta,
+  newTransfer,
+  percent,
+  progressed,
+  transferKey,
+  type Transfer,
+  type TransferState,
+} from './transfer-list.js';
+
+/**
+ * File sharing for a room: a button and a drop zone to send files, and every transfer of the room
+ * (however it was started) with an accessible progress bar, percentage, speed, time left, a
+ * cancel button and, once received and verified, a download link. File names are text, never HTML.
+ *
+ * @summary Send and receive files in a room.
+ *
+ * @csspart base - The wrapper.
+ * @csspart drop - The drop zone (carries `data-over` while files are dragged over it).
+ * @csspart pick - The "Send files" button.
+ * @csspart list - The list of transfers.
+ * @csspart transfer - One transfer; carries `data-state` and `data-direction`.
+ * @csspart name - The file name.
+ * @csspart meta - Direction, the other user and the size.
+ * @csspart progress - The `<progress>` bar.
+ * @csspart figures - Percentage, speed and time left, or the outcome.
+ * @csspart cancel - The cancel button.
+ * @csspart accept - Accept button of an offered file (`ask-before-receive`).
+ * @csspart decline - Decline button of an offered file.
+ * @csspart download - The download link of a received file.
+ *
+ * @cssprop --rtc-color-accent - Buttons, progress and the drop highlight (default #2563eb).
+ */
+@customElement('rtc-file-share')
+export class RtcFileShare extends LitElement {
+  static override styles = styles;
+
+  readonly #room = new RoomController(this, {
+    roomId: () => this.room,
+    events: ['joined', 'left', 'participant-joined', 'participant-left', 'participant-updated'],
+  });
+  #listening: RoomConnection | undefined;
+  #unsubscribe: Unsubscribe[] = [];
+
+  @query('input[type="file"]') private input!: HTMLInputElement;
+
+  @state() private transfers: Transfer[] = [];
+  @state() private over = false;
+  @state() private announcement = '';
+
+  /** Id of the `<rtc-room>` to share in, when not inside it. */
+  @property() room = '';
+
+  /** Send only to this user (default: everyone in the room). */
+  @property() to = '';
+
+  /** Which files may be picked or dropped, as `<input type=file accept>` (`.pdf,image/*`). */
+  @property() accept = '';
+
+  /** Largest file, in bytes, sent or received by this element; larger ones are refused. */
+  @property({ attribute: 'max-size', converter: optionalNumber }) maxSize: number | undefined;
+
+  /** Ask the user (Accept / Decline in the list) before any bytes of an incoming file flow. */
+  @property({ type: Boolean, attribute: 'ask-before-receive' }) askBeforeReceive = false;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('room') && changed.get('room') !== undefined) this.#room.refresh();
+    this.#follow(this.#room.connection);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#follow(undefined);
+  }
+
+  /** The transfers shown, oldest first. */
+  get list(): readonly Transfer[] {
+    return this.transfers;
+  }
+
+  /**
+   * Sends files (a `File`, an array or a `FileList`) to everyone, to `userId`, or to the `to`
+   * attribute's user; returns their ids. Files over `max-size` are refused with `FILE_TOO_LARGE`.
+   */
+  async send(
+    files: File | Blob | readonly (File | Blob)[] | FileList,
+    userId?: string,
+  ): Promise<string[]> {
+    const connection = this.#room.connection;
+    const list = files instanceof Blob ? [files] : [...files];
+    const ids: string[] = [];
+    for (const file of list) {
+      try {
+        if (!connection) throw new RtcError(ErrorCode.INVALID_STATE, 'Join the room first');
+        if (this.maxSize !== undefined && file.size > this.maxSize) {
+          throw new RtcError(
+            ErrorCode.FILE_TOO_LARGE,
+            `${(file as Partial<File>).name ?? 'file'} is larger than ${formatBytes(this.maxSize)}`,
+          );
+        }
+        ids.push(connection.sendFile(file, userId ?? (this.to || undefined)));
+      } catch (error) {
+        const rtcError = RtcError.from(error, ErrorCode.SEND_FAILED);
+        fire(this, 'rtc-error', {
+          code: rtcError.code,
+          message: rtcError.message,
+          error: rtcError,
+        });
+        if (list.length === 1) throw rtcError;
+      }
+    }
+    return ids;
+  }
+
+  /** Cancels a transfer (to or from everyone); both sides clean up. */
+  cancel(fileId: string): void {
+    this.#room.connection?.cancelFile(fileId);
+  }
+
+  /** Opens the browser's file dialog (call it from a user gesture). */
+  pick(): void {
+    this.input.click();
+  }
+
+  /** Removes finished, cancelled and failed transfers from the list. */
+  clear(): void {
+    this.transfers = this.transfers.filter(
+      (t) => t.state === 'active' || t.state === 'waiting' || t.state === 'offered',
+    );
+  }
+
+  #follow(connection: RoomConnection | undefined): void {
+    if (connection === this.#listening) return;
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    this.#listening = connection;
+    if (!connection) {
+      this.#unsubscribe = [];
+      return;
+    }
+    const files = connection.files;
+    this.#unsubscribe = [
+      files.on('file-offer', (offer) => {
+        if (this.maxSize !== undefined && offer.size > this.maxSize) {
+          offer.respondWith('too-large');
+          this.#set(offer, 'failed', {
+            reason: `Refused: larger than ${formatBytes(this.maxSize)}`,
+          });
+        } else if (this.askBeforeReceive) {
+          offer.respondWith(
+            new Promise<boolean>((resolve) => this.#set(offer, 'offered', { answer: resolve })),
+          );
+          this.#say(`${this.#who(offer.userId)} offers ${offer.name}`);
+        }
+      }),
+      files.on('file-start', (info) => {
+        this.#set(info, info.direction === 'send' ? 'waiting' : 'active', { answer: undefined });
+        if (info.direction === 'receive')
+          this.#say(`Receiving ${info.name} from ${this.#who(info.userId)}`);
+      }),
+      files.on('file-progress', (info) => this.#update(info, (t) => progressed(t, info.bytes))),
+      files.on('file-end', (info) => {
+        this.#set(info, 'done', { bytes: info.size, ...(info.url ? { url: info.url } : {}) });
+        this.#say(
+          `${info.name} ${info.direction === 'send' ? 'sent to' : 'received from'} ${this.#who(info.userId)}`,
+        );
+      }),
+      files.on('file-cancel', (info) => {
+        this.#set(info, 'cancelled', {
+          reason: info.by === 'local' ? 'Cancelled' : 'Cancelled by the other side',
+        });
+        this.#say(`${info.name} cancelled`);
+      }),
+      files.on('error', (error) => {
+        if (!error.transfer) return;
+        this.#set(error.transfer, 'failed', { reason: error.message });
+        this.#say(`${error.transfer.name} failed`);
+      }),
+    ];
+  }
+
+  #update(info: FileTransferInfo, change: (t: Transfer) => Transfer): void {
+    const key = transferKey(info);
+    if (!this.transfers.some((t) => t.key === key)) return;
+    this.transfers = this.transfers.map((t) => (t.key === key ? change(t) : t));
+  }
+
+  #set(info: FileTransferInfo, state: TransferState, more: Partial<Transfer> = {}): void {
+    const key = transferKey(info);
+    if (!this.transfers.some((t) => t.key === key)) {
+      this.transfers = [...this.transfers, newTransfer(info, state)];
+    }
+    this.#update(info, (t) => ({ ...t, ...more, state }));
+  }
+
+  #say(text: string): void {
+    this.announcement = text;
+  }
+
+  #who(userId: string): string {
+    const extra = this.#room.connection?.participants.find((p) => p.userId === userId)?.extra;
+    return displayName(extra) ?? userId;
+  }
+
+  #sendPicked(files: FileList | null | undefined): void {
+    const picked = [...(files ?? [])];
+    const refused = picked.filter((f) => !accepts(this.accept, f));
+    for (const file of refused) {
+      const error = new RtcError(
+        ErrorCode.INVALID_REQUEST,
+        `${file.name} is not an accepted file type`,
+      );
+      fire(this, 'rtc-error', { code: error.code, message: error.message, error });
+    }
+    const wanted = picked.filter((f) => accepts(this.accept, f));
+    if (wanted.length > 0) void this.send(wanted).catch(() => undefined);
+  }
+
+  #onPicked = () => {
+    this.#sendPicked(this.input.files);
+    this.input.value = '';
+  };
+
+  #onDragOver = (event: DragEvent) => {
+    if (!event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    this.over = true;
+  };
+
+  #onDragLeave = () => {
+    this.over = false;
+  };
+
+  #onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    this.over = false;
+    this.#sendPicked(event.dataTransfer?.files);
+  };
+
+  #row(t: Transfer) {
+    const pct = percent(t);
+    const live = t.state === 'active' || t.state === 'waiting' || t.state === 'offered';
+    const figures =
+      t.state === 'active'
+        ? [`${pct}%`, `${formatBytes(t.speed)}/s`, formatEta(t)].filter(Boolean).join(' · ')
+        : t.state === 'waiting'
+          ? 'Waiting…'
+          : t.state === 'offered'
+            ? 'Wants to send you this file'
+            : t.state === 'done'
+              ? t.direction === 'send'
+                ? 'Sent'
+                : 'Received'
+              : (t.reason ?? '');
+    return html`
+      <li part="transfer" class="transfer" data-state=${t.state} data-direction=${t.direction}>
+        <span part="name" class="name">${t.name}</span>
+        <span part="meta" class="meta"
+          >${t.direction === 'send' ? 'to' : 'from'} ${this.#who(t.userId)} ·
+          ${formatBytes(t.size)}</span
+        >
+        <progress
+          part="progress"
+          max="100"
+          .value=${pct}
+          aria-label=${`${t.name}: ${pct}%`}
+        ></progress>
+        <span part="figures" class="figures">${figures}</span>
+        <span class="actions">
+          ${
+            t.state === 'offered'
+              ? html`<button part="accept" type="button" @click=${() => t.answer?.(true)}>
+                    Accept</button
+                  ><button part="decline" type="button" @click=${() => t.answer?.(false)}>
+                    Decline
+                  </button>`
+              : nothing
+          }
+          ${
+            live && t.state !== 'offered'
+              ? html`<button
+                  part="cancel"
+                  type="button"
+                  aria-label=${`Cancel ${t.name}`}
+                  @click=${() => this.#room.connection?.cancelFile(t.fileId, t.userId)}
+                >
+                  Cancel
+                </button>`
+              : nothing
+          }
+          ${
+            t.url ? html`<a part="download" href=${t.url} download=${t.name}>Download</a>` : nothing
+          }
+        </span>
+      </li>
+    `;
+  }
+
+  protected override render() {
+    const joined = this.#room.connection?.state === 'joined';
+    return html`
+      <div part="base" class="base">
+        <div
+          part="drop"
+          class="drop"
+          ?data-over=${this.over}
+          @dragover=${this.#onDragOver}
+          @dragleave=${this.#onDragLeave}
+          @drop=${this.#onDrop}
+        >
+          <button
+            part="pick"
+            class="pick"
+            type="button"
+            ?disabled=${!joined}
+            @click=${() => this.pick()}
+          >
+            Send files
+          </button>
+          <span>or drop them here</span>
+          <input type="file" multiple hidden accept=${this.accept} @change=${this.#onPicked} />
+        </div>
+        <ul
+          part="list"
+          class="list"
+          aria-label="File transfers"
+          ?hidden=${this.transfers.length === 0}
+        >
+          ${repeat(
+            this.transfers,
+            (t) => t.key,
+            (t) => this.#row(t),
+          )}
+        </ul>
+        <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'rtc-file-share': RtcFileShare;
+  }
+}
