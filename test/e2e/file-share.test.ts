@@ -109,11 +109,11 @@ describe('<rtc-file-share> between pages', { timeout: 180_000 }, () => {
     assert.equal(done.figures, 'Received');
     assert.equal(done.progressLabel, `${name}: 100%`);
     assert.equal(done.download?.name, name);
-    assert.match(done.download!.href, /^blob:/);
+    assert.match(done.download.href, /^blob:/);
     const fetched = await b.evaluate(async (href) => {
       const bytes = new Uint8Array(await (await fetch(href)).arrayBuffer());
       return { size: bytes.length, allSevens: bytes.every((x) => x === 7) };
-    }, done.download!.href);
+    }, done.download.href);
     assert.deepEqual(fetched, { size: content.length, allSevens: true });
     assert.equal((await waitForRow(a, name, 'done')).figures, 'Sent');
     assert.equal(await b.evaluate(() => 'pwned' in window), false);
