@@ -274,6 +274,68 @@ describe('file transfers between pages', { timeout: 300_000 }, () => {
     assert.equal(await countEvents(b!.page, 'rtc-error'), 0);
   });
 
+  it('resumes when the peer connection is replaced (reconnect) mid-transfer', async () => {
+    const [a, b] = await pair('resume-pc');
+    const size = 40 * 1024 * 1024;
+    const sha256 = await makeBlob(a!.page, 'big', size);
+    const pcBefore = await a!.page.evaluate(() => {
+      const pc = document.querySelector('rtc-room')!.connection!.peerConnection('resume-pc-b')!;
+      (window as unknown as { oldPc: RTCPeerConnection }).oldPc = pc;
+      return pc.connectionState;
+    });
+    assert.equal(pcBefore, 'connected');
+    // Count the file bytes the sender hands to any file channel, old connection and new.
+    await a!.page.evaluate(() => {
+      const w = window as unknown as { sentBytes: number };
+      w.sentBytes = 0;
+      const { send } = Object.getOwnPropertyDescriptors(RTCDataChannel.prototype);
+      RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
+        const bytes = data as unknown;
+        if (this.label === 'rtc-files' && bytes instanceof Uint8Array)
+          w.sentBytes += bytes.byteLength;
+        (send.value as (this: RTCDataChannel, data: never) => void).call(this, data);
+      };
+    });
+    const fileId = await sendBlob(a!.page, 'big');
+    await b!.page.waitForFunction(
+      (fileId) =>
+        (
+          window as unknown as {
+            events: { type: string; detail: { fileId: string; bytes: number } }[];
+          }
+        ).events.some(
+          (e) =>
+            e.type === 'rtc-file-progress' &&
+            e.detail.fileId === fileId &&
+            e.detail.bytes > 12 * 1024 * 1024,
+        ),
+      fileId,
+      { timeout: 60_000 },
+    );
+    await succeeds(a!.page, 'reconnect', 'resume-pc-b');
+    await waitForEvent(b!.page, 'rtc-file-end', { fileId }, { timeout: 120_000 });
+    assert.equal((await received(b!.page, fileId)).sha256, sha256);
+    const replaced = await a!.page.evaluate(() => {
+      const room = document.querySelector('rtc-room')!;
+      const pc = room.connection!.peerConnection('resume-pc-b')!;
+      const old = (window as unknown as { oldPc: RTCPeerConnection }).oldPc;
+      return { replaced: pc !== old, old: old.connectionState, now: pc.connectionState };
+    });
+    assert.deepEqual(replaced, { replaced: true, old: 'closed', now: 'connected' });
+    // Resumed, not restarted: at most what was buffered or in flight on the old connection again.
+    const sent = await a!.page.evaluate(
+      () => (window as unknown as { sentBytes: number }).sentBytes,
+    );
+    console.log(`reconnect: ${sent} bytes sent for a ${size}-byte file`);
+    assert.ok(sent < size + 8 * 1024 * 1024, `sent ${sent} bytes for ${size}`);
+    const progress = (await events(b!.page, 'rtc-file-progress', { fileId })).map(
+      (e) => e.detail['bytes'] as number,
+    );
+    for (let i = 1; i < progress.length; i++) assert.ok(progress[i]! >= progress[i - 1]!);
+    assert.equal(await countEvents(a!.page, 'rtc-error'), 0);
+    assert.equal(await countEvents(b!.page, 'rtc-error'), 0);
+  });
+
   it('a corrupted byte on the way is caught: TRANSFER_CORRUPT on both sides, no file', async () => {
     const [a, b] = await pair('corrupt');
     await makeBlob(a!.page, 'victim', 10 * 1024 * 1024);

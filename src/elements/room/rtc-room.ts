@@ -416,6 +416,11 @@ export class RtcRoom extends LitElement {
     this.#connection?.disconnectWith(userId);
   }
 
+  /** Starts a fresh peer connection with a user; media comes back and file transfers resume. */
+  reconnect(userId: string): Promise<void> {
+    return this.#call(async (c) => c.reconnect(userId));
+  }
+
   /** Removes a user from the room for everyone (owner only, enforced by the server). */
   kick(userId: string): Promise<void> {
     return this.#call((c) => c.kick(userId));

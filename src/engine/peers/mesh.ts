@@ -192,6 +192,17 @@ export class Mesh extends Emitter<MeshEvents> {
     peer.close();
   }
 
+  /**
+   * Replaces the connection to a user with a fresh one that we offer (the remote side replaces
+   * its own when the new offer arrives). False when there is no connection to that user.
+   */
+  reconnect(userId: string): boolean {
+    const peer = this.#peers.get(userId);
+    if (!peer) return false;
+    this.#connect(userId, { initiator: true, legacy: peer.legacy });
+    return true;
+  }
+
   /** Tells every peer we leave (v3 peers expect it) and closes every connection. */
   close(): void {
     for (const userId of [...this.#peers.keys()]) {

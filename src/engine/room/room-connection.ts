@@ -344,6 +344,16 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.#signaling?.notify('disconnect-with', userId, () => undefined);
   }
 
+  /**
+   * Starts a fresh peer connection with a user (after a failure, or to recover a stuck one); both
+   * stay in the room, media comes back and file transfers resume where they were.
+   */
+  reconnect(userId: string): void {
+    if (!this.#mesh?.reconnect(userId)) {
+      throw new RtcError(ErrorCode.PEER_NOT_FOUND, `Not connected to "${userId}"`);
+    }
+  }
+
   /** Removes a user from the room for everyone (owner only, enforced by the server). */
   kick(userId: string): Promise<void> {
     return kick(this.#joined('kick'), userId);
