@@ -263,7 +263,16 @@ export class RoomConnection extends Emitter<RoomEvents> {
     if (userId !== undefined && !others.includes(userId)) {
       throw new RtcError(ErrorCode.PEER_NOT_FOUND, `"${userId}" is not in the room`);
     }
-    return this.files.send(file, userId === undefined ? others : [userId]);
+    // RTCMultiConnection pages have no file channel (and their own, incompatible file format).
+    const legacy = (id: string) => this.#mesh?.peers.get(id)?.legacy === true;
+    if (userId !== undefined && legacy(userId)) {
+      throw new RtcError(
+        ErrorCode.UNSUPPORTED,
+        `"${userId}" is an RTCMultiConnection page: it cannot receive files from rtc-elements`,
+      );
+    }
+    const targets = userId === undefined ? others.filter((id) => !legacy(id)) : [userId];
+    return this.files.send(file, targets);
   }
 
   /** Cancels a file transfer (to or from everyone, or one user). */
