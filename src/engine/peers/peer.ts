@@ -90,7 +90,8 @@ export class Peer extends Emitter<PeerEvents> {
   #remoteLabels: StreamsToShare = {};
   #remoteStreams = new Map<string, RemoteStream>();
   readonly #outgoing: Outgoing;
-  #lastStats: StatsSample | undefined;
+  /** Recent stats samples (the last 10 s), to compute rates from. */
+  #statsHistory: { sample: StatsSample; takenAt: number }[] = [];
   #textChannel: RTCDataChannel | undefined;
   #outbox: (string | ArrayBuffer)[] = [];
   #reassembler = new TextReassembler();
@@ -199,8 +200,16 @@ export class Peer extends Emitter<PeerEvents> {
   /** A plain summary of the connection: candidate type, RTT, bitrates, loss, frames. */
   async stats(): Promise<PeerStats> {
     const report = await this.pc.getStats();
-    const { stats, sample } = summarizeStats(report, this.#lastStats);
-    this.#lastStats = sample;
+    // Rates are measured against a sample at least a second old, so that several callers (an
+    // app and a stats overlay polling every second) never shrink each other's window to nothing.
+    const now = Date.now();
+    const baseline =
+      this.#statsHistory.findLast((s) => now - s.takenAt >= 1000) ?? this.#statsHistory[0];
+    const { stats, sample } = summarizeStats(report, baseline?.sample);
+    this.#statsHistory = [
+      ...this.#statsHistory.filter((s) => now - s.takenAt < 10_000),
+      { sample, takenAt: now },
+    ];
     return stats;
   }
 

@@ -4,7 +4,10 @@ export interface PeerStats {
   candidateType: string | undefined;
   /** Current round-trip time of the selected candidate pair, in ms. */
   rttMs: number | undefined;
-  /** Bitrates in kbps, averaged since the previous `getStats()` of this peer (0 on the first). */
+  /**
+   * Bitrates in kbps, averaged since a sample at least one second old (the first call: since the
+   * connection started, or 0 when the connection has no earlier sample).
+   */
   inboundKbps: number;
   outboundKbps: number;
   outboundVideoKbps: number;
