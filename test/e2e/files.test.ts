@@ -307,7 +307,7 @@ describe('file transfers between pages', { timeout: 300_000 }, () => {
           (e) =>
             e.type === 'rtc-file-progress' &&
             e.detail.fileId === fileId &&
-            e.detail.bytes > 12 * 1024 * 1024,
+            e.detail.bytes > 20 * 1024 * 1024,
         ),
       fileId,
       { timeout: 60_000 },
@@ -322,12 +322,13 @@ describe('file transfers between pages', { timeout: 300_000 }, () => {
       return { replaced: pc !== old, old: old.connectionState, now: pc.connectionState };
     });
     assert.deepEqual(replaced, { replaced: true, old: 'closed', now: 'connected' });
-    // Resumed, not restarted: at most what was buffered or in flight on the old connection again.
+    // Resumed, not restarted (that would be 20 MiB more): at most what was buffered (8 MiB) or in
+    // flight on the old connection goes again.
     const sent = await a!.page.evaluate(
       () => (window as unknown as { sentBytes: number }).sentBytes,
     );
     console.log(`reconnect: ${sent} bytes sent for a ${size}-byte file`);
-    assert.ok(sent < size + 8 * 1024 * 1024, `sent ${sent} bytes for ${size}`);
+    assert.ok(sent < size + 12 * 1024 * 1024, `sent ${sent} bytes for ${size}`);
     const progress = (await events(b!.page, 'rtc-file-progress', { fileId })).map(
       (e) => e.detail['bytes'] as number,
     );

@@ -87,14 +87,21 @@ export function newFileId(): string {
 export const isFileId = (value: unknown): value is string =>
   typeof value === 'string' && HEX.test(value);
 
-/** A chunk frame: header and payload in one buffer, ready for `channel.send()`. */
-export function encodeChunk(id: string, offset: number, payload: Uint8Array): Uint8Array {
-  const frame = new Uint8Array(HEADER_BYTES + payload.byteLength);
+/**
+ * Writes a chunk frame (header, then payload) into `frame` (reused between chunks: `send()` copies
+ * what it is given) and returns the view to send.
+ */
+export function encodeChunk(
+  frame: Uint8Array<ArrayBuffer>,
+  id: string,
+  offset: number,
+  payload: Uint8Array,
+): Uint8Array<ArrayBuffer> {
   frame[0] = CHUNK_FRAME;
   for (let i = 0; i < ID_BYTES; i++) frame[1 + i] = parseInt(id.slice(i * 2, i * 2 + 2), 16);
-  new DataView(frame.buffer).setFloat64(1 + ID_BYTES, offset);
+  new DataView(frame.buffer, frame.byteOffset).setFloat64(1 + ID_BYTES, offset);
   frame.set(payload, HEADER_BYTES);
-  return frame;
+  return frame.subarray(0, HEADER_BYTES + payload.byteLength);
 }
 
 export interface Chunk {

@@ -1,9 +1,12 @@
 import { encodeChunk, HEADER_BYTES, type Control } from './frames.js';
 import { SLICE_BYTES, toHex, type FileSource } from './source.js';
 
-/** Pause sending above this many buffered bytes; resume below the low mark (Chromium: 16 MiB max). */
-export const HIGH_WATER = 4 << 20;
-export const LOW_WATER = 1 << 20;
+/**
+ * Pause sending above this many buffered bytes, resume below the low mark: deep enough to ride out
+ * a slice read or a collection, half of Chromium's 16 MiB send-buffer limit.
+ */
+export const HIGH_WATER = 8 << 20;
+export const LOW_WATER = 2 << 20;
 /** Largest payload per message (the rest of `maxMessageSize` is header). */
 const MAX_CHUNK = 256 << 10;
 const MIN_CHUNK = 16 << 10;
@@ -99,6 +102,7 @@ export class Sending {
     this.sent = offset;
     channel.bufferedAmountLowThreshold = LOW_WATER;
     const first = Math.floor(offset / SLICE_BYTES);
+    const frame = new Uint8Array(HEADER_BYTES + chunk);
     for (let index = hashes; index < Math.min(first, source.slices); index++) {
       if (!(await sendHash(index))) return false;
     }
@@ -113,7 +117,7 @@ export class Sending {
         if (channel.bufferedAmount > HIGH_WATER) await drained(channel);
         if (!current()) return false;
         const payload = slice.subarray(i, Math.min(i + chunk, slice.byteLength));
-        channel.send(encodeChunk(id, base + i, payload) as Uint8Array<ArrayBuffer>);
+        channel.send(encodeChunk(frame, id, base + i, payload));
         this.sent = base + i + payload.byteLength;
       }
       if (!(await sendHash(index, slice))) return false;
