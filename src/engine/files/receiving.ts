@@ -52,11 +52,12 @@ export class Receiving {
     const inPlace = index === this.hashes - 1 && held === length;
     this.#checks = this.#checks.then(async (ok) => {
       if (!ok || !inPlace) return false;
-      const bytes = concat(parts, length);
-      const digest = await sha256(bytes);
+      // WebCrypto copies its input when called, so one scratch buffer serves every slice; the
+      // parts themselves (views on the received messages) are what the file keeps.
+      const digest = await sha256(concat(parts, length));
       if (toHex(digest) !== expected) return false;
       this.#digests.push(digest);
-      this.#keep(bytes);
+      for (const part of parts) this.#keep(part);
       return true;
     });
   }
@@ -90,12 +91,15 @@ export class Receiving {
   }
 }
 
+let scratch = new Uint8Array(0);
+
 function concat(
   parts: readonly Uint8Array<ArrayBuffer>[],
   length: number,
 ): Uint8Array<ArrayBuffer> {
   if (parts.length === 1 && parts[0]?.byteLength === length) return parts[0];
-  const out = new Uint8Array(length);
+  if (scratch.byteLength < length) scratch = new Uint8Array(SLICE_BYTES);
+  const out = scratch.subarray(0, length);
   let at = 0;
   for (const part of parts) {
     out.set(part, at);
