@@ -138,6 +138,12 @@ export class FileTransfers extends Emitter<FileEvents> {
     this.#urls.clear();
   }
 
+  /** Payload bytes per chunk message to a user (once its file channel is open). */
+  chunkSize(userId: string): number | undefined {
+    const link = this.#open(userId);
+    return link ? chunkBytes(link.pc) : undefined;
+  }
+
   /** The open file channel to a user, for tests and diagnostics. */
   channel(userId: string): RTCDataChannel | undefined {
     return this.#links.get(userId)?.channel;

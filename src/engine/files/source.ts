@@ -3,7 +3,7 @@
  * file's size, and each slice is checked with the platform's own SHA-256 (WebCrypto, off the
  * main thread) as soon as it has arrived.
  */
-export const SLICE_BYTES = 4 << 20;
+export const SLICE_BYTES = 1 << 20;
 
 /** SHA-256 with WebCrypto. */
 export async function sha256(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
