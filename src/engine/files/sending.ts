@@ -111,12 +111,10 @@ export class Sending {
     for (let index = hashes; index < Math.min(first, source.slices); index++) {
       if (!(await sendHash(index))) return false;
     }
-    let next = first < source.slices ? source.slice(first) : undefined;
-    for (let index = first; next; index++) {
-      const slice = await next;
-      // Hash this slice and read the next one while this one goes out.
-      void source.digest(index, slice);
-      next = index + 1 < source.slices ? source.slice(index + 1) : undefined;
+    let index = first;
+    for await (const slice of source.stream(first)) {
+      // WebCrypto copies the slice now, so the stream may reuse its buffer afterwards.
+      const digest = source.digest(index, slice);
       const base = index * SLICE_BYTES;
       for (let i = Math.max(0, offset - base); i < slice.byteLength; i += chunk) {
         if (channel.bufferedAmount > HIGH_WATER) await drained(channel);
@@ -125,7 +123,9 @@ export class Sending {
         channel.send(encodeChunk(frame, id, base + i, payload));
         this.sent = base + i + payload.byteLength;
       }
-      if (!(await sendHash(index, slice))) return false;
+      await digest;
+      if (!(await sendHash(index))) return false;
+      index++;
       progress();
     }
     const sha256 = await source.root();

@@ -55,6 +55,43 @@ export class FileSource {
     return new Uint8Array(await this.blob.slice(from, from + SLICE_BYTES).arrayBuffer());
   }
 
+  /**
+   * Slices `first`, `first + 1`, ... in order, read as one stream (several times cheaper than one
+   * read per slice). The buffer is reused: use each slice before asking for the next.
+   */
+  async *stream(first: number): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+    let index = first;
+    const remaining = () => this.size - index * SLICE_BYTES;
+    if (remaining() <= 0) return;
+    const buffer = new Uint8Array(SLICE_BYTES);
+    let slice = buffer.subarray(0, Math.min(SLICE_BYTES, remaining()));
+    let filled = 0;
+    const reader = this.blob
+      .slice(first * SLICE_BYTES)
+      .stream()
+      .getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        for (let at = 0; at < value.byteLength;) {
+          const take = Math.min(slice.byteLength - filled, value.byteLength - at);
+          slice.set(value.subarray(at, at + take), filled);
+          filled += take;
+          at += take;
+          if (filled < slice.byteLength) continue;
+          yield slice;
+          index++;
+          if (remaining() <= 0) return;
+          slice = buffer.subarray(0, Math.min(SLICE_BYTES, remaining()));
+          filled = 0;
+        }
+      }
+    } finally {
+      void reader.cancel().catch(() => undefined);
+    }
+  }
+
   /** The SHA-256 of slice `index`, computed once (from `bytes` when the caller has read them). */
   digest(index: number, bytes?: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
     this.#digests[index] ??= bytes ? sha256(bytes) : this.slice(index).then(sha256);
