@@ -1,28 +1,37 @@
-// Makes sure the browser tests have a Chromium: $CHROME_PATH or Debian's /usr/bin/chromium.
-// On a Debian machine where we are root, a missing Chromium is installed with apt-get (set
-// RTC_NO_INSTALL=1 to refuse); anywhere else this prints how to get one and fails.
+// Makes sure the test suites have what they run against: Chromium ($CHROME_PATH or Debian's
+// /usr/bin/chromium) and coturn's `turnserver` (TURN relay tests). On a Debian machine where we
+// are root, what is missing is installed with apt-get (set RTC_NO_INSTALL=1 to refuse); anywhere
+// else this prints how to get it and fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromiumPath } from '../test/support/chromium.mjs';
 
-try {
-  chromiumPath();
-  process.exit(0);
-} catch {
-  // fall through
-}
+const hasChromium = () => {
+  try {
+    chromiumPath();
+    return true;
+  } catch {
+    return false;
+  }
+};
+const hasTurnServer = () => spawnSync('turnserver', ['--help']).error === undefined;
+
+const missing = [...(hasChromium() ? [] : ['chromium']), ...(hasTurnServer() ? [] : ['coturn'])];
+if (missing.length === 0) process.exit(0);
+
 const canInstall =
   process.env.RTC_NO_INSTALL !== '1' && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
 if (!canInstall) {
   console.error(
-    'The browser tests need Chromium. Install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROME_PATH.',
+    `The tests need ${missing.join(' and ')}. Install (Debian/Ubuntu: apt-get install -y ${missing.join(' ')})` +
+      (missing.includes('chromium') ? ' or set CHROME_PATH for Chromium.' : '.'),
   );
   process.exit(1);
 }
 console.log(
-  'Chromium is missing: installing Debian chromium with apt-get (set RTC_NO_INSTALL=1 to skip).',
+  `Missing ${missing.join(', ')}: installing with apt-get (set RTC_NO_INSTALL=1 to skip).`,
 );
-for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'chromium']]) {
+for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...missing]]) {
   const result = spawnSync('apt-get', args, {
     stdio: 'inherit',
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },

@@ -1,5 +1,6 @@
 import type { IceServer } from '../src/engine/signaling/protocol.js';
 import { parseLogLevel, type LogLevel } from './log.js';
+import { parseTurn, type TurnConfig } from './turn.js';
 
 /** Server settings, from environment variables. */
 export interface ServerConfig {
@@ -13,6 +14,8 @@ export interface ServerConfig {
   iceServers: IceServer[];
   /** `LOG_LEVEL`: silent | error | warn | info | debug. */
   logLevel: LogLevel;
+  /** `TURN_URLS`, `TURN_SECRET`, `TURN_TTL`: time-limited TURN credentials for each client. */
+  turn: TurnConfig | undefined;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -22,6 +25,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     allowedOrigins: parseOrigins(env['ALLOWED_ORIGINS']),
     iceServers: parseIceServers(env['ICE_SERVERS']),
     logLevel: parseLogLevel(env['LOG_LEVEL']),
+    turn: parseTurn(env['TURN_URLS'], env['TURN_SECRET'], env['TURN_TTL']),
   };
 }
 

@@ -41,7 +41,7 @@ export type SignalingSocket = Socket<
 export interface HubOptions {
   store: RoomStore;
   logger: Logger;
-  iceServers: () => IceServer[] | Promise<IceServer[]>;
+  iceServers: (userId: string) => IceServer[] | Promise<IceServer[]>;
   /** Upper bound for a room's `maxParticipantsAllowed` (default 1000). */
   maxParticipantsLimit: number;
   /** Wrong passwords one socket may try (default 10). */

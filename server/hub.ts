@@ -88,7 +88,7 @@ export class SignalingHub {
     ctx.users.set(userId, socket);
     void socket.join(userChannel(userId));
     this.#bind(socket);
-    void Promise.resolve(ctx.options.iceServers()).then(
+    void Promise.resolve(ctx.options.iceServers(userId)).then(
       (servers) => socket.emit('ice-servers', servers),
       (error: unknown) => ctx.logger.error('ice servers', { error: String(error) }),
     );

@@ -13,6 +13,7 @@ export {
 } from './signaling.js';
 export { createApp, startServer, type AppOptions, type RunningServer } from './app.js';
 export { configFromEnv, type ServerConfig } from './config.js';
+export { turnCredentials, parseTurn, type TurnConfig } from './turn.js';
 export { MemoryRoomStore, isFull, type RoomRecord, type RoomStore } from './rooms.js';
 export { createLogger, type Logger, type LogLevel } from './log.js';
 export type { SignalingServer, SignalingSocket, SocketData } from './hub.js';

@@ -5,6 +5,7 @@ import { LIMITS, type IceServer } from '../src/engine/signaling/protocol.js';
 import { SignalingHub, type SignalingServer, type SignalingSocket } from './hub.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { MemoryRoomStore, type RoomStore } from './rooms.js';
+import { turnCredentials, type TurnConfig } from './turn.js';
 
 export interface SignalingOptions {
   /** Room state store (in memory by default). */
@@ -12,7 +13,10 @@ export interface SignalingOptions {
   /** A logger, or a level for the built-in console logger (default 'info'). */
   logger?: Logger | LogLevel;
   /** ICE servers handed to clients on connection (none by default: no third-party servers). */
-  iceServers?: IceServer[] | (() => IceServer[] | Promise<IceServer[]>);
+  /** ICE servers for each client: a list, or a function of the user id. */
+  iceServers?: IceServer[] | ((userId: string) => IceServer[] | Promise<IceServer[]>);
+  /** A TURN server with coturn's REST scheme: each client gets its own time-limited credentials. */
+  turn?: TurnConfig | undefined;
   /** Origins allowed to open sockets: a list of exact origins, or '*' (default) for any. */
   allowedOrigins?: string[] | '*';
   /** Upper bound for a room's participant limit (default 1000). */
@@ -73,10 +77,15 @@ export function attachSignaling(
   }
 
   const iceServers = options.iceServers ?? [];
+  const turn = options.turn;
+  const staticServers = (userId: string) =>
+    typeof iceServers === 'function' ? iceServers(userId) : iceServers;
   const hub = new SignalingHub(io, {
     store: options.store ?? new MemoryRoomStore(),
     logger,
-    iceServers: typeof iceServers === 'function' ? iceServers : () => iceServers,
+    iceServers: turn
+      ? async (userId) => [...(await staticServers(userId)), turnCredentials(turn, userId)]
+      : staticServers,
     maxParticipantsLimit: options.maxParticipantsLimit ?? 1000,
     maxPasswordFailures: options.maxPasswordFailures ?? 10,
     maxRoomPasswordFailures: options.maxRoomPasswordFailures ?? 100,

@@ -137,6 +137,10 @@ export class RtcRoom extends LitElement {
   /** Your extra data (a name under `name` labels your video). Attribute form takes JSON. */
   @property({ converter: jsonConverter }) extra: Extra = {};
 
+  /** `relay`: connect only through a TURN server (default `all`). */
+  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: RTCIceTransportPolicy | '' =
+    '';
+
   /** ICE servers (STUN/TURN); when unset, those the signaling server hands out. Attribute form takes JSON. */
   @property({ attribute: 'ice-servers', converter: jsonConverter }) iceServers:
     RTCIceServer[] | undefined;
@@ -258,6 +262,7 @@ export class RtcRoom extends LitElement {
       query: this.socketQuery,
       extra: this.extra,
       iceServers: this.iceServers,
+      iceTransportPolicy: this.iceTransportPolicy || undefined,
       bandwidth: this.#bandwidth(),
       mediaConstraints: this.mediaConstraints,
       dontCapture: this.dontCapture,

@@ -24,6 +24,7 @@ import { Peer } from './peer.js';
 export interface MeshOptions {
   localUserId: () => string;
   iceServers: () => RTCIceServer[];
+  iceTransportPolicy: () => RTCIceTransportPolicy | undefined;
   localStreams: () => readonly LocalStream[];
   /** Settles when local capture has finished (successfully or not). */
   mediaReady: () => Promise<void>;
@@ -257,6 +258,7 @@ export class Mesh extends Emitter<MeshEvents> {
       localUserId: options.localUserId(),
       remoteUserId: userId,
       iceServers: options.iceServers(),
+      iceTransportPolicy: options.iceTransportPolicy(),
       initiator: role.initiator,
       legacy: role.legacy,
       localStreams: options.localStreams,

@@ -29,6 +29,8 @@ export interface PeerOptions {
   localUserId: string;
   remoteUserId: string;
   iceServers: RTCIceServer[];
+  /** `relay` forces TURN (RTCConfiguration.iceTransportPolicy). */
+  iceTransportPolicy?: RTCIceTransportPolicy | undefined;
   /** Make the first offer (the room member does; the joiner answers). */
   initiator: boolean;
   /** An RTCMultiConnection 3.x peer: v3 message fields, no rollback on its side. */
@@ -105,7 +107,10 @@ export class Peer extends Emitter<PeerEvents> {
     this.legacy = options.legacy;
     // Toward a v3 peer we are always the polite side: it cannot roll back.
     this.#polite = options.legacy || options.localUserId < options.remoteUserId;
-    this.pc = new RTCPeerConnection({ iceServers: options.iceServers });
+    this.pc = new RTCPeerConnection({
+      iceServers: options.iceServers,
+      iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+    });
     this.#outgoing = new Outgoing({
       pc: this.pc,
       remoteUserId: options.remoteUserId,

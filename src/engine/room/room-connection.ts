@@ -746,6 +746,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
     const mesh = new Mesh({
       localUserId: () => this.#userId,
       iceServers: () => this.#options.iceServers ?? this.#iceServers,
+      iceTransportPolicy: () => this.#options.iceTransportPolicy,
       localStreams: () => this.#media.streams,
       preferences: (userId) => this.#preferences(userId),
       acceptStream: (stream, userId) => this.#options.beforeAddingStream?.(stream, userId) ?? true,
