@@ -17,7 +17,7 @@ describe('TURN credentials', () => {
     assert.equal(server.username, `${now / 1000 + 600}:alice`);
     assert.equal(
       server.credential,
-      createHmac('sha1', TURN.secret).update(server.username!).digest('base64'),
+      createHmac('sha1', TURN.secret).update(server.username).digest('base64'),
     );
     assert.deepEqual(server.urls, TURN.urls);
   });
