@@ -1,84 +1,78 @@
 import { css } from 'lit';
+import { panel } from '../shared.styles.js';
 
-export const styles = css`
-  :host {
-    display: block;
-    font:
-      14px/1.4 system-ui,
-      sans-serif;
-  }
-  :host([hidden]),
-  [hidden] {
-    display: none !important;
-  }
-  .base {
-    position: relative;
-    display: grid;
-    gap: 8px;
-  }
-  .messages {
-    list-style: none;
-    margin: 0;
-    padding: 0;
-  }
-  .log {
-    padding: 8px;
-    height: var(--rtc-chat-height, 240px);
-    overflow-y: auto;
-    border: 1px solid #d1d5db;
-    border-radius: 8px;
-  }
-  .message {
-    margin: 0 0 6px;
-    overflow-wrap: anywhere;
-  }
-  .message[data-self] .sender {
-    color: var(--rtc-color-accent, #2563eb);
-  }
-  .sender {
-    font-weight: 600;
-    margin-right: 6px;
-  }
-  .time {
-    color: #6b7280;
-    font-size: 12px;
-    margin-right: 6px;
-  }
-  .text {
-    white-space: pre-wrap;
-  }
-  .jump {
-    position: absolute;
-    right: 12px;
-    bottom: 52px;
-    border: 0;
-    border-radius: 999px;
-    padding: 4px 10px;
-    background: var(--rtc-color-accent, #2563eb);
-    color: #fff;
-    cursor: pointer;
-  }
-  .form {
-    display: flex;
-    gap: 8px;
-  }
-  input {
-    flex: 1;
-    min-width: 0;
-    font: inherit;
-    padding: 6px 8px;
-  }
-  button[type='submit'] {
-    font: inherit;
-    padding: 6px 12px;
-    border: 0;
-    border-radius: 6px;
-    background: var(--rtc-color-accent, #2563eb);
-    color: #fff;
-    cursor: pointer;
-  }
-  button:disabled {
-    opacity: 0.5;
-    cursor: default;
-  }
-`;
+export const styles = [
+  panel,
+  css`
+    .base {
+      position: relative;
+      display: grid;
+      gap: 8px;
+    }
+    .messages {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+    }
+    .log {
+      padding: 8px;
+      height: var(--rtc-chat-height, 240px);
+      overflow-y: auto;
+      border: 1px solid #d1d5db;
+      border-radius: 8px;
+    }
+    .message {
+      margin: 0 0 6px;
+      overflow-wrap: anywhere;
+    }
+    .message[data-self] .sender {
+      color: var(--rtc-color-accent, #2563eb);
+    }
+    .sender {
+      font-weight: 600;
+      margin-right: 6px;
+    }
+    .time {
+      color: #6b7280;
+      font-size: 12px;
+      margin-right: 6px;
+    }
+    .text {
+      white-space: pre-wrap;
+    }
+    .jump {
+      position: absolute;
+      right: 12px;
+      bottom: 52px;
+      border: 0;
+      border-radius: 999px;
+      padding: 4px 10px;
+      background: var(--rtc-color-accent, #2563eb);
+      color: #fff;
+      cursor: pointer;
+    }
+    .form {
+      display: flex;
+      gap: 8px;
+    }
+    input {
+      flex: 1;
+      min-width: 0;
+      font: inherit;
+      padding: 6px 8px;
+    }
+    button[type='submit'] {
+      font: inherit;
+      padding: 6px 12px;
+      border: 0;
+      border-radius: 6px;
+      background: var(--rtc-color-accent, #2563eb);
+      color: #fff;
+      cursor: pointer;
+    }
+    button:disabled {
+      opacity: 0.5;
+      cursor: default;
+    }
+  `,
+];
