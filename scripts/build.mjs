@@ -50,11 +50,57 @@ const minifyCss = {
   },
 };
 
+/**
+ * Collapses the indentation inside lit's html`...` templates of the elements (esbuild keeps
+ * template literals as written): a run of whitespace that holds a line break becomes one space,
+ * which renders the same (none of our templates uses <pre> or white-space: pre). Found with the
+ * TypeScript parser, so expressions inside ${...} are never touched.
+ */
+const minifyHtml = {
+  name: 'minify-html-templates',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/]elements[\\/].*\.ts$/ }, async (args) => {
+      if (args.path.endsWith('.styles.ts')) return undefined;
+      const { default: ts } = await import('typescript');
+      const source = readFileSync(args.path, 'utf8');
+      const file = ts.createSourceFile(args.path, source, ts.ScriptTarget.Latest, true);
+      const edits = [];
+      const literal = (node) => {
+        // Between the backtick/`}` and the backtick/`${` that delimit this piece of static text.
+        const start = node.getStart(file) + 1;
+        const end =
+          node.end - (ts.isTemplateTail(node) || ts.isNoSubstitutionTemplateLiteral(node) ? 1 : 2);
+        edits.push([start, end]);
+      };
+      const visit = (node) => {
+        if (ts.isTaggedTemplateExpression(node) && node.tag.getText(file) === 'html') {
+          const t = node.template;
+          if (ts.isNoSubstitutionTemplateLiteral(t)) literal(t);
+          else {
+            literal(t.head);
+            for (const span of t.templateSpans) literal(span.literal);
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(file);
+      let contents = source;
+      for (const [start, end] of edits.sort((a, b) => b[0] - a[0])) {
+        contents =
+          contents.slice(0, start) +
+          contents.slice(start, end).replace(/\s*\n\s*/g, ' ') +
+          contents.slice(end);
+      }
+      return { contents, loader: 'ts' };
+    });
+  },
+};
+
 await esbuild.build({
   ...browser,
   entryPoints: { 'rtc-elements': 'src/elements/index.ts' },
   outdir: 'dist',
-  plugins: [minifyCss],
+  plugins: [minifyCss, minifyHtml],
 });
 
 const node = {

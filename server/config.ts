@@ -16,6 +16,8 @@ export interface ServerConfig {
   logLevel: LogLevel;
   /** `TURN_URLS`, `TURN_SECRET`, `TURN_TTL`: time-limited TURN credentials for each client. */
   turn: TurnConfig | undefined;
+  /** `AUTH_SECRET`: require room tokens signed with it (at least 32 characters). */
+  authSecret: string | undefined;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -26,6 +28,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     iceServers: parseIceServers(env['ICE_SERVERS']),
     logLevel: parseLogLevel(env['LOG_LEVEL']),
     turn: parseTurn(env['TURN_URLS'], env['TURN_SECRET'], env['TURN_TTL']),
+    authSecret: parseAuthSecret(env['AUTH_SECRET']),
   };
 }
 
@@ -58,4 +61,10 @@ function parseIceServers(value: string | undefined): IceServer[] {
     throw new Error('ICE_SERVERS must be a JSON array of {urls, username?, credential?}');
   }
   return parsed as IceServer[];
+}
+
+function parseAuthSecret(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value.length < 32) throw new Error('AUTH_SECRET must be at least 32 characters');
+  return value;
 }

@@ -11,6 +11,8 @@ import type { Logger } from './log.js';
 import type { RoomStore } from './rooms.js';
 
 /** Per-socket state, kept on `socket.data`. */
+import type { RoomToken } from './auth.js';
+
 export interface SocketData {
   userId: string;
   extra: Extra;
@@ -23,6 +25,8 @@ export interface SocketData {
   passwordFailures: number;
   /** An rtc-elements client (handshake `rtcElements`), which understands the protocol's additions. */
   modern: boolean;
+  /** The verified room token (`token` in the handshake), when the server requires them. */
+  auth?: RoomToken | undefined;
 }
 
 export type SignalingServer = Server<
@@ -42,6 +46,8 @@ export interface HubOptions {
   store: RoomStore;
   logger: Logger;
   iceServers: (userId: string) => IceServer[] | Promise<IceServer[]>;
+  /** When set, opening and joining need a room token signed with it (HS256). */
+  authSecret?: Uint8Array | undefined;
   /** Upper bound for a room's `maxParticipantsAllowed` (default 1000). */
   maxParticipantsLimit: number;
   /** Wrong passwords one socket may try (default 10). */

@@ -1,3 +1,4 @@
+import type { RoomToken } from './auth.js';
 import type { Socket } from 'socket.io';
 import {
   DEFAULT_CUSTOM_EVENT,
@@ -53,7 +54,9 @@ export class SignalingHub {
   accept(socket: SignalingSocket): boolean {
     const ctx = this.#ctx;
     const query = socket.handshake.query as Record<string, unknown>;
-    const requested = typeof query['userid'] === 'string' ? query['userid'] : '';
+    // With room tokens, the token's subject is the user id (set by the verifying middleware).
+    const auth = (socket.handshake as { rtcToken?: RoomToken }).rtcToken;
+    const requested = auth?.sub ?? (typeof query['userid'] === 'string' ? query['userid'] : '');
     const userId = idSchema.safeParse(requested).success ? requested : randomUserId();
     if (ctx.users.has(userId)) {
       socket.emit('userid-already-taken', userId, randomUserId());
@@ -84,6 +87,7 @@ export class SignalingHub {
       ),
       passwordFailures: 0,
       modern: typeof query['rtcElements'] === 'string',
+      auth,
     };
     ctx.users.set(userId, socket);
     void socket.join(userChannel(userId));

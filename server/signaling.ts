@@ -6,6 +6,8 @@ import { SignalingHub, type SignalingServer, type SignalingSocket } from './hub.
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { MemoryRoomStore, type RoomStore } from './rooms.js';
 import { turnCredentials, type TurnConfig } from './turn.js';
+import { verifyRoomToken, type RoomToken } from './auth.js';
+import { idSchema } from './validation.js';
 
 export interface SignalingOptions {
   /** Room state store (in memory by default). */
@@ -17,6 +19,11 @@ export interface SignalingOptions {
   iceServers?: IceServer[] | ((userId: string) => IceServer[] | Promise<IceServer[]>);
   /** A TURN server with coturn's REST scheme: each client gets its own time-limited credentials. */
   turn?: TurnConfig | undefined;
+  /**
+   * Require room tokens: HS256 JWTs signed with this secret, claims `room`, `sub` (the user id),
+   * `role` (`owner` opens, `guest` joins) and `exp`, passed as the handshake's `token`.
+   */
+  authSecret?: string | undefined;
   /** Origins allowed to open sockets: a list of exact origins, or '*' (default) for any. */
   allowedOrigins?: string[] | '*';
   /** Upper bound for a room's participant limit (default 1000). */
@@ -80,7 +87,21 @@ export function attachSignaling(
   const turn = options.turn;
   const staticServers = (userId: string) =>
     typeof iceServers === 'function' ? iceServers(userId) : iceServers;
+  const authSecret = options.authSecret ? new TextEncoder().encode(options.authSecret) : undefined;
+  if (authSecret) {
+    io.use((socket, next) => {
+      const { query, auth } = socket.handshake;
+      const token = (auth as { token?: unknown } | undefined)?.token ?? query['token'];
+      void verifyRoomToken(token, authSecret).then((claims) => {
+        if (claims && idSchema.safeParse(claims.sub).success) {
+          (socket.handshake as { rtcToken?: RoomToken }).rtcToken = claims;
+        }
+        next();
+      });
+    });
+  }
   const hub = new SignalingHub(io, {
+    authSecret,
     store: options.store ?? new MemoryRoomStore(),
     logger,
     iceServers: turn

@@ -1,3 +1,4 @@
+import { tokenAllows } from '../auth.js';
 import {
   LEGACY_ERRORS,
   ROOM_ERRORS,
@@ -28,6 +29,10 @@ export async function openRoom(
   if (!parsed.success) return ctx.reject(socket, 'open-room', ack, parsed.error.message);
   const request = parsed.data;
   const data = socket.data;
+  if (ctx.options.authSecret && !tokenAllows(data.auth, request.sessionid, 'open')) {
+    ack(false, ROOM_ERRORS.UNAUTHORIZED);
+    return;
+  }
   // Re-opening the room you are in leaves it first (v3 does); any other room is left only once
   // the new one exists, so a refused open never costs the user its room.
   const reopening = data.roomId === request.sessionid;
@@ -75,6 +80,10 @@ export async function joinRoom(
   if (!parsed.success) return ctx.reject(socket, 'join-room', ack, parsed.error.message);
   const request = parsed.data;
   const data = socket.data;
+  if (ctx.options.authSecret && !tokenAllows(data.auth, request.sessionid, 'join')) {
+    ack(false, ROOM_ERRORS.UNAUTHORIZED);
+    return;
+  }
   if (data.roomId === request.sessionid) {
     ack(true);
     return;

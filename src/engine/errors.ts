@@ -25,6 +25,8 @@ export const ErrorCode = {
   NOT_OWNER: 'NOT_OWNER',
   /** The owner refused the join (or did not answer in time). */
   JOIN_REJECTED: 'JOIN_REJECTED',
+  /** The server requires a room token and yours is missing, expired or not for this room/role. */
+  UNAUTHORIZED: 'UNAUTHORIZED',
   /** Too many wrong passwords: the server refuses tries for a while. */
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
   /** The user id is used by another connection. */

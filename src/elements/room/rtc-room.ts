@@ -137,6 +137,12 @@ export class RtcRoom extends LitElement {
   /** Your extra data (a name under `name` labels your video). Attribute form takes JSON. */
   @property({ converter: jsonConverter }) extra: Extra = {};
 
+  /**
+   * A room token from your backend, for servers with `AUTH_SECRET`: an HS256 JWT whose `room`,
+   * `sub` (your user id), `role` (`owner` opens, `guest` joins) and `exp` the server checks.
+   */
+  @property() token = '';
+
   /** `relay`: connect only through a TURN server (default `all`). */
   @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: RTCIceTransportPolicy | '' =
     '';
@@ -263,6 +269,7 @@ export class RtcRoom extends LitElement {
       extra: this.extra,
       iceServers: this.iceServers,
       iceTransportPolicy: this.iceTransportPolicy || undefined,
+      token: this.token || undefined,
       bandwidth: this.#bandwidth(),
       mediaConstraints: this.mediaConstraints,
       dontCapture: this.dontCapture,

@@ -25,6 +25,8 @@ export function serverError(
       return new RtcError(ErrorCode.INVALID_PASSWORD, 'Wrong room password');
     case ROOM_ERRORS.TOO_MANY_ATTEMPTS:
       return new RtcError(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong passwords: try again later');
+    case ROOM_ERRORS.UNAUTHORIZED:
+      return new RtcError(ErrorCode.UNAUTHORIZED, 'A valid room token is needed');
     case ROOM_ERRORS.JOIN_REJECTED:
       return new RtcError(ErrorCode.JOIN_REJECTED, 'The room’s owner did not let you in');
     case ROOM_ERRORS.USERID_TAKEN:

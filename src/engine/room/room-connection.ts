@@ -723,8 +723,11 @@ export class RoomConnection extends Emitter<RoomEvents> {
   #connectSignaling(): SignalingClient {
     this.#closeSignaling();
     const options = this.#options;
+    // With a room token the server knows us by its subject: so do we.
+    if (options.token) this.#userId = tokenSubject(options.token) ?? this.#userId;
     const query: HandshakeQuery & Record<string, string> = {
       ...options.query,
+      ...(options.token ? { token: options.token } : {}),
       userid: this.#userId,
       sessionid: this.roomId,
       msgEvent: options.messageEvent ?? DEFAULT_MESSAGE_EVENT,
@@ -970,4 +973,16 @@ export class RoomConnection extends Emitter<RoomEvents> {
 
 function isMediaStream(value: unknown): value is MediaStream {
   return typeof MediaStream !== 'undefined' && value instanceof MediaStream;
+}
+
+/** The `sub` claim of a JWT (read, not verified: the server verifies it). */
+function tokenSubject(token: string): string | undefined {
+  try {
+    const payload = token.split('.')[1] ?? '';
+    const claims: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+    const sub = (claims as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
 }

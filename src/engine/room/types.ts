@@ -18,6 +18,8 @@ export interface RoomOptions {
   extra?: Extra | undefined;
   /** ICE servers; when unset, those the signaling server hands out (none by default). */
   iceServers?: RTCIceServer[] | undefined;
+  /** A room token (HS256 JWT from your backend) for servers that require them; its `sub` is your user id. */
+  token?: string | undefined;
   /** `relay`: connect only through TURN (hides your addresses; needs a TURN server). */
   iceTransportPolicy?: RTCIceTransportPolicy | undefined;
   /** Bitrate caps in kbps. */

@@ -42,6 +42,8 @@ export const ROOM_ERRORS = {
   USERID_TAKEN: 'User ID already taken',
   JOIN_REJECTED: 'Join rejected',
   TOO_MANY_ATTEMPTS: 'Too many attempts',
+  /** The server requires a room token (`AUTH_SECRET`) and this one is missing or does not allow it. */
+  UNAUTHORIZED: 'Unauthorized',
 } as const;
 export type LegacyError = (typeof LEGACY_ERRORS)[keyof typeof LEGACY_ERRORS];
 
