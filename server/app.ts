@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
@@ -8,6 +9,8 @@ export interface AppOptions extends SignalingOptions {
   demoDir?: string;
   /** Folder served at `/dist/` (the bundle), with CORS so other origins can import it. */
   distDir?: string;
+  /** Serve `/metrics` (Prometheus) to requests with `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string | undefined;
 }
 
 export interface RunningServer extends Signaling {
@@ -52,6 +55,17 @@ export async function startServer(
   const app = createApp(options);
   const http = createServer(app);
   const signaling = attachSignaling(http, options);
+  const token = options.metricsToken;
+  app.get('/metrics', (req, res) => {
+    // Disabled unless a token is configured; compared in constant time.
+    if (!token) return void res.status(404).end();
+    const given = Buffer.from(req.headers.authorization ?? '');
+    const wanted = Buffer.from(`Bearer ${token}`);
+    if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+      return void res.status(401).set('WWW-Authenticate', 'Bearer').end();
+    }
+    res.type('text/plain; version=0.0.4').send(signaling.hub.metrics());
+  });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 9001, options.host ?? '127.0.0.1', () => {

@@ -18,6 +18,8 @@ export interface ServerConfig {
   turn: TurnConfig | undefined;
   /** `AUTH_SECRET`: require room tokens signed with it (at least 32 characters). */
   authSecret: string | undefined;
+  /** `METRICS_TOKEN`: serves `/metrics` to `Authorization: Bearer <token>` (off when unset). */
+  metricsToken: string | undefined;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -29,6 +31,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     logLevel: parseLogLevel(env['LOG_LEVEL']),
     turn: parseTurn(env['TURN_URLS'], env['TURN_SECRET'], env['TURN_TTL']),
     authSecret: parseAuthSecret(env['AUTH_SECRET']),
+    metricsToken: env['METRICS_TOKEN'] || undefined,
   };
 }
 

@@ -12,6 +12,7 @@ import type { RoomStore } from './rooms.js';
 
 /** Per-socket state, kept on `socket.data`. */
 import type { RoomToken } from './auth.js';
+import { Metrics } from './metrics.js';
 
 export interface SocketData {
   userId: string;
@@ -89,6 +90,8 @@ export class HubContext {
   readonly renamed = new Map<string, { userId: string; until: number }>();
   /** Wrong-password counts per room: `{count, since}`. */
   readonly roomGuesses = new Map<string, { count: number; since: number }>();
+  /** Counters for `/metrics`. */
+  readonly metrics = new Metrics();
 
   constructor(io: SignalingServer, options: HubOptions) {
     this.io = io;
@@ -118,6 +121,7 @@ export class HubContext {
   deliver(target: string, envelope: RelayEnvelope<unknown>): void {
     const socket = this.users.get(target);
     if (!socket) return;
+    this.metrics.relayed++;
     (socket as unknown as Socket).emit(socket.data.messageEvent, envelope);
   }
 
@@ -191,6 +195,7 @@ export class HubContext {
 
   /** Logs a payload that was dropped (never its content). */
   drop(socket: SignalingSocket, event: string, reason: string): void {
+    this.metrics.rejections++;
     this.logger.warn(`dropped "${event}"`, {
       userId: socket.data.userId,
       reason: reason.slice(0, 200),

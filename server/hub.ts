@@ -45,6 +45,14 @@ export class SignalingHub {
     return this.#ctx.io;
   }
 
+  /** `/metrics` in Prometheus text format: sockets and rooms on this node, and counters. */
+  metrics(): string {
+    const ctx = this.#ctx;
+    const rooms = new Set<string>();
+    for (const socket of ctx.users.values()) if (socket.data.roomId) rooms.add(socket.data.roomId);
+    return ctx.metrics.render({ sockets: ctx.users.size, rooms: rooms.size });
+  }
+
   /** Users connected to this process. */
   get userCount(): number {
     return this.#ctx.users.size;
@@ -90,6 +98,7 @@ export class SignalingHub {
       auth,
     };
     ctx.users.set(userId, socket);
+    ctx.metrics.connections++;
     void socket.join(userChannel(userId));
     this.#bind(socket);
     void Promise.resolve(ctx.options.iceServers(userId)).then(
@@ -115,6 +124,7 @@ export class SignalingHub {
         chain = chain
           .then(() => handler(ack, ...args))
           .catch((error: unknown) => {
+            ctx.metrics.errors++;
             ctx.logger.error(`handler "${event}" failed`, {
               userId: socket.data.userId,
               error: String(error),

@@ -9,12 +9,22 @@ export interface Logger {
   debug(message: string, details?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: LogLevel = 'info'): Logger {
+/**
+ * A logger writing one JSON object per line (`{"time","level","msg",...details}`), or a readable
+ * line when `format` is `pretty` (the default in a terminal).
+ */
+export function createLogger(
+  level: LogLevel = 'info',
+  format: 'json' | 'pretty' = process.stdout.isTTY ? 'pretty' : 'json',
+): Logger {
   const threshold: number = LogLevel[level];
   const write =
     (lvl: Exclude<LogLevel, 'silent'>) => (message: string, details?: Record<string, unknown>) => {
       if (LogLevel[lvl] > threshold) return;
-      const line = `[rtc-elements] ${lvl}: ${message}${details ? ' ' + JSON.stringify(details) : ''}`;
+      const line =
+        format === 'json'
+          ? JSON.stringify({ time: new Date().toISOString(), level: lvl, msg: message, ...details })
+          : `[rtc-elements] ${lvl}: ${message}${details ? ' ' + JSON.stringify(details) : ''}`;
       if (lvl === 'error' || lvl === 'warn') console.error(line);
       else console.log(line);
     };

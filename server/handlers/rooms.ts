@@ -66,6 +66,7 @@ export async function openRoom(
   data.extra = extra;
   data.roomId = room.id;
   await socket.join(roomChannel(room.id));
+  ctx.metrics.opens++;
   ack(true);
 }
 
@@ -128,6 +129,7 @@ export async function joinRoom(
   // rtc-elements clients learn who owns the room (v3 clients have no use for it).
   if (data.modern)
     socket.emit('room-info', room.id, { owner: outcome.room.owner } satisfies RoomInfo);
+  ctx.metrics.joins++;
   ack(true);
 }
 

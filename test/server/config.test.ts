@@ -13,6 +13,7 @@ describe('configFromEnv', () => {
       // No TURN and no room tokens unless configured: `npm start` just works.
       turn: undefined,
       authSecret: undefined,
+      metricsToken: undefined,
     });
   });
 
