@@ -20,9 +20,17 @@ export interface ServerConfig {
   authSecret: string | undefined;
   /** `METRICS_TOKEN`: serves `/metrics` to `Authorization: Bearer <token>` (off when unset). */
   metricsToken: string | undefined;
+  /** config.json `socketMessageEvent` (v3): the relay event of clients that name none. */
+  messageEvent?: string | undefined;
+  /** config.json `socketCustomEvent` (v3): the custom event of clients that name none. */
+  customEvent?: string | undefined;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  if (env['REDIS_URL'])
+    throw new Error(
+      'REDIS_URL: running several nodes on Redis is not implemented yet (one node only)',
+    );
   return {
     port: parsePort(env['PORT']),
     host: env['HOST'] || '127.0.0.1',
@@ -70,4 +78,68 @@ function parseAuthSecret(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (value.length < 32) throw new Error('AUTH_SECRET must be at least 32 characters');
   return value;
+}
+
+/** Environment variables that are also config.json keys. */
+const ENV_KEYS = [
+  'PORT',
+  'HOST',
+  'REDIS_URL',
+  'AUTH_SECRET',
+  'ALLOWED_ORIGINS',
+  'TURN_URLS',
+  'TURN_SECRET',
+  'TURN_TTL',
+  'ICE_SERVERS',
+  'LOG_LEVEL',
+  'METRICS_TOKEN',
+] as const;
+/** RTCMultiConnection's config.json keys that this server understands. */
+const SEED_KEYS = ['port', 'socketURL', 'socketMessageEvent', 'socketCustomEvent', 'enableLogs'];
+
+/**
+ * The configuration from a config.json object (RTCMultiConnection's keys `port`, `socketURL`,
+ * `socketMessageEvent`, `socketCustomEvent`, `enableLogs`, and every environment variable's name),
+ * overridden by the environment. Unknown keys and invalid values throw, naming the culprit.
+ */
+export function configFrom(file: unknown, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  if (typeof file !== 'object' || file === null || Array.isArray(file))
+    throw new Error('config.json must hold a JSON object');
+  const json = file as Record<string, unknown>;
+  const known = new Set<string>([...ENV_KEYS, ...SEED_KEYS]);
+  const unknown = Object.keys(json).filter((key) => !known.has(key));
+  if (unknown.length > 0) {
+    throw new Error(
+      `config.json: unknown key ${unknown.map((k) => `"${k}"`).join(', ')} (known: ${[...known].join(', ')})`,
+    );
+  }
+  const merged: Record<string, string | undefined> = {};
+  const text = (key: string, value: unknown): string => {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    if (Array.isArray(value) && key !== 'ICE_SERVERS') return value.map(String).join(',');
+    if (key === 'ICE_SERVERS') return JSON.stringify(value);
+    throw new Error(`config.json: "${key}" must be a string, number or list`);
+  };
+  for (const key of ENV_KEYS) if (json[key] !== undefined) merged[key] = text(key, json[key]);
+  if (json['port'] !== undefined) merged['PORT'] ??= text('port', json['port']);
+  if (json['enableLogs'] !== undefined) {
+    if (typeof json['enableLogs'] !== 'boolean')
+      throw new Error('config.json: "enableLogs" must be true or false');
+    if (!json['enableLogs']) merged['LOG_LEVEL'] ??= 'silent';
+  }
+  for (const key of ENV_KEYS) if (env[key] !== undefined && env[key] !== '') merged[key] = env[key];
+  const config = configFromEnv(merged);
+  const event = (key: string) => {
+    const value = json[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || !/^[\w.:-]{1,64}$/.test(value))
+      throw new Error(`config.json: "${key}" must be an event name (letters, digits, . _ : -)`);
+    return value;
+  };
+  return {
+    ...config,
+    messageEvent: event('socketMessageEvent'),
+    customEvent: event('socketCustomEvent'),
+  };
 }

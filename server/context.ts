@@ -47,6 +47,9 @@ export interface HubOptions {
   store: RoomStore;
   logger: Logger;
   iceServers: (userId: string) => IceServer[] | Promise<IceServer[]>;
+  /** Relay and custom event names for clients that name none (v3 config.json). */
+  messageEvent?: string | undefined;
+  customEvent?: string | undefined;
   /** When set, opening and joining need a room token signed with it (HS256). */
   authSecret?: Uint8Array | undefined;
   /** Upper bound for a room's `maxParticipantsAllowed` (default 1000). */

@@ -72,8 +72,14 @@ export class SignalingHub {
       ctx.logger.debug('user id taken', { userId });
       return false;
     }
-    const messageEvent = eventName(query['msgEvent'], DEFAULT_MESSAGE_EVENT);
-    const customEvent = eventName(query['socketCustomEvent'], DEFAULT_CUSTOM_EVENT);
+    const messageEvent = eventName(
+      query['msgEvent'],
+      ctx.options.messageEvent ?? DEFAULT_MESSAGE_EVENT,
+    );
+    const customEvent = eventName(
+      query['socketCustomEvent'],
+      ctx.options.customEvent ?? DEFAULT_CUSTOM_EVENT,
+    );
     const rawMax = query['maxParticipantsAllowed'];
     const max = typeof rawMax === 'string' ? Number.parseInt(rawMax, 10) : Number.NaN;
     socket.data = {

@@ -1,9 +1,75 @@
-/** `npm start`: the signaling server with the demo and the bundle. Settings come from the environment. */
+#!/usr/bin/env node
+/**
+ * `npm start` and `npx rtc-elements-server`: the signaling server with the demo and the bundle.
+ * Settings: command-line flags, then environment variables, then config.json (the current
+ * directory's, or --config), then defaults.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { startServer } from './app.js';
-import { configFromEnv } from './config.js';
+import { configFrom } from './config.js';
 
-const config = configFromEnv();
+const HELP = `Usage: rtc-elements-server [options]
+
+Serves WebRTC signaling (socket.io, RTCMultiConnection v3 compatible), the rtc-elements bundle
+at /dist/rtc-elements.js and the demo at /.
+
+Options:
+  --port <n>       Port to listen on (env PORT, default 9001)
+  --host <addr>    Interface (env HOST, default 127.0.0.1; 0.0.0.0 for all)
+  --config <file>  A config.json (default ./config.json when it exists)
+  -h, --help       Show this help
+
+Environment (each also a config.json key): PORT, HOST, ALLOWED_ORIGINS, ICE_SERVERS, TURN_URLS,
+TURN_SECRET, TURN_TTL, AUTH_SECRET, METRICS_TOKEN, LOG_LEVEL, REDIS_URL.
+config.json also takes RTCMultiConnection's port, socketURL, socketMessageEvent,
+socketCustomEvent and enableLogs.`;
+
+function fail(message: string): never {
+  console.error(`rtc-elements-server: ${message}`);
+  process.exit(2);
+}
+
+let args: { port?: string; host?: string; config?: string; help?: boolean };
+try {
+  args = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }).values;
+} catch (error) {
+  fail(`${(error as Error).message}\n\n${HELP}`);
+}
+if (args.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+const configPath = args.config ? resolve(args.config) : resolve('config.json');
+let file: unknown = {};
+if (args.config || existsSync(configPath)) {
+  try {
+    file = JSON.parse(readFileSync(configPath, 'utf8'));
+  } catch (error) {
+    fail(`cannot read ${configPath}: ${(error as Error).message}`);
+  }
+}
+let config;
+try {
+  config = configFrom(file, {
+    ...process.env,
+    ...(args.port !== undefined ? { PORT: args.port } : {}),
+    ...(args.host !== undefined ? { HOST: args.host } : {}),
+  });
+} catch (error) {
+  fail((error as Error).message);
+}
+
 const server = await startServer({
   ...config,
   logger: config.logLevel,
@@ -12,6 +78,8 @@ const server = await startServer({
 });
 console.log(`rtc-elements signaling server on ${server.url} (demo at ${server.url}/)`);
 
+// Graceful shutdown: stop accepting, let socket.io close every client (they reconnect to another
+// node behind the load balancer), then exit.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void server.close().then(() => process.exit(0));

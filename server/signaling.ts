@@ -24,6 +24,9 @@ export interface SignalingOptions {
    * `role` (`owner` opens, `guest` joins) and `exp`, passed as the handshake's `token`.
    */
   authSecret?: string | undefined;
+  /** The relay / custom event of clients that name none (RTCMultiConnection's config.json). */
+  messageEvent?: string | undefined;
+  customEvent?: string | undefined;
   /** Origins allowed to open sockets: a list of exact origins, or '*' (default) for any. */
   allowedOrigins?: string[] | '*';
   /** Upper bound for a room's participant limit (default 1000). */
@@ -102,6 +105,8 @@ export function attachSignaling(
   }
   const hub = new SignalingHub(io, {
     authSecret,
+    messageEvent: options.messageEvent,
+    customEvent: options.customEvent,
     store: options.store ?? new MemoryRoomStore(),
     logger,
     iceServers: turn
