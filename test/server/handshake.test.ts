@@ -32,6 +32,24 @@ describe('handshake', () => {
     assert.deepEqual((await other.waitFor('ice-servers'))[0], [{ urls: 'stun:dyn.test' }]);
   });
 
+  it('uses config.json-style default relay and custom events for clients that name none', async () => {
+    const server = await startTestServer({
+      messageEvent: 'legacy-message',
+      customEvent: 'legacy-custom',
+    });
+    const roomid = uid('room');
+    const aId = uid('de-a');
+    const a = await user(server, aId);
+    const b = await user(server, uid('de-b'));
+    assert.deepEqual(await a.openRoom(roomid), [true]);
+    assert.deepEqual(await b.joinRoom(roomid), [true]);
+    b.socket.emit('legacy-message', { remoteUserId: aId, sender: 'x', message: { hi: 1 } });
+    const [envelope] = await a.waitFor('legacy-message');
+    assert.deepEqual((envelope as { message: unknown }).message, { hi: 1 });
+    b.socket.emit('legacy-custom', { note: 'to the room' });
+    assert.deepEqual(await a.waitFor('legacy-custom'), [{ note: 'to the room' }]);
+  });
+
   it('honours the whole v3 handshake query', async () => {
     const server = await startTestServer();
     const roomid = uid('room');
