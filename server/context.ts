@@ -13,6 +13,7 @@ import type { RoomStore } from './rooms.js';
 /** Per-socket state, kept on `socket.data`. */
 import type { RoomToken } from './auth.js';
 import { Metrics } from './metrics.js';
+import type { RateLimits } from './rate-limit.js';
 
 export interface SocketData {
   userId: string;
@@ -47,6 +48,8 @@ export interface HubOptions {
   store: RoomStore;
   logger: Logger;
   iceServers: (userId: string) => IceServer[] | Promise<IceServer[]>;
+  /** Per-socket and per-address limits. */
+  rateLimits: RateLimits;
   /** Relay and custom event names for clients that name none (v3 config.json). */
   messageEvent?: string | undefined;
   customEvent?: string | undefined;

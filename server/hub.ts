@@ -1,3 +1,4 @@
+import { TokenBucket } from './rate-limit.js';
 import type { RoomToken } from './auth.js';
 import type { Socket } from 'socket.io';
 import {
@@ -6,6 +7,7 @@ import {
   INVALID_PAYLOAD,
   LEGACY_ERRORS,
   type PresenceExtra,
+  ROOM_ERRORS,
 } from '../src/engine/signaling/protocol.js';
 import {
   HubContext,
@@ -118,6 +120,25 @@ export class SignalingHub {
     const ctx = this.#ctx;
     const raw = socket as unknown as Socket;
     let chain: Promise<unknown> = Promise.resolve();
+    const limits = ctx.options.rateLimits;
+    const bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+    let refused = 0;
+    // Over its rate a socket's events are refused (acked 'Rate limited'); far over, it is cut off.
+    // Other sockets never notice.
+    const allowed = (ack: AckFn): boolean => {
+      if (bucket.take()) {
+        refused = 0;
+        return true;
+      }
+      ctx.metrics.rejections++;
+      ack(false, ROOM_ERRORS.RATE_LIMITED);
+      if (++refused === 1) ctx.logger.warn('rate limited', { userId: socket.data.userId });
+      if (refused >= limits.disconnectAfter) {
+        ctx.logger.warn('disconnected for flooding', { userId: socket.data.userId });
+        raw.disconnect(true);
+      }
+      return false;
+    };
     // A handler that throws answers with its event's own failure shape (v3 clients read it).
     const on = (
       event: string,
@@ -127,6 +148,7 @@ export class SignalingHub {
       raw.on(event, (...args: unknown[]) => {
         // The client's ack comes last, whatever came before it (a missing or extra argument).
         const ack = ackOf(typeof args.at(-1) === 'function' ? args.pop() : undefined);
+        if (!allowed(ack)) return;
         chain = chain
           .then(() => handler(ack, ...args))
           .catch((error: unknown) => {

@@ -8,6 +8,7 @@ import { MemoryRoomStore, type RoomStore } from './rooms.js';
 import { turnCredentials, type TurnConfig } from './turn.js';
 import { verifyRoomToken, type RoomToken } from './auth.js';
 import { idSchema } from './validation.js';
+import { ConnectionLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 
 export interface SignalingOptions {
   /** Room state store (in memory by default). */
@@ -24,6 +25,8 @@ export interface SignalingOptions {
    * `role` (`owner` opens, `guest` joins) and `exp`, passed as the handshake's `token`.
    */
   authSecret?: string | undefined;
+  /** Per-socket message rate and per-address connection rate (see DEFAULT_RATE_LIMITS). */
+  rateLimits?: Partial<RateLimits> | undefined;
   /** The relay / custom event of clients that name none (RTCMultiConnection's config.json). */
   messageEvent?: string | undefined;
   customEvent?: string | undefined;
@@ -103,7 +106,16 @@ export function attachSignaling(
       });
     });
   }
+  const rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const connections = new ConnectionLimiter(rateLimits.connectionsPerMinute);
+  io.use((socket, next) => {
+    // Behind a proxy every client shares its address: raise the limit or set it per proxy.
+    if (connections.allow(socket.handshake.address)) return next();
+    logger.warn('too many connections', { address: socket.handshake.address });
+    next(new Error('Too many connections'));
+  });
   const hub = new SignalingHub(io, {
+    rateLimits,
     authSecret,
     messageEvent: options.messageEvent,
     customEvent: options.customEvent,

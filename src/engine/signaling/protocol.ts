@@ -44,6 +44,8 @@ export const ROOM_ERRORS = {
   TOO_MANY_ATTEMPTS: 'Too many attempts',
   /** The server requires a room token (`AUTH_SECRET`) and this one is missing or does not allow it. */
   UNAUTHORIZED: 'Unauthorized',
+  /** The socket sends faster than the server's limit; the event was dropped. */
+  RATE_LIMITED: 'Rate limited',
 } as const;
 export type LegacyError = (typeof LEGACY_ERRORS)[keyof typeof LEGACY_ERRORS];
 

@@ -1,0 +1,42 @@
+/** Abuse limits: a flooding socket is refused then cut off; connection bursts per address; others unaffected. */
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { cleanup, connect, room, startTestServer, uid, user } from './helpers.js';
+
+describe('rate limits', () => {
+  afterEach(cleanup);
+
+  it('a socket over its message rate gets "Rate limited", then is cut off; its room-mates carry on', async () => {
+    const server = await startTestServer({
+      rateLimits: { messagesPerSecond: 20, messageBurst: 50, disconnectAfter: 200 },
+    });
+    const [aId, bId, cId] = [uid('rl-a'), uid('rl-b'), uid('rl-c')];
+    const a = await user(server, aId);
+    const b = await user(server, bId);
+    const flooder = await user(server, cId);
+    await room(uid('rl-room'), a, [b, flooder]);
+
+    const acks: unknown[][] = [];
+    for (let i = 0; i < 400; i++) {
+      flooder.socket.emit('check-presence', 'some-room', (...args: unknown[]) => acks.push(args));
+    }
+    await new Promise<void>((resolve) => flooder.socket.once('disconnect', () => resolve()));
+    assert.ok(acks.filter((x) => x[1] === 'Rate limited').length >= 1, 'told why');
+    assert.ok(acks.filter((x) => x[1] !== 'Rate limited').length <= 60, 'served only its burst');
+
+    // The others still relay to each other at once.
+    const marker = uid('m');
+    a.relay(bId, { marker });
+    const got = await b.waitForRelay((e) => (e.message as { marker?: string }).marker === marker);
+    assert.equal(got.sender, aId);
+  });
+
+  it('new connections per address are limited per minute', async () => {
+    const server = await startTestServer({ rateLimits: { connectionsPerMinute: 5 } });
+    for (let i = 0; i < 5; i++) await connect(server, { query: { userid: uid('cl') } });
+    await assert.rejects(
+      connect(server, { query: { userid: uid('cl') } }),
+      /Too many connections|connect_error|timed out/,
+    );
+  });
+});
