@@ -1,0 +1,15 @@
+/** A signaling node for `npm run bench:server`, in its own process; prints its URL, answers "rss". */
+import { startServer } from '../server/index.js';
+
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  logger: 'silent',
+  // The load comes from one address at machine speed: lift the per-client abuse limits.
+  rateLimits: { connectionsPerMinute: 1e9, messagesPerSecond: 1e9, messageBurst: 1e9 },
+});
+process.send?.({ url: server.url });
+process.on('message', (message) => {
+  if (message === 'rss') process.send?.({ rss: process.memoryUsage().rss });
+  if (message === 'stop') void server.close().then(() => process.exit(0));
+});
