@@ -68,7 +68,8 @@ export class SignalingHub {
     const auth = (socket.handshake as { rtcToken?: RoomToken }).rtcToken;
     const requested = auth?.sub ?? (typeof query['userid'] === 'string' ? query['userid'] : '');
     const userId = idSchema.safeParse(requested).success ? requested : randomUserId();
-    if (ctx.users.has(userId)) {
+    // 'system' addresses v3's presence probe: nobody may be called that (changed-uuid agrees).
+    if (ctx.users.has(userId) || userId === 'system') {
       socket.emit('userid-already-taken', userId, randomUserId());
       setTimeout(() => socket.disconnect(true), 50);
       ctx.logger.debug('user id taken', { userId });

@@ -50,6 +50,14 @@ describe('handshake', () => {
     assert.deepEqual(await a.waitFor('legacy-custom'), [{ note: 'to the room' }]);
   });
 
+  it("refuses the id 'system' (v3's presence-probe address) as taken, with a fresh id", async () => {
+    const server = await startTestServer();
+    const client = await connect(server, { query: { userid: 'system' } });
+    const [taken, suggested] = await client.waitFor('userid-already-taken');
+    assert.equal(taken, 'system');
+    assert.match(String(suggested), RANDOM_ID);
+  });
+
   it('honours the whole v3 handshake query', async () => {
     const server = await startTestServer();
     const roomid = uid('room');
