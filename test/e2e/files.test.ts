@@ -62,6 +62,23 @@ function received(
   }, fileId);
 }
 
+/** Waits until the page reports more than `bytes` of a file received (rtc-file-progress). */
+async function waitForProgress(page: Page, fileId: string, bytes: number): Promise<void> {
+  await page.waitForFunction(
+    ({ fileId, bytes }) =>
+      (
+        window as unknown as {
+          events: { type: string; detail: { fileId: string; bytes: number } }[];
+        }
+      ).events.some(
+        (e) =>
+          e.type === 'rtc-file-progress' && e.detail.fileId === fileId && e.detail.bytes > bytes,
+      ),
+    { fileId, bytes },
+    { timeout: 60_000 },
+  );
+}
+
 describe('file transfers between pages', { timeout: 300_000 }, () => {
   const env = useE2E();
   const pages = useApiPages(env);
@@ -228,21 +245,7 @@ describe('file transfers between pages', { timeout: 300_000 }, () => {
       };
     });
     const fileId = await sendBlob(a!.page, 'big');
-    await b!.page.waitForFunction(
-      (fileId) =>
-        (
-          window as unknown as {
-            events: { type: string; detail: { fileId: string; bytes: number } }[];
-          }
-        ).events.some(
-          (e) =>
-            e.type === 'rtc-file-progress' &&
-            e.detail.fileId === fileId &&
-            e.detail.bytes > 16 * 1024 * 1024,
-        ),
-      fileId,
-      { timeout: 60_000 },
-    );
+    await waitForProgress(b!.page, fileId, 16 * 1024 * 1024);
     // Cut the receiver's file channel mid-transfer.
     const cutAt = await b!.page.evaluate(() => {
       const room = document.querySelector('rtc-room')!;
@@ -298,21 +301,7 @@ describe('file transfers between pages', { timeout: 300_000 }, () => {
       };
     });
     const fileId = await sendBlob(a!.page, 'big');
-    await b!.page.waitForFunction(
-      (fileId) =>
-        (
-          window as unknown as {
-            events: { type: string; detail: { fileId: string; bytes: number } }[];
-          }
-        ).events.some(
-          (e) =>
-            e.type === 'rtc-file-progress' &&
-            e.detail.fileId === fileId &&
-            e.detail.bytes > 20 * 1024 * 1024,
-        ),
-      fileId,
-      { timeout: 60_000 },
-    );
+    await waitForProgress(b!.page, fileId, 20 * 1024 * 1024);
     await succeeds(a!.page, 'reconnect', 'resume-pc-b');
     await waitForEvent(b!.page, 'rtc-file-end', { fileId }, { timeout: 120_000 });
     assert.equal((await received(b!.page, fileId)).sha256, sha256);

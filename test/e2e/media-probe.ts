@@ -64,18 +64,6 @@ export function codecsInUse(
   }, userId);
 }
 
-/** Width and height of the camera (not screen) video from a user, as the page's grid plays it. */
-export function shownSize(page: Page, userId: string): Promise<[number, number]> {
-  return page.evaluate((userId) => {
-    const grid = document.querySelector('rtc-video-grid')!;
-    const tile = [...grid.shadowRoot!.querySelectorAll('figure[data-user-id]')].find(
-      (t) => (t as HTMLElement).dataset['userId'] === userId && !t.hasAttribute('data-screen'),
-    );
-    const video = tile?.querySelector('video');
-    return [video?.videoWidth ?? 0, video?.videoHeight ?? 0] as [number, number];
-  }, userId);
-}
-
 /** Waits until the camera video from a user, as shown, has this aspect ratio (±3%). */
 export async function waitForShape(
   page: Page,

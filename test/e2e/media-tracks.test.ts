@@ -98,17 +98,17 @@ describe(
       await succeeds(a.page, 'open');
       await succeeds(b.page, 'join');
       await waitForShape(b.page, 'sr-a', CAMERA);
-      const renegotiations = () =>
+      const localSdp = () =>
         a.page.evaluate(
           () =>
             document.querySelector('rtc-room')!.connection!.peerConnection('sr-b')!
               .localDescription!.sdp,
         );
-      const sdpBefore = await renegotiations();
+      const sdpBefore = await localSdp();
       await screenButton(a.page).click();
       await waitForShape(b.page, 'sr-a', SCREEN);
       assert.equal(await countEvents(b.page, 'rtc-stream', { isScreen: true }), 0);
-      assert.equal(await renegotiations(), sdpBefore, 'no renegotiation');
+      assert.equal(await localSdp(), sdpBefore, 'no renegotiation');
       await screenButton(a.page).click();
       await waitForShape(b.page, 'sr-a', CAMERA);
       assert.equal(await screenButton(a.page).getAttribute('aria-pressed'), 'false');

@@ -1,6 +1,6 @@
 // A real coturn on loopback for tests (see ../shared/reference/testing-recipe.md), with the TURN
 // REST scheme: clients authenticate with credentials derived from the static auth secret.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +12,6 @@ export interface RunningTurn {
   secret: string;
   close(): Promise<void>;
 }
-
-export const hasTurnServer = () => spawnSync('turnserver', ['--help']).error === undefined;
 
 async function freeUdpPort(): Promise<number> {
   const socket = createSocket('udp4');

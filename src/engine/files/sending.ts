@@ -97,8 +97,8 @@ export class Sending {
     const current = () => run === this.#run && channel.readyState === 'open';
     const source = this.source;
     const id = source.id;
-    const sendHash = async (index: number, bytes?: Uint8Array<ArrayBuffer>) => {
-      const sha256 = toHex(await source.digest(index, bytes));
+    const sendHash = async (index: number) => {
+      const sha256 = toHex(await source.digest(index));
       if (!current()) return false;
       channel.send(JSON.stringify({ t: 'hash', id, index, sha256 } satisfies Control));
       return true;
