@@ -31,21 +31,45 @@ export interface SocketData {
   auth?: RoomToken | undefined;
 }
 
+/**
+ * What one node tells the others (socket.io's server-side emit, carried by the Redis adapter):
+ * changes to sockets that may live on another node.
+ */
+export type NodeCommand =
+  /** The owner removed a user: its socket leaves the room and learns why. */
+  | { type: 'kicked'; roomId: string; userId: string; by: string; extra: Extra }
+  /** A room closed: its members' sockets leave it and get `closed-entire-session`. */
+  | { type: 'closed'; roomId: string; members: string[]; extra: Extra }
+  /** The owner decided on a waiting join. */
+  | { type: 'decision'; roomId: string; userId: string; accepted: boolean }
+  /** A room has a new owner: joins waiting for the old one ask the new one. */
+  | { type: 'owner'; roomId: string; owner: string }
+  /** A room is gone: joins waiting for it are refused. */
+  | { type: 'gone'; roomId: string };
+
+export interface NodeEvents {
+  'rtc-node': (command: NodeCommand) => void;
+}
+
 export type SignalingServer = Server<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  NodeEvents,
   SocketData
 >;
 export type SignalingSocket = Socket<
   ClientToServerEvents,
   ServerToClientEvents,
-  Record<string, never>,
+  NodeEvents,
   SocketData
 >;
 
 export interface HubOptions {
   store: RoomStore;
+  /** This node's id (users registered here are listed under it). */
+  node: string;
+  /** Several nodes share the store: commands go to the other nodes too. */
+  clustered: boolean;
   logger: Logger;
   iceServers: (userId: string) => IceServer[] | Promise<IceServer[]>;
   /** Per-socket and per-address limits. */
@@ -81,27 +105,25 @@ export const userChannel = (userId: string) => `user:${userId}`;
 export const roomChannel = (roomId: string) => `room:${roomId}`;
 
 /**
- * What every handler shares: the socket.io server, options, the users connected to this process,
- * joins waiting for approval, and the operations several handlers need (leaving a room,
- * delivering a relay, logging a dropped payload).
+ * What every handler shares: the socket.io server, options, the users connected to this node,
+ * joins waiting for approval on this node, and the operations several handlers need (leaving a
+ * room, delivering a relay, telling other nodes, logging a dropped payload). Everything about a
+ * user or room that other nodes must see lives in the store.
  */
 export class HubContext {
   readonly io: SignalingServer;
   readonly options: HubOptions;
-  /** Users connected to this process, by user id. */
+  /** Users connected to this node, by user id. */
   readonly users = new Map<string, SignalingSocket>();
   /** Joins waiting for an owner's decision, by joining user id. */
   readonly pendingJoins = new Map<string, PendingJoin>();
-  /** Recent renames, old id -> new id, so relays already on their way to the old id arrive. */
-  readonly renamed = new Map<string, { userId: string; until: number }>();
-  /** Wrong-password counts per room: `{count, since}`. */
-  readonly roomGuesses = new Map<string, { count: number; since: number }>();
   /** Counters for `/metrics`. */
   readonly metrics = new Metrics();
 
   constructor(io: SignalingServer, options: HubOptions) {
     this.io = io;
     this.options = options;
+    io.on('rtc-node', (command) => this.apply(command));
   }
 
   get store(): RoomStore {
@@ -112,78 +134,127 @@ export class HubContext {
     return this.options.logger;
   }
 
-  /** The current id of a user who renamed within the last 30 s, else the id itself. */
-  currentId(userId: string): string {
-    const alias = this.renamed.get(userId);
-    if (!alias) return userId;
-    if (alias.until < Date.now()) {
-      this.renamed.delete(userId);
-      return userId;
+  /** The current id of a user who renamed within the alias period, else the id itself. */
+  async currentId(userId: string): Promise<string> {
+    let id = userId;
+    for (let hops = 0; hops < 5; hops++) {
+      const next = await this.store.aliasOf(id);
+      if (!next) break;
+      id = next;
     }
-    return this.currentId(alias.userId);
+    return id;
   }
 
-  /** Emits a relay envelope to a user on that user's own relay event. */
-  deliver(target: string, envelope: RelayEnvelope<unknown>): void {
+  /** Emits a relay envelope to a user, on whichever node, on that user's own relay event. */
+  async deliver(target: string, envelope: RelayEnvelope<unknown>): Promise<void> {
     const socket = this.users.get(target);
-    if (!socket) return;
+    if (socket) {
+      this.metrics.relayed++;
+      (socket as unknown as Socket).emit(socket.data.messageEvent, envelope);
+      return;
+    }
+    if (!this.options.clustered) return;
+    const user = await this.store.getUser(target);
+    if (!user || user.node === this.options.node) return;
     this.metrics.relayed++;
-    (socket as unknown as Socket).emit(socket.data.messageEvent, envelope);
+    (this.io.to(userChannel(target)) as unknown as Socket).emit(user.event, envelope);
   }
 
-  /**
-   * Takes the socket out of its room: tells the others, moves ownership (announced to everyone)
-   * or closes the room for everyone.
-   */
+  /** Runs a command here and on every other node. */
+  send(command: NodeCommand): void {
+    this.apply(command);
+    if (this.options.clustered) this.io.serverSideEmit('rtc-node', command);
+  }
+
+  /** Applies a command to the sockets and waiting joins of this node. */
+  apply(command: NodeCommand): void {
+    switch (command.type) {
+      case 'kicked': {
+        const target = this.#member(command.userId, command.roomId);
+        if (!target) return;
+        // rtc-elements pages learn they were removed; v3 pages only understand a closed session.
+        if (target.data.modern) target.emit('kicked', command.roomId, command.by);
+        else target.emit('closed-entire-session', command.roomId, command.extra);
+        return;
+      }
+      case 'closed':
+        for (const userId of command.members)
+          this.#member(userId, command.roomId)?.emit(
+            'closed-entire-session',
+            command.roomId,
+            command.extra,
+          );
+        this.endPendingJoins(command.roomId);
+        return;
+      case 'decision': {
+        const pending = this.pendingJoins.get(command.userId);
+        if (pending?.roomId === command.roomId) pending.decide(command.accepted);
+        return;
+      }
+      case 'owner':
+        // Joins that were waiting for the old owner now wait for the new one.
+        for (const pending of this.pendingJoins.values()) {
+          if (pending.roomId === command.roomId) {
+            this.io
+              .to(userChannel(command.owner))
+              .emit('participation-request', pending.userId, pending.extra);
+          }
+        }
+        return;
+      case 'gone':
+        this.endPendingJoins(command.roomId);
+        return;
+    }
+  }
+
+  /** A socket of this node in that room, taken out of it (undefined when there is none). */
+  #member(userId: string, roomId: string): SignalingSocket | undefined {
+    const socket = this.users.get(userId);
+    if (socket?.data.roomId !== roomId) return undefined;
+    socket.data.roomId = undefined;
+    void socket.leave(roomChannel(roomId));
+    return socket;
+  }
+
+  /** Takes the socket out of its room (see `removeFromRoom`). */
   async leaveRoom(socket: SignalingSocket): Promise<void> {
     const data = socket.data;
     const roomId = data.roomId;
     if (!roomId) return;
     data.roomId = undefined;
     await socket.leave(roomChannel(roomId));
-    const outcome = await this.store.leave(roomId, data.userId);
-    this.io.to(roomChannel(roomId)).emit('user-disconnected', data.userId);
+    await this.removeFromRoom(roomId, data.userId, data.extra);
+  }
+
+  /**
+   * Takes a user (of any node, or of a node that died) out of a room: tells the others, moves
+   * ownership (announced to everyone) or closes the room for everyone.
+   */
+  async removeFromRoom(roomId: string, userId: string, extra: Extra): Promise<void> {
+    const outcome = await this.store.leave(roomId, userId);
+    if (!outcome.left) return;
+    this.io.to(roomChannel(roomId)).emit('user-disconnected', userId);
     if (outcome.newOwner) this.announceOwner(roomId, outcome.newOwner);
-    if (outcome.closed) await this.evict(roomId, outcome.remaining, data.extra);
-    if (!outcome.room) this.forgetRoom(roomId);
+    if (outcome.closed) this.evict(roomId, outcome.remaining, extra);
+    if (!outcome.room) await this.forgetRoom(roomId);
   }
 
   /** A room is gone: waiting joins are refused and its wrong-guess count is dropped. */
-  forgetRoom(roomId: string): void {
-    this.endPendingJoins(roomId);
-    this.roomGuesses.delete(roomId);
-  }
-
-  /** Remembers a rename for 30 s (dropping aliases that have expired). */
-  rememberRename(from: string, to: string): void {
-    const now = Date.now();
-    for (const [id, alias] of this.renamed) if (alias.until < now) this.renamed.delete(id);
-    this.renamed.set(from, { userId: to, until: now + 30_000 });
-    this.renamed.delete(to);
+  async forgetRoom(roomId: string): Promise<void> {
+    this.send({ type: 'gone', roomId });
+    await this.store.clearGuesses(roomId);
   }
 
   /** Tells a room its new owner: `owner-changed` to everyone, v3's `set-isInitiator-true` to it. */
   announceOwner(roomId: string, owner: string): void {
     this.io.to(roomChannel(roomId)).emit('owner-changed', roomId, owner);
     this.io.to(userChannel(owner)).emit('set-isInitiator-true', roomId);
-    // Joins that were waiting for the old owner now wait for the new one.
-    for (const pending of this.pendingJoins.values()) {
-      if (pending.roomId === roomId) {
-        this.io.to(userChannel(owner)).emit('participation-request', pending.userId, pending.extra);
-      }
-    }
+    this.send({ type: 'owner', roomId, owner });
   }
 
   /** Everyone still in a closed room gets `closed-entire-session` and is taken out of it. */
-  async evict(roomId: string, members: string[], ownerExtra: Extra): Promise<void> {
-    for (const userId of members) {
-      const member = this.users.get(userId);
-      if (member?.data.roomId !== roomId) continue;
-      member.emit('closed-entire-session', roomId, ownerExtra);
-      member.data.roomId = undefined;
-      await member.leave(roomChannel(roomId));
-    }
-    this.forgetRoom(roomId);
+  evict(roomId: string, members: string[], ownerExtra: Extra): void {
+    this.send({ type: 'closed', roomId, members, extra: ownerExtra });
   }
 
   /** Refuses every join still waiting for a room that is gone. */

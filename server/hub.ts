@@ -27,6 +27,7 @@ import { isValidPassword, setPassword } from './handlers/passwords.js';
 import { custom, relay } from './handlers/relay.js';
 import { checkPresence, getPublicRooms, joinRoom, openRoom } from './handlers/rooms.js';
 import { changeUserId, remoteExtra, updateExtra } from './handlers/users.js';
+import type { UserRecord } from './rooms.js';
 import { eventNameSchema, idSchema, parseExtra } from './validation.js';
 
 export type { HubOptions, SignalingServer, SignalingSocket, SocketData } from './context.js';
@@ -60,7 +61,18 @@ export class SignalingHub {
     return this.#ctx.users.size;
   }
 
-  /** Sets up a new socket; returns false when it was refused (user id taken). */
+  /** True while this node shuts down: new sockets are refused. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  #draining = false;
+
+  /**
+   * Sets up a new socket. Returns false when its user id is taken on this node (the socket is
+   * told and closed); otherwise the id is then claimed in the store (every node), and the
+   * socket's events wait for that: refused there, it is told and closed the same way.
+   */
   accept(socket: SignalingSocket): boolean {
     const ctx = this.#ctx;
     const query = socket.handshake.query as Record<string, unknown>;
@@ -68,13 +80,6 @@ export class SignalingHub {
     const auth = (socket.handshake as { rtcToken?: RoomToken }).rtcToken;
     const requested = auth?.sub ?? (typeof query['userid'] === 'string' ? query['userid'] : '');
     const userId = idSchema.safeParse(requested).success ? requested : randomUserId();
-    // 'system' addresses v3's presence probe: nobody may be called that (changed-uuid agrees).
-    if (ctx.users.has(userId) || userId === 'system') {
-      socket.emit('userid-already-taken', userId, randomUserId());
-      setTimeout(() => socket.disconnect(true), 50);
-      ctx.logger.debug('user id taken', { userId });
-      return false;
-    }
     const messageEvent = eventName(
       query['msgEvent'],
       ctx.options.messageEvent ?? DEFAULT_MESSAGE_EVENT,
@@ -106,21 +111,80 @@ export class SignalingHub {
       modern: typeof query['rtcElements'] === 'string',
       auth,
     };
-    ctx.users.set(userId, socket);
+    // 'system' addresses v3's presence probe: nobody may be called that (changed-uuid agrees).
+    // The id is held here at once, then claimed in the store (other nodes).
+    const free = !ctx.users.has(userId) && userId !== 'system';
+    if (free) ctx.users.set(userId, socket);
+    const claimed = free
+      ? ctx.store
+          .claimUser({
+            userId,
+            node: ctx.options.node,
+            sid: socket.id,
+            event: messageEvent,
+            extra: socket.data.extra,
+            room: '',
+            modern: socket.data.modern,
+          })
+          .catch((error: unknown) => {
+            ctx.logger.error('cannot register user', { userId, error: String(error) });
+            return false;
+          })
+      : Promise.resolve(false);
+    const accepted = claimed.then((ok) => {
+      if (ok) {
+        this.#welcome(socket);
+        return true;
+      }
+      if (free) ctx.users.delete(userId);
+      socket.emit('userid-already-taken', userId, randomUserId());
+      setTimeout(() => socket.disconnect(true), 50);
+      ctx.logger.debug('user id taken', { userId });
+      return false;
+    });
+    this.#bind(socket, accepted);
+    return free;
+  }
+
+  #welcome(socket: SignalingSocket): void {
+    const ctx = this.#ctx;
+    const userId = socket.data.userId;
     ctx.metrics.connections++;
     void socket.join(userChannel(userId));
-    this.#bind(socket);
     void Promise.resolve(ctx.options.iceServers(userId)).then(
       (servers) => socket.emit('ice-servers', servers),
       (error: unknown) => ctx.logger.error('ice servers', { error: String(error) }),
     );
-    return true;
   }
 
-  #bind(socket: SignalingSocket): void {
+  /**
+   * Shutting down: refuses new sockets, tells every client of this node to reconnect elsewhere
+   * (`reconnect-elsewhere`), and takes its users out of their rooms so the other nodes see them
+   * go at once. The caller then closes socket.io, which drops the transports (socket.io clients
+   * reconnect by themselves; a load balancer sends them to another node).
+   */
+  async drain(retryAfterMs = 0): Promise<void> {
+    const ctx = this.#ctx;
+    this.#draining = true;
+    const sockets = [...new Set(ctx.users.values())];
+    for (const socket of sockets) socket.emit('reconnect-elsewhere', { retryAfterMs });
+    await Promise.allSettled(sockets.map((socket) => this.#disconnect(socket)));
+  }
+
+  /** Users of a node that died: out of their rooms (the others hear it), then forgotten. */
+  async removeUsersOf(users: UserRecord[]): Promise<void> {
+    const ctx = this.#ctx;
+    for (const user of users) {
+      if (user.room) await ctx.removeFromRoom(user.room, user.userId, user.extra);
+      await ctx.store.releaseUser(user.userId, user.sid);
+    }
+  }
+
+  #bind(socket: SignalingSocket, accepted: Promise<boolean>): void {
     const ctx = this.#ctx;
     const raw = socket as unknown as Socket;
-    let chain: Promise<unknown> = Promise.resolve();
+    // Events wait for the user id to be registered; a refused socket's events are ignored.
+    let chain: Promise<unknown> = accepted;
     const limits = ctx.options.rateLimits;
     const bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
     let refused = 0;
@@ -151,7 +215,8 @@ export class SignalingHub {
         const ack = ackOf(typeof args.at(-1) === 'function' ? args.pop() : undefined);
         if (!allowed(ack)) return;
         chain = chain
-          .then(() => handler(ack, ...args))
+          .then(() => accepted)
+          .then((ok) => (ok ? handler(ack, ...args) : undefined))
           .catch((error: unknown) => {
             ctx.metrics.errors++;
             ctx.logger.error(`handler "${event}" failed`, {
@@ -194,13 +259,28 @@ export class SignalingHub {
     on(socket.data.messageEvent, (ack, envelope) => relay(ctx, socket, envelope, ack));
     const customEvent = socket.data.customEvent;
     if (customEvent) on(customEvent, (_ack, message) => custom(ctx, socket, customEvent, message));
-    on('disconnect', () => this.#disconnect(socket));
+    // Never rate limited: a flooder that goes away must still leave its room.
+    raw.on('disconnect', () => {
+      chain = chain
+        .then(() => this.#disconnect(socket))
+        .catch((error: unknown) => {
+          ctx.metrics.errors++;
+          ctx.logger.error('disconnect failed', {
+            userId: socket.data.userId,
+            error: String(error),
+          });
+        });
+    });
   }
 
   async #disconnect(socket: SignalingSocket): Promise<void> {
     const ctx = this.#ctx;
+    const userId = socket.data.userId;
+    if (ctx.users.get(userId) !== socket) return;
     await ctx.leaveRoom(socket);
-    if (ctx.users.get(socket.data.userId) === socket) ctx.users.delete(socket.data.userId);
+    // The socket may have been renamed while leaving.
+    ctx.users.delete(socket.data.userId);
+    await ctx.store.releaseUser(socket.data.userId, socket.id);
   }
 }
 

@@ -21,10 +21,30 @@ export interface RoomRecord {
   createdAt: number;
 }
 
+/** Fields of a room that may change after it was opened (owner and participants move by join/leave). */
+export type RoomPatch = Partial<Pick<RoomRecord, 'extra' | 'passwordHash'>>;
+
+/** A connected user, as every node sees it. */
+export interface UserRecord {
+  userId: string;
+  /** The node the user's socket is on, and the socket's id (a stale release is a no-op). */
+  node: string;
+  sid: string;
+  /** The relay event the user's client listens to (v3's `socketMessageEvent`). */
+  event: string;
+  extra: Extra;
+  /** The room the user is in, '' for none (kept by create/join/leave). */
+  room: string;
+  /** An rtc-elements client. */
+  modern: boolean;
+}
+
 export type JoinOutcome =
   { ok: true; room: RoomRecord } | { ok: false; reason: 'not-found' | 'full' };
 
 export interface LeaveOutcome {
+  /** True when the user was in the room (and now is not). */
+  left: boolean;
   /** The room after the user left; undefined when it was deleted. */
   room: RoomRecord | undefined;
   /** Set when ownership moved to another participant. */
@@ -36,12 +56,13 @@ export interface LeaveOutcome {
 }
 
 /**
- * Room state behind one interface, so it can live in memory (default) or in a shared store.
- * Every method is atomic with respect to the others for a given room.
+ * Room and user state behind one interface, so it lives in memory (default, one node) or in Redis
+ * (several nodes). Every method is atomic: joiners racing on different nodes cannot over-fill a
+ * room, two sockets cannot take one user id.
  */
 export interface RoomStore {
   get(id: string): Promise<RoomRecord | undefined>;
-  /** Creates the room unless one with participants exists. */
+  /** Creates the room unless one with participants exists; the owner's user record moves in. */
   create(room: RoomRecord): Promise<boolean>;
   /** Adds a participant unless the room is missing or full. */
   join(id: string, userId: string): Promise<JoinOutcome>;
@@ -49,14 +70,32 @@ export interface RoomStore {
   leave(id: string, userId: string): Promise<LeaveOutcome>;
   /** Deletes the room; returns it as it was. */
   delete(id: string): Promise<RoomRecord | undefined>;
-  /** Renames a participant (and the owner) in place; false when `to` is already in the room. */
-  rename(id: string, from: string, to: string): Promise<boolean>;
   /** Replaces fields of an existing room. */
-  update(id: string, patch: Partial<Omit<RoomRecord, 'id'>>): Promise<RoomRecord | undefined>;
+  update(id: string, patch: RoomPatch): Promise<RoomRecord | undefined>;
   /** Rooms listed under a public identifier. */
   listPublic(identifier: string): Promise<RoomRecord[]>;
   /** Number of rooms (for metrics and leak checks). */
   size(): Promise<number>;
+
+  /** Registers a connected user; false when the id is taken (on any node). */
+  claimUser(user: UserRecord): Promise<boolean>;
+  getUser(userId: string): Promise<UserRecord | undefined>;
+  getUsers(userIds: string[]): Promise<(UserRecord | undefined)[]>;
+  /** Stores a user's new extra (only from the socket that holds the id). */
+  setUserExtra(userId: string, sid: string, extra: Extra): Promise<void>;
+  /**
+   * Renames a user held by `sid`, in its room too (ownership included), and remembers the old id
+   * for `aliasTtlMs`; false when `to` is taken or already in the room.
+   */
+  renameUser(from: string, to: string, sid: string, aliasTtlMs: number): Promise<boolean>;
+  /** The id a user renamed to within the alias period, if any. */
+  aliasOf(userId: string): Promise<string | undefined>;
+  /** Forgets a user, if `sid` still holds the id. */
+  releaseUser(userId: string, sid: string): Promise<void>;
+
+  /** Adds `delta` wrong password guesses to a room's count (a window starts with the first). */
+  addGuesses(roomId: string, delta: number, windowMs: number): Promise<number>;
+  clearGuesses(roomId: string): Promise<void>;
 }
 
 /** True when no one else may join: `maxParticipants` others besides the opener are in. */
@@ -64,9 +103,20 @@ export function isFull(room: RoomRecord): boolean {
   return room.participants.length >= room.maxParticipants + 1;
 }
 
+const NO_LEAVE: LeaveOutcome = {
+  left: false,
+  room: undefined,
+  newOwner: undefined,
+  closed: false,
+  remaining: [],
+};
+
 /** In-process store: the default, nothing to install. */
 export class MemoryRoomStore implements RoomStore {
   #rooms = new Map<string, RoomRecord>();
+  #users = new Map<string, UserRecord>();
+  #aliases = new Map<string, { to: string; until: number }>();
+  #guesses = new Map<string, { count: number; until: number }>();
 
   async get(id: string): Promise<RoomRecord | undefined> {
     const room = this.#rooms.get(id);
@@ -77,6 +127,7 @@ export class MemoryRoomStore implements RoomStore {
     const existing = this.#rooms.get(room.id);
     if (existing && existing.participants.length > 0) return false;
     this.#rooms.set(room.id, structuredClone(room));
+    this.#enter(room.owner, room.id);
     return true;
   }
 
@@ -87,53 +138,41 @@ export class MemoryRoomStore implements RoomStore {
       if (isFull(room)) return { ok: false, reason: 'full' };
       room.participants.push(userId);
     }
+    this.#enter(userId, id);
     return { ok: true, room: structuredClone(room) };
   }
 
   async leave(id: string, userId: string): Promise<LeaveOutcome> {
+    this.#exit(userId, id);
     const room = this.#rooms.get(id);
-    const none: LeaveOutcome = {
-      room: undefined,
-      newOwner: undefined,
-      closed: false,
-      remaining: [],
-    };
     if (!room || !room.participants.includes(userId))
-      return { ...none, room: room && structuredClone(room) };
+      return { ...NO_LEAVE, room: room && structuredClone(room) };
+    const left = { ...NO_LEAVE, left: true };
     room.participants = room.participants.filter((p) => p !== userId);
     if (room.participants.length === 0) {
       this.#rooms.delete(id);
-      return none;
+      return left;
     }
-    if (room.owner !== userId) return { ...none, room: structuredClone(room) };
+    if (room.owner !== userId) return { ...left, room: structuredClone(room) };
     if (room.autoClose) {
       this.#rooms.delete(id);
-      return { ...none, closed: true, remaining: [...room.participants] };
+      for (const member of room.participants) this.#exit(member, id);
+      return { ...left, closed: true, remaining: [...room.participants] };
     }
     // Ownership moves to the longest-present participant.
     const [next] = room.participants as [string, ...string[]];
     room.owner = next;
-    return { ...none, room: structuredClone(room), newOwner: room.owner };
+    return { ...left, room: structuredClone(room), newOwner: room.owner };
   }
 
   async delete(id: string): Promise<RoomRecord | undefined> {
     const room = this.#rooms.get(id);
     this.#rooms.delete(id);
+    for (const member of room?.participants ?? []) this.#exit(member, id);
     return room;
   }
 
-  async rename(id: string, from: string, to: string): Promise<boolean> {
-    const room = this.#rooms.get(id);
-    if (!room || room.participants.includes(to)) return false;
-    room.participants = room.participants.map((p) => (p === from ? to : p));
-    if (room.owner === from) room.owner = to;
-    return true;
-  }
-
-  async update(
-    id: string,
-    patch: Partial<Omit<RoomRecord, 'id'>>,
-  ): Promise<RoomRecord | undefined> {
+  async update(id: string, patch: RoomPatch): Promise<RoomRecord | undefined> {
     const room = this.#rooms.get(id);
     if (!room) return undefined;
     Object.assign(room, structuredClone(patch));
@@ -151,5 +190,77 @@ export class MemoryRoomStore implements RoomStore {
 
   async size(): Promise<number> {
     return this.#rooms.size;
+  }
+
+  async claimUser(user: UserRecord): Promise<boolean> {
+    if (this.#users.has(user.userId)) return false;
+    this.#users.set(user.userId, structuredClone(user));
+    return true;
+  }
+
+  async getUser(userId: string): Promise<UserRecord | undefined> {
+    const user = this.#users.get(userId);
+    return user && structuredClone(user);
+  }
+
+  async getUsers(userIds: string[]): Promise<(UserRecord | undefined)[]> {
+    return Promise.all(userIds.map((id) => this.getUser(id)));
+  }
+
+  async setUserExtra(userId: string, sid: string, extra: UserRecord['extra']): Promise<void> {
+    const user = this.#users.get(userId);
+    if (user?.sid === sid) user.extra = structuredClone(extra);
+  }
+
+  async renameUser(from: string, to: string, sid: string, aliasTtlMs: number): Promise<boolean> {
+    const user = this.#users.get(from);
+    if (user?.sid !== sid || this.#users.has(to)) return false;
+    const room = user.room ? this.#rooms.get(user.room) : undefined;
+    if (room) {
+      if (room.participants.includes(to)) return false;
+      room.participants = room.participants.map((p) => (p === from ? to : p));
+      if (room.owner === from) room.owner = to;
+    }
+    this.#users.delete(from);
+    this.#users.set(to, { ...user, userId: to });
+    const now = Date.now();
+    for (const [id, alias] of this.#aliases) if (alias.until < now) this.#aliases.delete(id);
+    this.#aliases.set(from, { to, until: now + aliasTtlMs });
+    this.#aliases.delete(to);
+    return true;
+  }
+
+  async aliasOf(userId: string): Promise<string | undefined> {
+    const alias = this.#aliases.get(userId);
+    return alias && alias.until >= Date.now() ? alias.to : undefined;
+  }
+
+  async releaseUser(userId: string, sid: string): Promise<void> {
+    if (this.#users.get(userId)?.sid === sid) this.#users.delete(userId);
+  }
+
+  async addGuesses(roomId: string, delta: number, windowMs: number): Promise<number> {
+    const now = Date.now();
+    let guesses = this.#guesses.get(roomId);
+    if (!guesses || guesses.until < now) {
+      guesses = { count: 0, until: now + windowMs };
+      this.#guesses.set(roomId, guesses);
+    }
+    guesses.count = Math.max(0, guesses.count + delta);
+    return guesses.count;
+  }
+
+  async clearGuesses(roomId: string): Promise<void> {
+    this.#guesses.delete(roomId);
+  }
+
+  #enter(userId: string, roomId: string): void {
+    const user = this.#users.get(userId);
+    if (user) user.room = roomId;
+  }
+
+  #exit(userId: string, roomId: string): void {
+    const user = this.#users.get(userId);
+    if (user?.room === roomId) user.room = '';
   }
 }

@@ -9,10 +9,23 @@ import { turnCredentials, type TurnConfig } from './turn.js';
 import { verifyRoomToken, type RoomToken } from './auth.js';
 import { idSchema } from './validation.js';
 import { ConnectionLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { ClusterMonitor, type ClusterTiming } from './cluster.js';
+import type { RedisConnection } from './redis/store.js';
 
 export interface SignalingOptions {
-  /** Room state store (in memory by default). */
+  /** Room state store (in memory by default; Redis with `redis`). */
   store?: RoomStore;
+  /**
+   * Run as one of several nodes sharing a Redis (from `connectRedis(url)`): room and user state
+   * in Redis, relays and presence between nodes over `@socket.io/redis-adapter`, and cleanup
+   * after nodes that die. The caller closes the connection after `close()`.
+   */
+  redis?: RedisConnection | undefined;
+  /** Heartbeat timing of a node on Redis (dead nodes are cleaned up within `nodeTtlMs` + `heartbeatMs`). */
+  cluster?: ClusterTiming | undefined;
+  /** Called when another node declared this one dead (it stalled): restart the process. */
+  onFenced?: (() => void) | undefined;
   /** A logger, or a level for the built-in console logger (default 'info'). */
   logger?: Logger | LogLevel;
   /** ICE servers handed to clients on connection (none by default: no third-party servers). */
@@ -52,6 +65,14 @@ export type SocketHook = (socket: SignalingSocket) => void;
 export interface Signaling {
   io: SignalingServer;
   hub: SignalingHub;
+  /** This node's id (random per process). */
+  node: string;
+  /** Resolves once the node is registered (at once without Redis). */
+  ready: Promise<void>;
+  /**
+   * Graceful shutdown: refuses new sockets, tells clients to reconnect elsewhere, takes this
+   * node's users out of their rooms (other nodes hear it at once), then closes every socket.
+   */
   close(): Promise<void>;
 }
 
@@ -88,6 +109,9 @@ export function attachSignaling(
       'attachSignaling needs an http.Server (the value of app.listen() or http.createServer(app)) or a socket.io Server',
     );
   }
+  const redis = options.redis;
+  if (redis) io.adapter(createAdapter(redis.pub, redis.sub, { key: `${redis.prefix}socket.io` }));
+  const node = redis?.store.node ?? crypto.randomUUID();
 
   const iceServers = options.iceServers ?? [];
   const turn = options.turn;
@@ -106,6 +130,11 @@ export function attachSignaling(
       });
     });
   }
+  let hub: SignalingHub | undefined;
+  io.use((_socket, next) => {
+    if (hub?.draining) return next(new Error('Server shutting down'));
+    next();
+  });
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const connections = new ConnectionLimiter(rateLimits.connectionsPerMinute);
   io.use((socket, next) => {
@@ -114,12 +143,14 @@ export function attachSignaling(
     logger.warn('too many connections', { address: socket.handshake.address });
     next(new Error('Too many connections'));
   });
-  const hub = new SignalingHub(io, {
+  hub = new SignalingHub(io, {
+    node,
+    clustered: !!redis,
     rateLimits,
     authSecret,
     messageEvent: options.messageEvent,
     customEvent: options.customEvent,
-    store: options.store ?? new MemoryRoomStore(),
+    store: redis?.store ?? options.store ?? new MemoryRoomStore(),
     logger,
     iceServers: turn
       ? async (userId) => [...(await staticServers(userId)), turnCredentials(turn, userId)]
@@ -130,18 +161,39 @@ export function attachSignaling(
     passwordWindowMs: options.passwordWindowMs ?? 15 * 60_000,
     approvalTimeoutMs: options.approvalTimeoutMs ?? 60_000,
   });
+  const signalingHub = hub;
   io.on('connection', (socket) => {
-    if (!hub.accept(socket)) return;
+    if (!signalingHub.accept(socket)) return;
     try {
       hook?.(socket);
     } catch (error) {
       logger.error('socket hook failed', { error: String(error) });
     }
   });
+  const monitor = redis
+    ? new ClusterMonitor(redis.store, signalingHub, logger, options.cluster ?? {}, () => {
+        // Another node already removed this node's users: drop every socket so they reconnect.
+        // Closing the transports (no disconnect packet) makes socket.io clients reconnect.
+        void signalingHub.drain().then(() => {
+          for (const socket of io.sockets.sockets.values()) socket.conn.close();
+        });
+        options.onFenced?.();
+      })
+    : undefined;
+  const ready = monitor ? monitor.start() : Promise.resolve();
+  let closing: Promise<void> | undefined;
   return {
     io,
-    hub,
-    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
+    hub: signalingHub,
+    node,
+    ready,
+    close: () =>
+      (closing ??= (async () => {
+        await ready.catch(() => undefined);
+        await signalingHub.drain();
+        await monitor?.stop();
+        await new Promise<void>((resolve) => void io.close(() => resolve()));
+      })()),
   };
 }
 

@@ -35,10 +35,11 @@ export async function closeEntireSession(
   if (!room) return;
   await ctx.store.delete(room.id);
   const others = room.participants.filter((p) => p !== socket.data.userId);
-  await ctx.evict(room.id, others, socket.data.extra);
+  ctx.evict(room.id, others, socket.data.extra);
   for (const userId of others) socket.emit('user-disconnected', userId);
   socket.data.roomId = undefined;
   await socket.leave(roomChannel(room.id));
+  await ctx.forgetRoom(room.id);
   ack(true);
 }
 
@@ -51,15 +52,15 @@ export async function kickUser(
 ): Promise<void> {
   const room = await ownedRoom(ctx, socket, ack, 'kick-user');
   if (!room) return;
-  const target = typeof userId === 'string' ? ctx.users.get(userId) : undefined;
-  if (!target || target === socket || target.data.roomId !== room.id) {
+  const target = typeof userId === 'string' ? userId : '';
+  if (!target || target === socket.data.userId || !room.participants.includes(target)) {
     ack(false, LEGACY_ERRORS.USERID_NOT_AVAILABLE);
     return;
   }
-  await ctx.leaveRoom(target);
-  // rtc-elements pages learn they were removed; v3 pages only understand a closed session.
-  if (target.data.modern) target.emit('kicked', room.id, socket.data.userId);
-  else target.emit('closed-entire-session', room.id, room.extra);
+  // The target's socket (on whichever node) leaves first and learns why; then the room hears.
+  const kicked = { roomId: room.id, userId: target, by: socket.data.userId, extra: room.extra };
+  ctx.send({ type: 'kicked', ...kicked });
+  await ctx.removeFromRoom(room.id, target, {});
   ack(true);
 }
 
@@ -74,15 +75,17 @@ export async function disconnectWith(
   ack: AckFn,
 ): Promise<void> {
   const roomId = socket.data.roomId;
-  const target = typeof userId === 'string' ? ctx.users.get(userId) : undefined;
-  if (roomId && target && target !== socket && target.data.roomId === roomId) {
+  const target = typeof userId === 'string' ? userId : '';
+  const room =
+    roomId && target && target !== socket.data.userId ? await ctx.store.get(roomId) : undefined;
+  if (room?.participants.includes(target)) {
     const envelope: RelayEnvelope<unknown> = {
-      remoteUserId: target.data.userId,
+      remoteUserId: target,
       sender: socket.data.userId,
       message: 'dropPeerConnection',
       extra: socket.data.extra,
     };
-    ctx.deliver(target.data.userId, envelope);
+    await ctx.deliver(target, envelope);
   }
   ack();
 }
@@ -94,13 +97,14 @@ export async function participationDecision(
   userId: unknown,
   accepted: unknown,
 ): Promise<void> {
-  const pending = typeof userId === 'string' ? ctx.pendingJoins.get(userId) : undefined;
-  if (!pending || pending.roomId !== socket.data.roomId) {
+  const roomId = socket.data.roomId;
+  if (typeof userId !== 'string' || !roomId) {
     return ctx.drop(socket, 'participation-decision', 'no such pending join in the room');
   }
-  const room = await ctx.store.get(pending.roomId);
+  const room = await ctx.store.get(roomId);
   if (room?.owner !== socket.data.userId) {
     return ctx.drop(socket, 'participation-decision', 'not the owner');
   }
-  pending.decide(accepted === true);
+  // The joiner waits on its own node: the node that has it decides.
+  ctx.send({ type: 'decision', roomId, userId, accepted: accepted === true });
 }

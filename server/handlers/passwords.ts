@@ -21,27 +21,25 @@ export async function checkPassword(
 ): Promise<PasswordCheck> {
   if (!room.passwordHash) return 'ok';
   const { maxPasswordFailures, maxRoomPasswordFailures, passwordWindowMs } = ctx.options;
-  const now = Date.now();
-  let guesses = ctx.roomGuesses.get(room.id);
-  if (!guesses || now - guesses.since > passwordWindowMs) {
-    guesses = { count: 0, since: now };
-    ctx.roomGuesses.set(room.id, guesses);
+  if (socket.data.passwordFailures >= maxPasswordFailures) return limited(ctx, socket, room);
+  // Count the guess as wrong while it is checked (in the shared store, so guesses spread over
+  // sockets and nodes add up and simultaneous ones cannot all get past the limit); a right one
+  // gives its count back.
+  const count = await ctx.store.addGuesses(room.id, 1, passwordWindowMs);
+  if (count > maxRoomPasswordFailures) {
+    await ctx.store.addGuesses(room.id, -1, passwordWindowMs);
+    return limited(ctx, socket, room);
   }
-  if (
-    socket.data.passwordFailures >= maxPasswordFailures ||
-    guesses.count >= maxRoomPasswordFailures
-  ) {
-    ctx.logger.warn('password tries refused', { userId: socket.data.userId, roomId: room.id });
-    return 'limited';
-  }
-  // Count the guess as wrong while it is checked, so simultaneous guesses cannot all get past
-  // the limit; a right one gives its count back.
   socket.data.passwordFailures++;
-  guesses.count++;
   if (!(await verifyPassword(password, room.passwordHash))) return 'wrong';
   socket.data.passwordFailures--;
-  guesses.count--;
+  await ctx.store.addGuesses(room.id, -1, passwordWindowMs);
   return 'ok';
+}
+
+function limited(ctx: HubContext, socket: SignalingSocket, room: RoomRecord): PasswordCheck {
+  ctx.logger.warn('password tries refused', { userId: socket.data.userId, roomId: room.id });
+  return 'limited';
 }
 
 /** The error string for a failed check. */
@@ -74,7 +72,7 @@ export async function setPassword(
   const passwordHash = password ? await hashPassword(password) : undefined;
   await ctx.store.update(roomId, { passwordHash });
   // A new password is a new secret: guesses against the old one no longer lock the room.
-  ctx.roomGuesses.delete(roomId);
+  await ctx.store.clearGuesses(roomId);
   ack(true, roomId, null);
 }
 

@@ -23,8 +23,8 @@ export async function relay(
   // v3's presence probe (`remoteUserId: 'system'`), limited to the caller's room.
   if (remoteUserId === 'system' && isRecord(message) && message['detectPresence']) {
     const who = typeof message['userid'] === 'string' ? message['userid'] : '';
-    const peer = ctx.users.get(who);
-    ack(!!peer && who !== data.userId && !!data.roomId && peer.data.roomId === data.roomId, who);
+    const room = data.roomId && who !== data.userId ? await ctx.store.get(data.roomId) : undefined;
+    ack(!!room?.participants.includes(who), who);
     return;
   }
   // Rename notices come from the server alone (see `changed-uuid`): a member sending its own
@@ -49,18 +49,19 @@ export async function relay(
   ) {
     const oneWay = !!room.session['oneway'] || !!room.session['broadcast'];
     const targets = oneWay ? [room.owner] : room.participants;
-    for (const target of targets) if (target !== data.userId) ctx.deliver(target, envelope(target));
+    for (const target of targets)
+      if (target !== data.userId) await ctx.deliver(target, envelope(target));
     return;
   }
   // A peer may still address someone by the id it had a moment ago.
   const target = room.participants.includes(remoteUserId)
     ? remoteUserId
-    : ctx.currentId(remoteUserId);
+    : await ctx.currentId(remoteUserId);
   if (target === data.userId || !room.participants.includes(target)) {
     socket.emit('user-not-found', remoteUserId);
     return ctx.drop(socket, 'relay', 'target is not in the room');
   }
-  ctx.deliver(target, envelope(target));
+  await ctx.deliver(target, envelope(target));
 }
 
 /** The custom event (v3's `socketCustomEvent`): rebroadcast inside the sender's room only. */

@@ -61,8 +61,9 @@ export async function openRoom(
     ack(false, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
     return;
   }
-  ctx.roomGuesses.delete(room.id);
+  await ctx.store.clearGuesses(room.id);
   if (!reopening) await ctx.leaveRoom(socket);
+  if (extra !== data.extra) await ctx.store.setUserExtra(data.userId, socket.id, extra);
   data.extra = extra;
   data.roomId = room.id;
   await socket.join(roomChannel(room.id));
@@ -117,15 +118,17 @@ export async function joinRoom(
   }
   // Only now, inside the new room, leave the current one.
   await ctx.leaveRoom(socket);
-  if (request.extra) data.extra = request.extra;
+  if (request.extra) {
+    data.extra = request.extra;
+    await ctx.store.setUserExtra(data.userId, socket.id, data.extra);
+  }
   data.roomId = room.id;
   await socket.join(roomChannel(room.id));
   // Everyone learns about everyone once: members about the joiner, the joiner about members.
   socket.to(roomChannel(room.id)).emit('user-connected', data.userId, data.extra);
-  for (const member of outcome.room.participants) {
-    if (member === data.userId) continue;
-    socket.emit('user-connected', member, ctx.users.get(member)?.data.extra ?? {});
-  }
+  const members = outcome.room.participants.filter((member) => member !== data.userId);
+  const records = await ctx.store.getUsers(members);
+  members.forEach((member, i) => socket.emit('user-connected', member, records[i]?.extra ?? {}));
   // rtc-elements clients learn who owns the room (v3 clients have no use for it).
   if (data.modern)
     socket.emit('room-info', room.id, { owner: outcome.room.owner } satisfies RoomInfo);

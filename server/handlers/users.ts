@@ -12,6 +12,9 @@ import {
 } from '../context.js';
 import { extraSchema, idSchema } from '../validation.js';
 
+/** How long relays addressed to a user's old id still reach it after a rename. */
+const RENAME_ALIAS_MS = 30_000;
+
 /** `extra-data-updated(extra)`: stores it and tells the rest of the room. */
 export async function updateExtra(
   ctx: HubContext,
@@ -23,6 +26,7 @@ export async function updateExtra(
   const data = socket.data;
   if (JSON.stringify(data.extra) === JSON.stringify(parsed.data)) return;
   data.extra = parsed.data;
+  await ctx.store.setUserExtra(data.userId, socket.id, data.extra);
   if (!data.roomId) return;
   const room = await ctx.store.get(data.roomId);
   if (room?.owner === data.userId) await ctx.store.update(room.id, { extra: parsed.data });
@@ -37,13 +41,15 @@ export async function remoteExtra(
   ack: AckFn,
 ): Promise<void> {
   const id = typeof userId === 'string' ? userId : '';
-  const target = ctx.users.get(id);
-  // Only users who share a room with the caller are visible.
-  if (!target || !socket.data.roomId || target.data.roomId !== socket.data.roomId) {
+  const roomId = socket.data.roomId;
+  // Only users who share a room with the caller are visible (on any node).
+  const target =
+    roomId && id && id !== socket.data.userId ? await ctx.store.getUser(id) : undefined;
+  if (!target || target.room !== roomId) {
     ack(LEGACY_ERRORS.USERID_NOT_AVAILABLE, id, LEGACY_ERRORS.USERID_NOT_AVAILABLE);
     return;
   }
-  ack(target.data.extra, id);
+  ack(target.extra, id);
 }
 
 /**
@@ -73,13 +79,12 @@ export async function changeUserId(
   }
   // Hold the new id while the store renames: a socket asking for it meanwhile finds it taken.
   ctx.users.set(newUserId, socket);
-  if (data.roomId && !(await ctx.store.rename(data.roomId, from, newUserId))) {
+  if (!(await ctx.store.renameUser(from, newUserId, socket.id, RENAME_ALIAS_MS))) {
     ctx.users.delete(newUserId);
     ack(false, ROOM_ERRORS.USERID_TAKEN);
     return;
   }
   ctx.users.delete(from);
-  ctx.rememberRename(from, newUserId);
   data.userId = newUserId;
   await socket.leave(userChannel(from));
   await socket.join(userChannel(newUserId));
@@ -94,7 +99,7 @@ export async function changeUserId(
         message: { changedUUID: true, oldUUID: from, newUUID: newUserId },
         extra: data.extra,
       };
-      ctx.deliver(member, envelope);
+      await ctx.deliver(member, envelope);
     }
   }
   ack(true);

@@ -354,19 +354,16 @@ describe('changed-uuid', () => {
 /** A memory store whose every call takes `ms` (as a shared store over the network would). */
 function slowStore(ms: number): RoomStore {
   const inner = new MemoryRoomStore();
-  const later = <T>(value: () => Promise<T>) =>
-    new Promise<void>((resolve) => setTimeout(resolve, ms)).then(value);
-  return {
-    get: (id) => later(() => inner.get(id)),
-    create: (r) => later(() => inner.create(r)),
-    join: (id, userId) => later(() => inner.join(id, userId)),
-    leave: (id, userId) => later(() => inner.leave(id, userId)),
-    delete: (id) => later(() => inner.delete(id)),
-    rename: (id, from, to) => later(() => inner.rename(id, from, to)),
-    update: (id, patch) => later(() => inner.update(id, patch)),
-    listPublic: (identifier) => later(() => inner.listPublic(identifier)),
-    size: () => later(() => inner.size()),
-  };
+  return new Proxy(inner, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        new Promise<void>((resolve) => setTimeout(resolve, ms)).then(() =>
+          (value as (...a: unknown[]) => unknown).apply(target, args),
+        );
+    },
+  });
 }
 
 describe('disconnect-with', () => {

@@ -301,6 +301,11 @@ export interface ServerToClientEvents {
   'participation-request': (userid: string, extra: Extra) => void;
   /** rtc-elements addition, to a removed user (v3 clients get `closed-entire-session`). */
   kicked: (roomid: string, by: string) => void;
+  /**
+   * rtc-elements addition, to every client of a node that is shutting down: the connection closes
+   * next; reconnect (to another node, after `retryAfterMs`).
+   */
+  'reconnect-elsewhere': (info: { retryAfterMs: number }) => void;
 }
 
 /** An ICE server as RTCIceServer, without DOM types so the server can use it. */
@@ -329,6 +334,7 @@ export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
   'participation-request',
   'participation-decision',
   'kicked',
+  'reconnect-elsewhere',
   'kick-user',
   'changed-uuid',
   'disconnect-with',
