@@ -3,6 +3,8 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import { attachSignaling, type Signaling, type SignalingOptions } from './signaling.js';
+import { connectRedis, type RedisConnection } from './redis/store.js';
+import { createLogger } from './log.js';
 
 export interface AppOptions extends SignalingOptions {
   /** Folder served at `/` (the demo). Omit to serve no pages. */
@@ -11,6 +13,10 @@ export interface AppOptions extends SignalingOptions {
   distDir?: string;
   /** Serve `/metrics` (Prometheus) to requests with `Authorization: Bearer <metricsToken>`. */
   metricsToken?: string | undefined;
+  /** Run as one of several nodes sharing this Redis (`REDIS_URL`). */
+  redisUrl?: string | undefined;
+  /** What `/healthz` reports; 503 unless `ok` (startServer fills it in). */
+  health?: () => { ok: boolean } & Record<string, unknown>;
 }
 
 export interface RunningServer extends Signaling {
@@ -26,7 +32,8 @@ export function createApp(options: AppOptions = {}): Express {
   app.disable('x-powered-by');
   const allowed = options.allowedOrigins ?? '*';
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+    const health = options.health?.() ?? { ok: true };
+    res.status(health.ok ? 200 : 503).json(health);
   });
   if (options.distDir) {
     app.use(
@@ -52,9 +59,26 @@ export function createApp(options: AppOptions = {}): Express {
 export async function startServer(
   options: AppOptions & { port?: number; host?: string },
 ): Promise<RunningServer> {
-  const app = createApp(options);
+  let redis: RedisConnection | undefined;
+  if (options.redisUrl) {
+    const logger =
+      typeof options.logger === 'object' ? options.logger : createLogger(options.logger ?? 'info');
+    redis = await connectRedis(options.redisUrl, { logger });
+  }
+  const app = createApp({
+    ...options,
+    // Load balancers stop sending new clients once this turns 503 (shutting down, Redis lost).
+    // (`attached` exists by the time a request arrives.)
+    health: () => ({
+      ok: !attached.hub.draining && (redis ? redis.pub.isReady : true),
+      node: attached.node,
+      ...(attached.hub.draining ? { draining: true } : {}),
+      ...(redis ? { redis: redis.pub.isReady ? 'ready' : 'unavailable' } : {}),
+    }),
+  });
   const http = createServer(app);
-  const signaling = attachSignaling(http, options);
+  const attached = attachSignaling(http, { ...options, redis });
+  await attached.ready;
   const token = options.metricsToken;
   app.get('/metrics', (req, res) => {
     // Disabled unless a token is configured; compared in constant time.
@@ -64,7 +88,7 @@ export async function startServer(
     if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
       return void res.status(401).set('WWW-Authenticate', 'Bearer').end();
     }
-    res.type('text/plain; version=0.0.4').send(signaling.hub.metrics());
+    res.type('text/plain; version=0.0.4').send(attached.hub.metrics());
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -75,5 +99,14 @@ export async function startServer(
   });
   const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { ...signaling, app, http, url: `http://${host}:${address.port}` };
+  return {
+    ...attached,
+    close: async () => {
+      await attached.close();
+      await redis?.close();
+    },
+    app,
+    http,
+    url: `http://${host}:${address.port}`,
+  };
 }

@@ -20,6 +20,8 @@ export interface ServerConfig {
   authSecret: string | undefined;
   /** `METRICS_TOKEN`: serves `/metrics` to `Authorization: Bearer <token>` (off when unset). */
   metricsToken: string | undefined;
+  /** `REDIS_URL` (`redis://` or `rediss://`): run as one of several nodes sharing this Redis. */
+  redisUrl: string | undefined;
   /** config.json `socketMessageEvent` (v3): the relay event of clients that name none. */
   messageEvent?: string | undefined;
   /** config.json `socketCustomEvent` (v3): the custom event of clients that name none. */
@@ -27,10 +29,6 @@ export interface ServerConfig {
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  if (env['REDIS_URL'])
-    throw new Error(
-      'REDIS_URL: running several nodes on Redis is not implemented yet (one node only)',
-    );
   return {
     port: parsePort(env['PORT']),
     host: env['HOST'] || '127.0.0.1',
@@ -40,6 +38,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     turn: parseTurn(env['TURN_URLS'], env['TURN_SECRET'], env['TURN_TTL']),
     authSecret: parseAuthSecret(env['AUTH_SECRET']),
     metricsToken: env['METRICS_TOKEN'] || undefined,
+    redisUrl: parseRedisUrl(env['REDIS_URL']),
   };
 }
 
@@ -72,6 +71,21 @@ function parseIceServers(value: string | undefined): IceServer[] {
     throw new Error('ICE_SERVERS must be a JSON array of {urls, username?, credential?}');
   }
   return parsed as IceServer[];
+}
+
+function parseRedisUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(
+      'REDIS_URL must be a URL like redis://host:6379 or rediss://user:pass@host:6380',
+    );
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw new Error(`REDIS_URL must start with redis:// or rediss://, got "${url.protocol}//"`);
+  return value;
 }
 
 function parseAuthSecret(value: string | undefined): string | undefined {

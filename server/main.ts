@@ -23,7 +23,8 @@ Options:
   -h, --help       Show this help
 
 Environment (each also a config.json key): PORT, HOST, ALLOWED_ORIGINS, ICE_SERVERS, TURN_URLS,
-TURN_SECRET, TURN_TTL, AUTH_SECRET, METRICS_TOKEN, LOG_LEVEL, REDIS_URL.
+TURN_SECRET, TURN_TTL, AUTH_SECRET, METRICS_TOKEN, LOG_LEVEL, and REDIS_URL (redis://host:6379:
+run as one of several nodes sharing that Redis; without it everything stays in this process).
 config.json also takes RTCMultiConnection's port, socketURL, socketMessageEvent,
 socketCustomEvent and enableLogs.`;
 
@@ -70,18 +71,30 @@ try {
   fail((error as Error).message);
 }
 
-const server = await startServer({
-  ...config,
-  logger: config.logLevel,
-  demoDir: fileURLToPath(new URL('../../demo/', import.meta.url)),
-  distDir: fileURLToPath(new URL('../', import.meta.url)),
-});
+let server;
+try {
+  server = await startServer({
+    ...config,
+    logger: config.logLevel,
+    // Another node found this one stalled and removed its users: start afresh.
+    onFenced: () => setTimeout(() => process.exit(1), 1000),
+    demoDir: fileURLToPath(new URL('../../demo/', import.meta.url)),
+    distDir: fileURLToPath(new URL('../', import.meta.url)),
+  });
+} catch (error) {
+  fail((error as Error).message);
+}
+const running = server;
 console.log(`rtc-elements signaling server on ${server.url} (demo at ${server.url}/)`);
 
-// Graceful shutdown: stop accepting, let socket.io close every client (they reconnect to another
-// node behind the load balancer), then exit.
+// Graceful shutdown: refuse new sockets (/healthz turns 503), tell every client to reconnect
+// elsewhere, take this node's users out of their rooms, close the connections (socket.io clients
+// reconnect, through the load balancer, to another node), then exit. A second signal, or 10 s
+// without finishing, exits at once.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void server.close().then(() => process.exit(0));
+    for (const again of ['SIGINT', 'SIGTERM'] as const) process.once(again, () => process.exit(1));
+    setTimeout(() => process.exit(1), 10_000).unref();
+    void running.close().then(() => process.exit(0));
   });
 }

@@ -130,9 +130,9 @@ export function attachSignaling(
       });
     });
   }
-  let hub: SignalingHub | undefined;
   io.use((_socket, next) => {
-    if (hub?.draining) return next(new Error('Server shutting down'));
+    // `hub` exists by the time any socket connects.
+    if (hub.draining) return next(new Error('Server shutting down'));
     next();
   });
   const rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
@@ -143,7 +143,7 @@ export function attachSignaling(
     logger.warn('too many connections', { address: socket.handshake.address });
     next(new Error('Too many connections'));
   });
-  hub = new SignalingHub(io, {
+  const hub = new SignalingHub(io, {
     node,
     clustered: !!redis,
     rateLimits,
@@ -162,6 +162,7 @@ export function attachSignaling(
     approvalTimeoutMs: options.approvalTimeoutMs ?? 60_000,
   });
   const signalingHub = hub;
+  const drain = () => signalingHub.drain();
   io.on('connection', (socket) => {
     if (!signalingHub.accept(socket)) return;
     try {
@@ -174,7 +175,7 @@ export function attachSignaling(
     ? new ClusterMonitor(redis.store, signalingHub, logger, options.cluster ?? {}, () => {
         // Another node already removed this node's users: drop every socket so they reconnect.
         // Closing the transports (no disconnect packet) makes socket.io clients reconnect.
-        void signalingHub.drain().then(() => {
+        void drain().then(() => {
           for (const socket of io.sockets.sockets.values()) socket.conn.close();
         });
         options.onFenced?.();
@@ -190,7 +191,7 @@ export function attachSignaling(
     close: () =>
       (closing ??= (async () => {
         await ready.catch(() => undefined);
-        await signalingHub.drain();
+        await drain();
         await monitor?.stop();
         await new Promise<void>((resolve) => void io.close(() => resolve()));
       })()),

@@ -191,7 +191,7 @@ export class RedisRoomStore implements RoomStore {
   }
 
   #command<T>(args: string[]): Promise<T> {
-    return this.client.sendCommand(args) as Promise<T>;
+    return this.client.sendCommand<T>(args);
   }
 
   /** EVALSHA, falling back to EVAL the first time Redis has not seen the script. */
@@ -200,7 +200,7 @@ export class RedisRoomStore implements RoomStore {
     try {
       return await this.#command<T>(['EVALSHA', script.sha, ...rest]);
     } catch (error) {
-      if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
       return this.#command<T>(['EVAL', script.lua, ...rest]);
     }
   }
@@ -212,7 +212,10 @@ type HashReply = string[] | Record<string, string>;
 function pairs(flat: HashReply): Record<string, string> {
   if (!Array.isArray(flat)) return { ...flat };
   const hash: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const [key, value] = [flat[i], flat[i + 1]];
+    if (key !== undefined && value !== undefined) hash[key] = value;
+  }
   return hash;
 }
 
@@ -335,7 +338,7 @@ export async function connectRedis(
   let lastError = '';
   for (const client of [pub, sub]) {
     client.on('error', (error: unknown) => {
-      const message = String((error as Error)?.message ?? error);
+      const message = error instanceof Error ? error.message : String(error);
       if (message === lastError) return;
       lastError = message;
       options.logger?.error('redis', { error: message, url: redactUrl(url) });

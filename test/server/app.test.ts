@@ -61,12 +61,22 @@ describe('app', () => {
   });
   afterEach(cleanup);
 
-  it('answers GET /healthz', async () => {
+  it('answers GET /healthz (200 with the node id; 503 once shutting down)', async () => {
     const server = await startTestServer();
     const res = await get(`${server.url}/healthz`);
     assert.equal(res.status, 200);
-    assert.deepEqual(JSON.parse(res.body), { ok: true });
+    assert.deepEqual(JSON.parse(res.body), { ok: true, node: server.node });
+    assert.match(server.node, /^[\w-]{8,}$/);
     assert.equal(res.headers['x-powered-by'], undefined);
+    // While draining (the first step of close()), load balancers are told to send new clients
+    // elsewhere, and new sockets are refused.
+    const client = await connect(server);
+    await server.hub.drain();
+    const draining = await get(`${server.url}/healthz`);
+    assert.equal(draining.status, 503);
+    assert.deepEqual(JSON.parse(draining.body), { ok: false, node: server.node, draining: true });
+    await assert.rejects(connect(server), /Server shutting down/);
+    assert.deepEqual(await client.waitFor('reconnect-elsewhere'), [{ retryAfterMs: 0 }]);
   });
 
   it('serves /dist/ to any origin by default and the demo at /', async () => {

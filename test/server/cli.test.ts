@@ -30,7 +30,11 @@ describe('rtc-elements-server', () => {
       [{ port: 'ninety' }, /PORT must be 0-65535/],
       [{ AUTH_SECRET: 'short' }, /AUTH_SECRET must be at least 32/],
       [{ enableLogs: 'yes' }, /"enableLogs" must be true or false/],
-      [{ REDIS_URL: 'redis://127.0.0.1:6379' }, /REDIS_URL/],
+      [
+        { REDIS_URL: 'http://127.0.0.1:6379' },
+        /REDIS_URL must start with redis:\/\/ or rediss:\/\//,
+      ],
+      [{ REDIS_URL: 'not a url' }, /REDIS_URL must be a URL/],
     ] as const) {
       const run = spawnSync('node', [MAIN, '--config', configFile(json)], {
         encoding: 'utf8',

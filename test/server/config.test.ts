@@ -14,7 +14,22 @@ describe('configFromEnv', () => {
       turn: undefined,
       authSecret: undefined,
       metricsToken: undefined,
+      // One node, all state in this process.
+      redisUrl: undefined,
     });
+  });
+
+  it('parses REDIS_URL (redis:// or rediss://, credentials allowed)', () => {
+    assert.equal(
+      configFromEnv({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl,
+      'redis://127.0.0.1:6379',
+    );
+    assert.equal(
+      configFromEnv({ REDIS_URL: 'rediss://user:secret@redis.internal:6380/2' }).redisUrl,
+      'rediss://user:secret@redis.internal:6380/2',
+    );
+    assert.throws(() => configFromEnv({ REDIS_URL: 'http://x:6379' }), /redis:\/\/ or rediss:\/\//);
+    assert.throws(() => configFromEnv({ REDIS_URL: '127.0.0.1:6379' }), /REDIS_URL/);
   });
 
   it('parses PORT', () => {

@@ -256,7 +256,7 @@ for (const [name, makeStore] of STORES)
       assert.equal(await store.renameUser('a', 'a2', 'sid-a', 30_000), true);
       const room = await store.get('room');
       assert.equal(room?.owner, 'a2');
-      assert.deepEqual(room?.participants, ['a2', 'b']);
+      assert.deepEqual(room.participants, ['a2', 'b']);
       assert.equal(await store.getUser('a'), undefined);
       assert.equal((await store.getUser('a2'))?.room, 'room');
       assert.equal(await store.aliasOf('a'), 'a2');
