@@ -1,10 +1,14 @@
-/** A signaling node for `npm run bench:server`, in its own process; prints its URL, answers "rss". */
+/**
+ * A signaling node for `npm run bench:server`, in its own process (with REDIS_URL from the
+ * environment when set); sends its URL, answers "rss".
+ */
 import { startServer } from '../server/index.js';
 
 const server = await startServer({
   port: 0,
   host: '127.0.0.1',
   logger: 'silent',
+  redisUrl: process.env['REDIS_URL'] || undefined,
   // The load comes from one address at machine speed: lift the per-client abuse limits.
   rateLimits: { connectionsPerMinute: 1e9, messagesPerSecond: 1e9, messageBurst: 1e9 },
 });

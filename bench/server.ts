@@ -1,12 +1,16 @@
 /**
- * npm run bench:server: a bounded socket.io-client load generator against one signaling node in
- * its own process, on loopback. Measures concurrent sockets, server RSS per socket, joins per
- * second, and the highest relay rate whose p99 latency stays under 50 ms.
+ * npm run bench:server: a bounded socket.io-client load generator against signaling nodes in
+ * their own processes, on loopback: first one node (memory store), then two nodes sharing a real
+ * redis-server (every pair split across the nodes, so every join and relay crosses Redis).
+ * Measures concurrent sockets, server RSS per socket, joins per second, and the highest relay
+ * rate whose p99 latency stays under 50 ms. One machine runs the load, the nodes and Redis: the
+ * two-node figures show the cost of crossing Redis, not the capacity of two machines.
  *
- * Options: --sockets N (default 2000).
+ * Options: --sockets N (default 2000, per configuration).
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { io, type Socket } from 'socket.io-client';
+import { startRedis } from '../test/support/redis.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -14,134 +18,190 @@ const arg = (name: string, fallback: number) => {
 };
 const SOCKETS = arg('sockets', 2000) & ~1;
 
-const node = fork(new URL('./server-node.ts', import.meta.url).pathname, [], {
-  execArgv: ['--import', 'tsx'],
-});
-const ask = <T>(message: string, key: string) =>
-  new Promise<T>((resolve) => {
-    const on = (reply: Record<string, unknown>) => {
-      if (key in reply) {
-        node.off('message', on);
-        resolve(reply[key] as T);
-      }
-    };
-    node.on('message', on);
-    if (message) node.send(message);
+interface Node {
+  url: string;
+  ask<T>(message: string, key: string): Promise<T>;
+  stop(): Promise<void>;
+}
+
+async function startNode(env: Record<string, string>): Promise<Node> {
+  const child: ChildProcess = fork(new URL('./server-node.ts', import.meta.url).pathname, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
   });
-const url = await ask<string>('', 'url');
-const rssBefore = await ask<number>('rss', 'rss');
+  const ask = <T>(message: string, key: string) =>
+    new Promise<T>((resolve) => {
+      const on = (reply: unknown) => {
+        const record = reply as Record<string, unknown>;
+        if (key in record) {
+          child.off('message', on);
+          resolve(record[key] as T);
+        }
+      };
+      child.on('message', on);
+      if (message) child.send(message);
+    });
+  const url = await ask<string>('', 'url');
+  return {
+    url,
+    ask,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
+  };
+}
 
-const sockets: Socket[] = [];
-let t0 = performance.now();
-for (let i = 0; i < SOCKETS; i += 100) {
+interface Result {
+  connectRate: number;
+  rssPerSocket: number;
+  joinRate: number;
+  best: { rate: number; p50: number; p99: number } | undefined;
+  steps: { rate: number; p50: number; p99: number }[];
+}
+
+const totalRss = async (nodes: Node[]) =>
+  (await Promise.all(nodes.map((n) => n.ask<number>('rss', 'rss')))).reduce((a, b) => a + b, 0);
+
+/** Socket i connects to node i % nodes; pairs (2k, 2k+1) share a room (split when two nodes). */
+async function measure(nodes: Node[]): Promise<Result> {
+  const rssBefore = await totalRss(nodes);
+  const sockets: Socket[] = [];
+  let t0 = performance.now();
+  for (let i = 0; i < SOCKETS; i += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, SOCKETS - i) }, (_, k) => {
+        const socket = io(nodes[(i + k) % nodes.length]!.url, {
+          transports: ['websocket'],
+          forceNew: true,
+          reconnection: false,
+          query: { userid: `load-${i + k}`, rtcElements: '1' },
+        });
+        sockets.push(socket);
+        return new Promise<void>((resolve, reject) => {
+          socket.once('connect', () => resolve());
+          socket.once('connect_error', reject);
+        });
+      }),
+    );
+  }
+  const connectSeconds = (performance.now() - t0) / 1000;
+  const rssAfter = await totalRss(nodes);
+
+  // Joins: half the sockets open a room, the other half join them.
+  const emit = (socket: Socket, event: string, ...args: unknown[]) =>
+    new Promise<unknown[]>((resolve) =>
+      socket.emit(event, ...args, (...ack: unknown[]) => resolve(ack)),
+    );
+  const room = (i: number) => ({ sessionid: `bench-room-${i}`, session: { data: true } });
+  t0 = performance.now();
   await Promise.all(
-    Array.from({ length: Math.min(100, SOCKETS - i) }, (_, k) => {
-      const socket = io(url, {
-        transports: ['websocket'],
-        forceNew: true,
-        reconnection: false,
-        query: { userid: `load-${i + k}`, rtcElements: '1' },
-      });
-      sockets.push(socket);
-      return new Promise<void>((resolve, reject) => {
-        socket.once('connect', () => resolve());
-        socket.once('connect_error', reject);
-      });
-    }),
+    sockets.filter((_, i) => i % 2 === 0).map((s, i) => emit(s, 'open-room', room(i))),
   );
-}
-const connectSeconds = (performance.now() - t0) / 1000;
-const rssAfter = await ask<number>('rss', 'rss');
+  const joins = await Promise.all(
+    sockets.filter((_, i) => i % 2 === 1).map((s, i) => emit(s, 'join-room', room(i))),
+  );
+  const joinSeconds = (performance.now() - t0) / 1000;
+  if (!joins.every((ack) => ack[0] === true)) throw new Error('some joins failed');
 
-// Joins: half the sockets open a room, the other half join them.
-const emit = (socket: Socket, event: string, ...args: unknown[]) =>
-  new Promise<unknown[]>((resolve) =>
-    socket.emit(event, ...args, (...ack: unknown[]) => resolve(ack)),
-  );
-const room = (i: number) => ({
-  sessionid: `bench-room-${i}`,
-  session: { data: true },
-  extra: {},
-  password: '',
-});
-t0 = performance.now();
-await Promise.all(
-  sockets.filter((_, i) => i % 2 === 0).map((s, i) => emit(s, 'open-room', room(i))),
-);
-const joins = await Promise.all(
-  sockets.filter((_, i) => i % 2 === 1).map((s, i) => emit(s, 'join-room', room(i))),
-);
-const joinSeconds = (performance.now() - t0) / 1000;
-if (!joins.every((ack) => ack[0] === true)) throw new Error('some joins failed');
-
-// Relays at a paced rate (10 ms ticks, round-robin over the pairs), stepping the rate up: the
-// figure is the highest rate whose p99 latency stays under 50 ms.
-let onRelay: (at: number) => void = () => undefined;
-for (const socket of sockets) {
-  socket.on('RTCMultiConnection-Message', (envelope: { message: { at: number } }) =>
-    onRelay(envelope.message.at),
-  );
-}
-async function paced(rate: number, seconds: number) {
-  const latencies: number[] = [];
-  let sent = 0;
-  onRelay = (at) => void latencies.push(performance.now() - at);
-  const perTick = Math.max(1, Math.round(rate / 100));
-  for (let tick = 0; tick < seconds * 100; tick++) {
-    const started = performance.now();
-    for (let k = 0; k < perTick; k++, sent++) {
-      const i = sent % SOCKETS;
-      const peer = i % 2 === 0 ? i + 1 : i - 1;
-      sockets[i]!.emit('RTCMultiConnection-Message', {
-        remoteUserId: `load-${peer}`,
-        sender: '',
-        message: { at: performance.now() },
-      });
+  // Relays at a paced rate (10 ms ticks, round-robin over the pairs), stepping the rate up: the
+  // figure is the highest rate whose p99 latency stays under 50 ms.
+  let onRelay: (at: number) => void = () => undefined;
+  for (const socket of sockets) {
+    socket.on('RTCMultiConnection-Message', (envelope: { message: { at: number } }) =>
+      onRelay(envelope.message.at),
+    );
+  }
+  async function paced(rate: number, seconds: number) {
+    const latencies: number[] = [];
+    let sent = 0;
+    onRelay = (at) => void latencies.push(performance.now() - at);
+    const perTick = Math.max(1, Math.round(rate / 100));
+    for (let tick = 0; tick < seconds * 100; tick++) {
+      const started = performance.now();
+      for (let k = 0; k < perTick; k++, sent++) {
+        const i = sent % SOCKETS;
+        const peer = i % 2 === 0 ? i + 1 : i - 1;
+        sockets[i]!.emit('RTCMultiConnection-Message', {
+          remoteUserId: `load-${peer}`,
+          sender: '',
+          message: { at: performance.now() },
+        });
+      }
+      const wait = Math.max(0, 10 - (performance.now() - started));
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
-    const wait = Math.max(0, 10 - (performance.now() - started));
-    await new Promise((resolve) => setTimeout(resolve, wait));
+    const deadline = performance.now() + 5000;
+    while (latencies.length < sent && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    latencies.sort((x, y) => x - y);
+    const at = (p: number) => latencies[Math.floor((latencies.length - 1) * p)] ?? Infinity;
+    return { rate, p50: at(0.5), p99: latencies.length < sent ? Infinity : at(0.99) };
   }
-  const deadline = performance.now() + 5000;
-  while (latencies.length < sent && performance.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  const steps: Result['steps'] = [];
+  for (const rate of [1000, 2000, 5000, 10_000, 20_000, 40_000]) {
+    const step = await paced(rate, 2);
+    steps.push(step);
+    if (step.p99 >= 50) break;
   }
-  latencies.sort((x, y) => x - y);
-  const at = (p: number) => latencies[Math.floor((latencies.length - 1) * p)] ?? Infinity;
-  return { rate, p50: at(0.5), p99: latencies.length < sent ? Infinity : at(0.99) };
+  for (const socket of sockets) socket.close();
+  return {
+    connectRate: SOCKETS / connectSeconds,
+    rssPerSocket: (rssAfter - rssBefore) / SOCKETS / 1024,
+    joinRate: SOCKETS / joinSeconds,
+    best: steps.filter((step) => step.p99 < 50).at(-1),
+    steps,
+  };
 }
-const steps: { rate: number; p50: number; p99: number }[] = [];
-for (const rate of [1000, 2000, 5000, 10_000, 20_000, 40_000]) {
-  const step = await paced(rate, 2);
-  steps.push(step);
-  if (step.p99 >= 50) break;
-}
-const best = steps.filter((step) => step.p99 < 50).at(-1);
 
-for (const socket of sockets) socket.close();
-node.send('stop');
+const single = await startNode({ REDIS_URL: '' });
+const one = await measure([single]);
+await single.stop();
 
-const rows: [string, string][] = [
-  ['concurrent sockets (one node)', `${SOCKETS}`],
-  ['connect rate', `${(SOCKETS / connectSeconds).toFixed(0)} sockets/s`],
-  ['server RSS per socket', `${((rssAfter - rssBefore) / SOCKETS / 1024).toFixed(1)} KiB`],
-  ['joins (open + join)', `${(SOCKETS / joinSeconds).toFixed(0)} /s`],
+const redis = await startRedis();
+const pair = await Promise.all([1, 2].map(() => startNode({ REDIS_URL: redis.url })));
+const two = await measure(pair);
+await Promise.all(pair.map((node) => node.stop()));
+await redis.close();
+
+const relay = (r: Result) =>
+  r.best
+    ? `${r.best.rate} /s (p50 ${r.best.p50.toFixed(1)}, p99 ${r.best.p99.toFixed(1)} ms)`
+    : 'none';
+const steps = (r: Result) =>
+  r.steps
+    .map((s) => `${s.rate}: ${Number.isFinite(s.p99) ? `${s.p99.toFixed(0)} ms` : 'lost'}`)
+    .join(', ');
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a && b ? `${(b / a).toFixed(2)}` : '-';
+const rows: [string, string, string, string][] = [
+  ['', 'one node', 'two nodes on Redis', 'two/one'],
+  ['concurrent sockets', `${SOCKETS}`, `${SOCKETS}`, ''],
   [
-    'relayed messages, p99 < 50 ms',
-    best
-      ? `${best.rate} /s (p50 ${best.p50.toFixed(1)} ms, p99 ${best.p99.toFixed(1)} ms)`
-      : 'none',
+    'connect rate (sockets/s)',
+    one.connectRate.toFixed(0),
+    two.connectRate.toFixed(0),
+    ratio(one.connectRate, two.connectRate),
   ],
   [
-    'relay steps (rate: p99)',
-    steps
-      .map(
-        (step) =>
-          `${step.rate}: ${Number.isFinite(step.p99) ? `${step.p99.toFixed(0)} ms` : 'lost'}`,
-      )
-      .join(', '),
+    'server RSS per socket (KiB)',
+    one.rssPerSocket.toFixed(1),
+    two.rssPerSocket.toFixed(1),
+    ratio(one.rssPerSocket, two.rssPerSocket),
   ],
-  ['two nodes on Redis', 'not measured (Redis support not implemented yet)'],
+  [
+    'joins (open + join) /s',
+    one.joinRate.toFixed(0),
+    two.joinRate.toFixed(0),
+    ratio(one.joinRate, two.joinRate),
+  ],
+  ['relays/s at p99 < 50 ms', relay(one), relay(two), ratio(one.best?.rate, two.best?.rate)],
 ];
-const width = Math.max(...rows.map(([k]) => k.length));
-console.log('signaling load, one node on loopback');
-for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+console.log('signaling load on loopback (load generator, nodes and Redis share this machine)');
+for (const row of rows)
+  console.log(`  ${row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}`);
+console.log(`  relay steps, one node (rate: p99):  ${steps(one)}`);
+console.log(`  relay steps, two nodes (rate: p99): ${steps(two)}`);
