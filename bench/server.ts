@@ -174,8 +174,7 @@ const steps = (r: Result) =>
   r.steps
     .map((s) => `${s.rate}: ${Number.isFinite(s.p99) ? `${s.p99.toFixed(0)} ms` : 'lost'}`)
     .join(', ');
-const ratio = (a: number | undefined, b: number | undefined) =>
-  a && b ? `${(b / a).toFixed(2)}` : '-';
+const ratio = (a: number | undefined, b: number | undefined) => (a && b ? (b / a).toFixed(2) : '-');
 const rows: [string, string, string, string][] = [
   ['', 'one node', 'two nodes on Redis', 'two/one'],
   ['concurrent sockets', `${SOCKETS}`, `${SOCKETS}`, ''],

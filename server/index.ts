@@ -14,6 +14,15 @@ export {
 export { createApp, startServer, type AppOptions, type RunningServer } from './app.js';
 export { configFromEnv, type ServerConfig } from './config.js';
 export { turnCredentials, parseTurn, type TurnConfig } from './turn.js';
-export { MemoryRoomStore, isFull, type RoomRecord, type RoomStore } from './rooms.js';
+export {
+  MemoryRoomStore,
+  isFull,
+  type RoomRecord,
+  type RoomStore,
+  type UserRecord,
+  type RoomPatch,
+} from './rooms.js';
+export { connectRedis, RedisRoomStore, redactUrl, type RedisConnection } from './redis/store.js';
+export type { ClusterTiming } from './cluster.js';
 export { createLogger, type Logger, type LogLevel } from './log.js';
 export type { SignalingServer, SignalingSocket, SocketData } from './hub.js';

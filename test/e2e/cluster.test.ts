@@ -1,0 +1,84 @@
+// Several signaling nodes on one Redis (a real redis-server): pages connected to different nodes
+// share a room and a video call, chat crosses the nodes, and when the owner's node dies the other
+// page sees the owner leave and becomes the owner (rtc-participant-left, rtc-owner-changed).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { launchBrowser } from '../support/browser.js';
+import { startNode, type NodeProcess } from '../support/nodes.js';
+import { startRedis, type RunningRedis } from '../support/redis.js';
+import { startSignaling, startStaticSite } from '../support/servers.js';
+import type { E2E } from './harness.js';
+import { succeeds, useApiPages, waitForEvent, waitForPeers, waitForRemoteVideos } from './pages.js';
+
+describe('several nodes on Redis', { timeout: 120_000 }, () => {
+  const env = {} as E2E;
+  let redis: RunningRedis;
+  let other: NodeProcess;
+  before(async () => {
+    redis = await startRedis();
+    // Node A in this process (it also serves the bundle), node B in its own process.
+    env.signaling = await startSignaling({ redisUrl: redis.url });
+    other = await startNode({ REDIS_URL: redis.url });
+    env.site = await startStaticSite();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser.close();
+    await env.site.close();
+    await env.signaling.close();
+    await other.kill('SIGKILL');
+    await redis.close();
+  });
+  const pages = useApiPages(env);
+
+  it('pages on two nodes share a call; when the owner’s node dies the other page takes over within 15 s', async () => {
+    // The owner's page talks to node B; the guest's page to node A.
+    const owner = await pages.open({
+      roomId: 'nodes',
+      userId: 'node-owner',
+      session: 'audio video',
+      socketUrl: other.url,
+    });
+    const guest = await pages.open({
+      roomId: 'nodes',
+      userId: 'node-guest',
+      session: 'audio video',
+      grid: true,
+    });
+    await succeeds(owner.page, 'open');
+    await succeeds(guest.page, 'join');
+    await waitForPeers(owner.page, ['node-guest']);
+    await waitForPeers(guest.page, ['node-owner']);
+    await waitForRemoteVideos(guest.page, 1);
+    assert.equal(
+      await guest.page.evaluate(() => document.querySelector('rtc-room')!.connection!.owner),
+      'node-owner',
+    );
+    // Presence agrees on both nodes.
+    for (const page of [owner.page, guest.page]) {
+      const presence = (await succeeds(page, 'checkPresence', 'nodes')) as { exists: boolean };
+      assert.equal(presence.exists, true);
+    }
+    // Data crosses the nodes (over the peer connection, after signaling crossed them).
+    await succeeds(owner.page, 'send', 'across nodes');
+    await waitForEvent(guest.page, 'rtc-message', { userId: 'node-owner', data: 'across nodes' });
+
+    const killed = Date.now();
+    await other.kill('SIGKILL');
+    await waitForEvent(
+      guest.page,
+      'rtc-participant-left',
+      { userId: 'node-owner' },
+      { timeout: 15_000 },
+    );
+    await waitForEvent(
+      guest.page,
+      'rtc-owner-changed',
+      { userId: 'node-guest' },
+      { timeout: 5000 },
+    );
+    const elapsed = Date.now() - killed;
+    assert.ok(elapsed < 15_000, `owner's node cleaned up after ${elapsed} ms`);
+    console.log(`# dead node: participant-left and owner-changed after ${elapsed} ms`);
+  });
+});
