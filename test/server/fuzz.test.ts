@@ -9,6 +9,8 @@ import {
   DEFAULT_CUSTOM_EVENT,
   DEFAULT_MESSAGE_EVENT,
 } from '../../src/engine/signaling/protocol.js';
+import { connectRedis } from '../../server/redis/store.js';
+import { startRedis } from '../support/redis.js';
 import { assertLive, cleanup, room, startTestServer, uid, user } from './helpers.js';
 
 const EVENTS = [
@@ -95,6 +97,50 @@ async function answers(client: Awaited<ReturnType<typeof user>>): Promise<void> 
   ]);
 }
 
+/** Runs `count` random payloads against `server`; asserts it stays up and its heap bounded. */
+async function fuzz(server: { url: string }, count: number, seed: number): Promise<void> {
+  // A healthy room that must keep working throughout.
+  const [aId, bId] = [uid('fz-a'), uid('fz-b')];
+  const a = await user(server, aId);
+  const b = await user(server, bId);
+  await room(uid('fz-room'), a, [b]);
+
+  const fuzzers = await Promise.all([1, 2, 3, 4].map(() => user(server, uid('fz'))));
+  const rand = prng(seed);
+  global.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  let cutOff = 0;
+  for (let i = 0; i < count; i++) {
+    const slot = i % fuzzers.length;
+    if (!fuzzers[slot]!.connected) {
+      // Oversized payloads get a socket cut off (socket.io's maxHttpBufferSize): replace it.
+      cutOff++;
+      fuzzers[slot] = await user(server, uid('fz'));
+    }
+    const fuzzer = fuzzers[slot]!;
+    const event = EVENTS[Math.floor(rand() * EVENTS.length)]!;
+    const args = Array.from({ length: Math.floor(rand() * 4) }, () => randomValue(rand));
+    const ack = rand() < 0.7 ? [() => undefined] : rand() < 0.5 ? [] : [randomValue(rand)];
+    fuzzer.socket.emit(event, ...args, ...ack);
+    // Every socket still connected keeps answering, in order: no handler wedges its queue.
+    if (i % 100 === 99) for (const f of fuzzers) await answers(f);
+  }
+  for (const fuzzer of fuzzers) await answers(fuzzer);
+  console.log(`fuzz: ${cutOff} sockets cut off for oversized payloads`);
+  global.gc?.();
+  const grown = process.memoryUsage().heapUsed - before;
+
+  // Still up, still answering new sockets, and the healthy room still relays both ways.
+  await assertLive(server);
+  const marker = uid('marker');
+  b.relay(aId, { marker });
+  const got = await a.waitForRelay((e) => (e.message as { marker?: string }).marker === marker);
+  assert.equal(got.sender, bId);
+  const fresh = await user(server, uid('fz-fresh'));
+  assert.deepEqual(await fresh.openRoom(uid('fz-new-room')), [true]);
+  assert.ok(grown < 64 * 1024 * 1024, `heap grew by ${grown} bytes`);
+}
+
 describe('fuzzing every client event', () => {
   afterEach(cleanup);
 
@@ -102,47 +148,34 @@ describe('fuzzing every client event', () => {
     '2,000 random payloads: server up, other rooms unaffected, memory bounded',
     { timeout: 60_000 },
     async () => {
-      const server = await startTestServer();
-      // A healthy room that must keep working throughout.
-      const [aId, bId] = [uid('fz-a'), uid('fz-b')];
-      const a = await user(server, aId);
-      const b = await user(server, bId);
-      await room(uid('fz-room'), a, [b]);
+      await fuzz(await startTestServer(), 2000, 20261129);
+    },
+  );
 
-      const fuzzers = await Promise.all([1, 2, 3, 4].map(() => user(server, uid('fz'))));
-      const rand = prng(20261129);
-      global.gc?.();
-      const before = process.memoryUsage().heapUsed;
-      let cutOff = 0;
-      for (let i = 0; i < 2000; i++) {
-        const slot = i % fuzzers.length;
-        if (!fuzzers[slot]!.connected) {
-          // Oversized payloads get a socket cut off (socket.io's maxHttpBufferSize): replace it.
-          cutOff++;
-          fuzzers[slot] = await user(server, uid('fz'));
-        }
-        const fuzzer = fuzzers[slot]!;
-        const event = EVENTS[Math.floor(rand() * EVENTS.length)]!;
-        const args = Array.from({ length: Math.floor(rand() * 4) }, () => randomValue(rand));
-        const ack = rand() < 0.7 ? [() => undefined] : rand() < 0.5 ? [] : [randomValue(rand)];
-        fuzzer.socket.emit(event, ...args, ...ack);
-        // Every socket still connected keeps answering, in order: no handler wedges its queue.
-        if (i % 100 === 99) for (const f of fuzzers) await answers(f);
+  it(
+    '1,000 random payloads against a node on Redis: same, and Redis holds only live users and rooms',
+    { timeout: 60_000 },
+    async () => {
+      const redis = await startRedis();
+      try {
+        const server = await startTestServer({ redisUrl: redis.url });
+        await fuzz(server, 1000, 20261130);
+        await cleanup();
+        // Every socket is gone and the node has shut down: no user, room or node key is left;
+        // only rename aliases, which expire by themselves within 30 s.
+        const probe = await connectRedis(redis.url);
+        const keys = await probe.pub.sendCommand<string[]>(['KEYS', 'rtc:*']);
+        const ttls = await Promise.all(
+          keys.map((key) => probe.pub.sendCommand<number>(['PTTL', key])),
+        );
+        await probe.close();
+        assert.deepEqual(
+          keys.filter((_key, i) => !(ttls[i]! > 0 && ttls[i]! <= 30_000)),
+          [],
+        );
+      } finally {
+        await redis.close();
       }
-      for (const fuzzer of fuzzers) await answers(fuzzer);
-      console.log(`fuzz: ${cutOff} sockets cut off for oversized payloads`);
-      global.gc?.();
-      const grown = process.memoryUsage().heapUsed - before;
-
-      // Still up, still answering new sockets, and the healthy room still relays both ways.
-      await assertLive(server);
-      const marker = uid('marker');
-      b.relay(aId, { marker });
-      const got = await a.waitForRelay((e) => (e.message as { marker?: string }).marker === marker);
-      assert.equal(got.sender, bId);
-      const fresh = await user(server, uid('fz-fresh'));
-      assert.deepEqual(await fresh.openRoom(uid('fz-new-room')), [true]);
-      assert.ok(grown < 64 * 1024 * 1024, `heap grew by ${grown} bytes`);
     },
   );
 });
