@@ -8,7 +8,7 @@ import {
   type ServerToClientEvents,
 } from '../src/engine/signaling/protocol.js';
 import type { Logger } from './log.js';
-import type { RoomStore } from './rooms.js';
+import type { RoomStore, UserRecord } from './rooms.js';
 
 /** Per-socket state, kept on `socket.data`. */
 import type { RoomToken } from './auth.js';
@@ -145,8 +145,15 @@ export class HubContext {
     return id;
   }
 
-  /** Emits a relay envelope to a user, on whichever node, on that user's own relay event. */
-  async deliver(target: string, envelope: RelayEnvelope<unknown>): Promise<void> {
+  /**
+   * Emits a relay envelope to a user, on whichever node, on that user's own relay event.
+   * `known` is the target's record when the caller already read it.
+   */
+  async deliver(
+    target: string,
+    envelope: RelayEnvelope<unknown>,
+    known?: { user: UserRecord | undefined },
+  ): Promise<void> {
     const socket = this.users.get(target);
     if (socket) {
       this.metrics.relayed++;
@@ -154,7 +161,7 @@ export class HubContext {
       return;
     }
     if (!this.options.clustered) return;
-    const user = await this.store.getUser(target);
+    const user = known ? known.user : await this.store.getUser(target);
     if (!user || user.node === this.options.node) return;
     this.metrics.relayed++;
     (this.io.to(userChannel(target)) as unknown as Socket).emit(user.event, envelope);

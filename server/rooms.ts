@@ -81,6 +81,11 @@ export interface RoomStore {
   claimUser(user: UserRecord): Promise<boolean>;
   getUser(userId: string): Promise<UserRecord | undefined>;
   getUsers(userIds: string[]): Promise<(UserRecord | undefined)[]>;
+  /** A room and a user at once (a relay's lookup: one round trip to a shared store). */
+  getRoomAndUser(
+    roomId: string,
+    userId: string,
+  ): Promise<[RoomRecord | undefined, UserRecord | undefined]>;
   /** Stores a user's new extra (only from the socket that holds the id). */
   setUserExtra(userId: string, sid: string, extra: Extra): Promise<void>;
   /**
@@ -205,6 +210,13 @@ export class MemoryRoomStore implements RoomStore {
 
   async getUsers(userIds: string[]): Promise<(UserRecord | undefined)[]> {
     return Promise.all(userIds.map((id) => this.getUser(id)));
+  }
+
+  async getRoomAndUser(
+    roomId: string,
+    userId: string,
+  ): Promise<[RoomRecord | undefined, UserRecord | undefined]> {
+    return [await this.get(roomId), await this.getUser(userId)];
   }
 
   async setUserExtra(userId: string, sid: string, extra: UserRecord['extra']): Promise<void> {

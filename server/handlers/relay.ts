@@ -33,7 +33,8 @@ export async function relay(
   if (isRecord(message) && 'changedUUID' in message)
     return ctx.drop(socket, 'relay', 'rename notices come from the server only');
   if (!data.roomId) return ctx.drop(socket, 'relay', 'sender is in no room');
-  const room = await ctx.store.get(data.roomId);
+  // The room and the addressed user in one lookup (one round trip to Redis).
+  const [room, addressed] = await ctx.store.getRoomAndUser(data.roomId, remoteUserId);
   if (!room || !room.participants.includes(data.userId))
     return ctx.drop(socket, 'relay', 'sender left');
   const envelope = (target: string): RelayEnvelope<unknown> => ({
@@ -61,7 +62,11 @@ export async function relay(
     socket.emit('user-not-found', remoteUserId);
     return ctx.drop(socket, 'relay', 'target is not in the room');
   }
-  await ctx.deliver(target, envelope(target));
+  await ctx.deliver(
+    target,
+    envelope(target),
+    target === remoteUserId ? { user: addressed } : undefined,
+  );
 }
 
 /** The custom event (v3's `socketCustomEvent`): rebroadcast inside the sender's room only. */

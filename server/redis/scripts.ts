@@ -198,3 +198,8 @@ for _, n in ipairs(redis.call('SMEMBERS', P .. 'nodes')) do
 end
 return claimed
 `);
+
+/** KEYS: room, user. ARGV: prefix. {room hash, user hash}. */
+export const ROOM_AND_USER = script(`
+return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+`);

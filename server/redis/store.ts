@@ -120,6 +120,18 @@ export class RedisRoomStore implements RoomStore {
     return Promise.all(userIds.map((id) => this.getUser(id)));
   }
 
+  async getRoomAndUser(
+    roomId: string,
+    userId: string,
+  ): Promise<[RoomRecord | undefined, UserRecord | undefined]> {
+    const [room, user] = await this.#run<[string[], string[]]>(
+      scripts.ROOM_AND_USER,
+      [this.#room(roomId), this.#user(userId)],
+      [],
+    );
+    return [roomFrom(roomId, room), userFrom(userId, user)];
+  }
+
   async setUserExtra(userId: string, sid: string, extra: Extra): Promise<void> {
     await this.#run(scripts.SET_EXTRA, [this.#user(userId)], [sid, JSON.stringify(extra)]);
   }

@@ -269,6 +269,16 @@ for (const [name, makeStore] of STORES)
       assert.equal(await store.claimUser(user('a')), true);
     });
 
+    it('reads a room and a user in one call', async () => {
+      const store = await makeStore();
+      await store.claimUser(user('a'));
+      await store.create(record());
+      const [room, a] = await store.getRoomAndUser('room', 'a');
+      assert.deepEqual(room?.participants, ['a']);
+      assert.deepEqual(a, user('a', { room: 'room' }));
+      assert.deepEqual(await store.getRoomAndUser('missing', 'nobody'), [undefined, undefined]);
+    });
+
     it('counts password guesses per room within a window, never below zero', async () => {
       const store = await makeStore();
       assert.equal(await store.addGuesses('room', 1, 60_000), 1);
