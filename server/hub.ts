@@ -168,7 +168,11 @@ export class SignalingHub {
     this.#draining = true;
     const sockets = [...new Set(ctx.users.values())];
     for (const socket of sockets) socket.emit('reconnect-elsewhere', { retryAfterMs });
-    await Promise.allSettled(sockets.map((socket) => this.#disconnect(socket)));
+    // Joins waiting for an owner's decision would hold their socket's queue: refuse them.
+    for (const pending of [...ctx.pendingJoins.values()]) pending.decide(false);
+    await Promise.allSettled(
+      sockets.map((socket) => this.#leave.get(socket)?.() ?? Promise.resolve()),
+    );
   }
 
   /** Users of a node that died: out of their rooms (the others hear it), then forgotten. */
@@ -216,7 +220,8 @@ export class SignalingHub {
         if (!allowed(ack)) return;
         chain = chain
           .then(() => accepted)
-          .then((ok) => (ok ? handler(ack, ...args) : undefined))
+          // After the socket left (disconnect or drain) its late events are ignored.
+          .then((ok) => (ok && !gone ? handler(ack, ...args) : undefined))
           .catch((error: unknown) => {
             ctx.metrics.errors++;
             ctx.logger.error(`handler "${event}" failed`, {
@@ -259,8 +264,11 @@ export class SignalingHub {
     on(socket.data.messageEvent, (ack, envelope) => relay(ctx, socket, envelope, ack));
     const customEvent = socket.data.customEvent;
     if (customEvent) on(customEvent, (_ack, message) => custom(ctx, socket, customEvent, message));
-    // Never rate limited: a flooder that goes away must still leave its room.
-    raw.on('disconnect', () => {
+    // Leaving runs in the socket's queue, after what it sent before (a join cannot complete
+    // after the leave). Never rate limited: a flooder that goes away must still leave its room.
+    let gone = false;
+    const leave = () => {
+      gone = true;
       chain = chain
         .then(() => this.#disconnect(socket))
         .catch((error: unknown) => {
@@ -270,8 +278,14 @@ export class SignalingHub {
             error: String(error),
           });
         });
-    });
+      return chain;
+    };
+    this.#leave.set(socket, leave);
+    raw.on('disconnect', () => void leave());
   }
+
+  /** How each socket leaves, in its own queue (for drain). */
+  readonly #leave = new WeakMap<SignalingSocket, () => Promise<unknown>>();
 
   async #disconnect(socket: SignalingSocket): Promise<void> {
     const ctx = this.#ctx;

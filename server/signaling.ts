@@ -192,10 +192,32 @@ export function attachSignaling(
       (closing ??= (async () => {
         await ready.catch(() => undefined);
         await drain();
+        // Let what was sent (the last acks, `reconnect-elsewhere`) reach the clients, then close
+        // the transports; socket.io's own close would discard what is still buffered.
+        await closeTransports(io, 2000);
         await monitor?.stop();
         await new Promise<void>((resolve) => void io.close(() => resolve()));
       })()),
   };
+}
+
+/** Closes every connection after its buffered packets are written (bounded by `ms`). */
+async function closeTransports(io: SignalingServer, ms: number): Promise<void> {
+  const connections = [...io.sockets.sockets.values()].map((socket) => socket.conn);
+  const closed = connections.map(
+    (conn) =>
+      new Promise<void>((resolve) => {
+        if (conn.readyState === 'closed') return resolve();
+        conn.once('close', () => resolve());
+        conn.close();
+      }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(closed),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
 }
 
 function isHttpServer(value: unknown): value is HttpServer {

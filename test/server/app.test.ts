@@ -79,6 +79,19 @@ describe('app', () => {
     assert.deepEqual(await client.waitFor('reconnect-elsewhere'), [{ retryAfterMs: 0 }]);
   });
 
+  it('close() drains promptly even while a join waits for the owner (the join is refused)', async () => {
+    const server = await startTestServer();
+    const owner = await connect(server, { query: { userid: 'drain-owner', rtcElements: '1' } });
+    const joiner = await connect(server, { query: { userid: 'drain-joiner', rtcElements: '1' } });
+    assert.deepEqual(await owner.openRoom('drain-room', { approveJoins: true }), [true]);
+    const joining = joiner.joinRoom('drain-room');
+    await owner.waitFor('participation-request');
+    const started = Date.now();
+    await withTimeout(server.close(), 'close() with a pending join', 3000);
+    assert.ok(Date.now() - started < 3000);
+    assert.deepEqual(await joining.catch(() => ['no ack']), [false, 'Join rejected']);
+  });
+
   it('serves /dist/ to any origin by default and the demo at /', async () => {
     const server = await startTestServer({ distDir, demoDir });
     const res = await get(`${server.url}/dist/bundle.js`, { origin: 'http://anywhere.test' });
