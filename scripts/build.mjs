@@ -103,6 +103,24 @@ await esbuild.build({
   plugins: [minifyCss, minifyHtml],
 });
 
+// A second pass with terser (safe options only): its compressor and mangler find ~1.4 KB of gzip
+// that esbuild's leaves. The source map is chained, so it still points into the TypeScript.
+{
+  const { minify } = await import('terser');
+  const file = new URL('rtc-elements.js', dist);
+  const map = new URL('rtc-elements.js.map', dist);
+  const result = await minify(readFileSync(file, 'utf8'), {
+    module: true,
+    ecma: 2022,
+    compress: { passes: 2 },
+    mangle: true,
+    format: { comments: false },
+    sourceMap: { content: readFileSync(map, 'utf8'), url: 'rtc-elements.js.map' },
+  });
+  writeFileSync(file, result.code);
+  writeFileSync(map, result.map);
+}
+
 const node = {
   bundle: true,
   platform: 'node',
