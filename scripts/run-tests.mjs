@@ -24,6 +24,7 @@ const suites = [
     'node',
     [
       // The engine's WebSocket-only socket.io client is tested here too, against real servers.
+      '--expose-gc',
       '--experimental-websocket',
       '--disable-warning=ExperimentalWarning',
       '--import',

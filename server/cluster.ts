@@ -78,11 +78,15 @@ export class ClusterMonitor {
     }
   }
 
-  /** Stops the loop and unregisters the node (its users must be gone: see `hub.drain`). */
-  async stop(): Promise<void> {
+  /**
+   * Stops the loop and unregisters the node, unless users in a grace period are left on it: then
+   * it just goes silent, and another node takes them over as from a dead node.
+   */
+  async stop(keepUsers = false): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await this.#running;
+    if (keepUsers) return;
     try {
       await this.#store.forgetNode(this.#store.node);
     } catch (error) {

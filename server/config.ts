@@ -22,6 +22,8 @@ export interface ServerConfig {
   metricsToken: string | undefined;
   /** `REDIS_URL` (`redis://` or `rediss://`): run as one of several nodes sharing this Redis. */
   redisUrl: string | undefined;
+  /** `RECONNECT_GRACE_MS`: how long a dropped user keeps its room to resume (default 15000). */
+  reconnectGraceMs: number;
   /** config.json `socketMessageEvent` (v3): the relay event of clients that name none. */
   messageEvent?: string | undefined;
   /** config.json `socketCustomEvent` (v3): the custom event of clients that name none. */
@@ -39,6 +41,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     authSecret: parseAuthSecret(env['AUTH_SECRET']),
     metricsToken: env['METRICS_TOKEN'] || undefined,
     redisUrl: parseRedisUrl(env['REDIS_URL']),
+    reconnectGraceMs: parseGrace(env['RECONNECT_GRACE_MS']),
   };
 }
 
@@ -73,6 +76,14 @@ function parseIceServers(value: string | undefined): IceServer[] {
   return parsed as IceServer[];
 }
 
+function parseGrace(value: string | undefined): number {
+  if (value === undefined || value === '') return 15_000;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 600_000)
+    throw new Error(`RECONNECT_GRACE_MS must be 0-600000 (ms), got "${value}"`);
+  return ms;
+}
+
 function parseRedisUrl(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
   let url: URL;
@@ -99,6 +110,7 @@ const ENV_KEYS = [
   'PORT',
   'HOST',
   'REDIS_URL',
+  'RECONNECT_GRACE_MS',
   'AUTH_SECRET',
   'ALLOWED_ORIGINS',
   'TURN_URLS',

@@ -45,7 +45,9 @@ export type NodeCommand =
   /** A room has a new owner: joins waiting for the old one ask the new one. */
   | { type: 'owner'; roomId: string; owner: string }
   /** A room is gone: joins waiting for it are refused. */
-  | { type: 'gone'; roomId: string };
+  | { type: 'gone'; roomId: string }
+  /** The client resumed on a new socket: the old one (still open on some node) is dropped. */
+  | { type: 'replaced'; userId: string; sid: string };
 
 export interface NodeEvents {
   'rtc-node': (command: NodeCommand) => void;
@@ -89,6 +91,11 @@ export interface HubOptions {
   passwordWindowMs: number;
   /** How long a join waits for the owner's decision in an `approveJoins` room (default 60 s). */
   approvalTimeoutMs: number;
+  /**
+   * How long an rtc-elements user whose connection dropped keeps its room (and id) for a resume
+   * (`RECONNECT_GRACE_MS`); 0 to remove users at once.
+   */
+  reconnectGraceMs: number;
 }
 
 export type AckFn = (...args: unknown[]) => void;
@@ -211,6 +218,47 @@ export class HubContext {
       case 'gone':
         this.endPendingJoins(command.roomId);
         return;
+      case 'replaced': {
+        const socket = this.users.get(command.userId);
+        if (socket?.id !== command.sid) return;
+        // Not a leave: the user lives on in the new socket.
+        this.users.delete(command.userId);
+        socket.data.roomId = undefined;
+        socket.disconnect(true);
+        return;
+      }
+    }
+  }
+
+  /** Grace timers of users whose connection dropped, by user id. */
+  readonly graceTimers = new Map<string, NodeJS.Timeout>();
+
+  /**
+   * Keeps a user whose connection dropped in its room until `until`, then removes it (unless it
+   * resumed meanwhile). This node ends the grace period (it adopts users of a dead node).
+   */
+  async startGrace(user: Pick<UserRecord, 'userId' | 'sid'>, until: number): Promise<boolean> {
+    if (!(await this.store.setGrace(user.userId, user.sid, until, this.options.node))) return false;
+    clearTimeout(this.graceTimers.get(user.userId));
+    const timer = setTimeout(
+      () => {
+        if (this.graceTimers.get(user.userId) === timer) this.graceTimers.delete(user.userId);
+        void this.endGrace(user.userId, user.sid);
+      },
+      Math.max(0, until - Date.now()),
+    );
+    timer.unref();
+    this.graceTimers.set(user.userId, timer);
+    return true;
+  }
+
+  async endGrace(userId: string, sid: string): Promise<void> {
+    try {
+      const user = await this.store.endGrace(userId, sid);
+      if (user?.room) await this.removeFromRoom(user.room, userId, user.extra);
+      if (user) this.logger.debug('grace period over', { userId });
+    } catch (error) {
+      this.logger.error('cannot end a grace period', { userId, error: String(error) });
     }
   }
 

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { TokenBucket } from './rate-limit.js';
 import type { RoomToken } from './auth.js';
 import type { Socket } from 'socket.io';
@@ -11,6 +12,7 @@ import {
 } from '../src/engine/signaling/protocol.js';
 import {
   HubContext,
+  roomChannel,
   userChannel,
   type AckFn,
   type HubOptions,
@@ -54,6 +56,16 @@ export class SignalingHub {
     const rooms = new Set<string>();
     for (const socket of ctx.users.values()) if (socket.data.roomId) rooms.add(socket.data.roomId);
     return ctx.metrics.render({ sockets: ctx.users.size, rooms: rooms.size });
+  }
+
+  /** Rooms in the store (every node's, with Redis). */
+  roomCount(): Promise<number> {
+    return this.#ctx.store.size();
+  }
+
+  /** Users whose connection dropped, kept in their rooms by this node for now. */
+  get graceCount(): number {
+    return this.#ctx.graceTimers.size;
   }
 
   /** Users connected to this process. */
@@ -111,46 +123,91 @@ export class SignalingHub {
       modern: typeof query['rtcElements'] === 'string',
       auth,
     };
+    // A client that held this id before proves it with the secret the server gave it then
+    // (`resume`); it takes its id and room back (see `resume`).
+    const proof = socket.data.modern && typeof query['resume'] === 'string' ? query['resume'] : '';
     // 'system' addresses v3's presence probe: nobody may be called that (changed-uuid agrees).
-    // The id is held here at once, then claimed in the store (other nodes).
-    const free = !ctx.users.has(userId) && userId !== 'system';
-    if (free) ctx.users.set(userId, socket);
-    const claimed = free
-      ? ctx.store
-          .claimUser({
-            userId,
-            node: ctx.options.node,
-            sid: socket.id,
-            event: messageEvent,
-            extra: socket.data.extra,
-            room: '',
-            modern: socket.data.modern,
-          })
-          .catch((error: unknown) => {
-            ctx.logger.error('cannot register user', { userId, error: String(error) });
-            return false;
-          })
-      : Promise.resolve(false);
-    const accepted = claimed.then((ok) => {
-      if (ok) {
-        this.#welcome(socket);
-        return true;
-      }
-      if (free) ctx.users.delete(userId);
-      socket.emit('userid-already-taken', userId, randomUserId());
-      setTimeout(() => socket.disconnect(true), 50);
-      ctx.logger.debug('user id taken', { userId });
-      return false;
-    });
+    // Without a proof, an id held on this node is refused at once; otherwise it is claimed in
+    // the store (every node), and the socket's events wait for that.
+    const free = userId !== 'system' && (!ctx.users.has(userId) || proof !== '');
+    const accepted = (free ? this.#claim(socket, proof) : Promise.resolve(undefined))
+      .catch((error: unknown) => {
+        ctx.logger.error('cannot register user', { userId, error: String(error) });
+        return undefined;
+      })
+      .then((session) => {
+        if (session) {
+          this.#welcome(socket, session);
+          return true;
+        }
+        socket.emit('userid-already-taken', userId, randomUserId());
+        setTimeout(() => socket.disconnect(true), 50);
+        ctx.logger.debug('user id taken', { userId });
+        return false;
+      });
     this.#bind(socket, accepted);
     return free;
   }
 
-  #welcome(socket: SignalingSocket): void {
+  /**
+   * Registers the socket's user id: resumed with a valid proof (the old socket, if still open
+   * anywhere, gives way; the room is kept), or claimed fresh. Undefined when the id is taken.
+   */
+  async #claim(
+    socket: SignalingSocket,
+    proof: string,
+  ): Promise<{ token: string; resumed: boolean } | undefined> {
+    const ctx = this.#ctx;
+    const data = socket.data;
+    const userId = data.userId;
+    const token = data.modern ? randomBytes(24).toString('base64url') : '';
+    const record = (): UserRecord => ({
+      userId,
+      node: ctx.options.node,
+      sid: socket.id,
+      event: data.messageEvent,
+      extra: data.extra,
+      room: '',
+      modern: data.modern,
+      token: token && sha256(token),
+      graceUntil: 0,
+    });
+    if (proof) {
+      const previous = await ctx.store.resumeUser(record(), sha256(proof));
+      if (previous) {
+        if (!previous.graceUntil) ctx.send({ type: 'replaced', userId, sid: previous.sid });
+        clearTimeout(ctx.graceTimers.get(userId));
+        ctx.graceTimers.delete(userId);
+        ctx.users.set(userId, socket);
+        data.roomId = previous.room || undefined;
+        ctx.metrics.resumes++;
+        return { token, resumed: true };
+      }
+      if (ctx.users.has(userId)) return undefined;
+    }
+    // Held here at once, so a second socket asking meanwhile finds it taken.
+    if (ctx.users.has(userId)) return undefined;
+    ctx.users.set(userId, socket);
+    if (await ctx.store.claimUser(record())) return { token, resumed: false };
+    if (ctx.users.get(userId) === socket) ctx.users.delete(userId);
+    return undefined;
+  }
+
+  #welcome(socket: SignalingSocket, session: { token: string; resumed: boolean }): void {
     const ctx = this.#ctx;
     const userId = socket.data.userId;
     ctx.metrics.connections++;
+    // First of all, rtc-elements clients learn whether they resumed, and their next secret.
+    if (socket.data.modern) {
+      socket.emit('session', {
+        resumeToken: session.token,
+        resumed: session.resumed,
+        roomId: socket.data.roomId ?? '',
+        graceMs: ctx.options.reconnectGraceMs,
+      });
+    }
     void socket.join(userChannel(userId));
+    if (socket.data.roomId) void socket.join(roomChannel(socket.data.roomId));
     void Promise.resolve(ctx.options.iceServers(userId)).then(
       (servers) => socket.emit('ice-servers', servers),
       (error: unknown) => ctx.logger.error('ice servers', { error: String(error) }),
@@ -170,15 +227,29 @@ export class SignalingHub {
     for (const socket of sockets) socket.emit('reconnect-elsewhere', { retryAfterMs });
     // Joins waiting for an owner's decision would hold their socket's queue: refuse them.
     for (const pending of [...ctx.pendingJoins.values()]) pending.decide(false);
+    // With other nodes to go to, users keep their rooms for the grace period (they resume
+    // there); a lone node's users leave (its rooms go with it).
+    const reason = ctx.options.clustered ? 'transport close' : 'server shutting down';
     await Promise.allSettled(
-      sockets.map((socket) => this.#leave.get(socket)?.() ?? Promise.resolve()),
+      sockets.map((socket) => this.#leave.get(socket)?.(reason) ?? Promise.resolve()),
     );
+    if (!ctx.options.clustered) {
+      for (const timer of ctx.graceTimers.values()) clearTimeout(timer);
+      ctx.graceTimers.clear();
+    }
   }
 
   /** Users of a node that died: out of their rooms (the others hear it), then forgotten. */
   async removeUsersOf(users: UserRecord[]): Promise<void> {
     const ctx = this.#ctx;
+    const grace = ctx.options.reconnectGraceMs;
     for (const user of users) {
+      // Users who can resume keep their rooms for the grace period (counted from when their
+      // connection dropped, if it had); this node ends it.
+      if (grace > 0 && user.modern && user.room) {
+        const until = user.graceUntil || Date.now() + grace;
+        if (await ctx.startGrace(user, until)) continue;
+      }
       if (user.room) await ctx.removeFromRoom(user.room, user.userId, user.extra);
       await ctx.store.releaseUser(user.userId, user.sid);
     }
@@ -267,10 +338,10 @@ export class SignalingHub {
     // Leaving runs in the socket's queue, after what it sent before (a join cannot complete
     // after the leave). Never rate limited: a flooder that goes away must still leave its room.
     let gone = false;
-    const leave = () => {
+    const leave = (reason: string) => {
       gone = true;
       chain = chain
-        .then(() => this.#disconnect(socket))
+        .then(() => this.#disconnect(socket, reason))
         .catch((error: unknown) => {
           ctx.metrics.errors++;
           ctx.logger.error('disconnect failed', {
@@ -281,21 +352,41 @@ export class SignalingHub {
       return chain;
     };
     this.#leave.set(socket, leave);
-    raw.on('disconnect', () => void leave());
+    raw.on('disconnect', (reason: string) => void leave(reason));
   }
 
   /** How each socket leaves, in its own queue (for drain). */
-  readonly #leave = new WeakMap<SignalingSocket, () => Promise<unknown>>();
+  readonly #leave = new WeakMap<SignalingSocket, (reason: string) => Promise<unknown>>();
 
-  async #disconnect(socket: SignalingSocket): Promise<void> {
+  async #disconnect(socket: SignalingSocket, reason: string): Promise<void> {
     const ctx = this.#ctx;
     const userId = socket.data.userId;
     if (ctx.users.get(userId) !== socket) return;
+    // A connection that dropped (not one the client or the server closed on purpose): an
+    // rtc-elements user keeps its room and id for the grace period, to resume.
+    const dropped = !INTENTIONAL.has(reason);
+    if (dropped && socket.data.modern && socket.data.roomId && ctx.options.reconnectGraceMs > 0) {
+      ctx.users.delete(userId);
+      await ctx.startGrace({ userId, sid: socket.id }, Date.now() + ctx.options.reconnectGraceMs);
+      return;
+    }
     await ctx.leaveRoom(socket);
     // The socket may have been renamed while leaving.
     ctx.users.delete(socket.data.userId);
     await ctx.store.releaseUser(socket.data.userId, socket.id);
   }
+}
+
+/** socket.io's reasons for a disconnect that was meant (the client left, or was sent away). */
+const INTENTIONAL = new Set([
+  'client namespace disconnect',
+  'server namespace disconnect',
+  'server shutting down',
+  'forced server close',
+]);
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function ackOf(ack: unknown): AckFn {

@@ -23,7 +23,7 @@ Options:
   -h, --help       Show this help
 
 Environment (each also a config.json key): PORT, HOST, ALLOWED_ORIGINS, ICE_SERVERS, TURN_URLS,
-TURN_SECRET, TURN_TTL, AUTH_SECRET, METRICS_TOKEN, LOG_LEVEL, and REDIS_URL (redis://host:6379:
+TURN_SECRET, TURN_TTL, AUTH_SECRET, METRICS_TOKEN, LOG_LEVEL, RECONNECT_GRACE_MS, and REDIS_URL (redis://host:6379:
 run as one of several nodes sharing that Redis; without it everything stays in this process).
 config.json also takes RTCMultiConnection's port, socketURL, socketMessageEvent,
 socketCustomEvent and enableLogs.`;

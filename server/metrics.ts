@@ -6,6 +6,7 @@ export class Metrics {
   rejections = 0;
   errors = 0;
   connections = 0;
+  resumes = 0;
 
   /** Prometheus exposition text, with the live gauges given by the caller. */
   render(gauges: { sockets: number; rooms: number }): string {
@@ -24,6 +25,12 @@ export class Metrics {
       'counter',
       'Requests refused or dropped as invalid.',
       this.rejections,
+    );
+    metric(
+      'rtc_resumes_total',
+      'counter',
+      'Sessions resumed after a dropped connection.',
+      this.resumes,
     );
     metric('rtc_errors_total', 'counter', 'Handler failures.', this.errors);
     return `${lines.join('\n')}\n`;

@@ -37,6 +37,10 @@ export interface UserRecord {
   room: string;
   /** An rtc-elements client. */
   modern: boolean;
+  /** SHA-256 (hex) of the secret that lets this client resume its session; '' for none. */
+  token: string;
+  /** While the socket is gone and the user keeps its room: until when (ms); 0 when connected. */
+  graceUntil: number;
 }
 
 export type JoinOutcome =
@@ -97,6 +101,16 @@ export interface RoomStore {
   aliasOf(userId: string): Promise<string | undefined>;
   /** Forgets a user, if `sid` still holds the id. */
   releaseUser(userId: string, sid: string): Promise<void>;
+  /**
+   * A client proving with the secret behind `user.token` that it is the same client takes its
+   * id over (new node, socket, token; room and grace kept/ended). Returns the record as it was,
+   * or undefined (no such user, or another secret).
+   */
+  resumeUser(user: UserRecord, proof: string): Promise<UserRecord | undefined>;
+  /** Marks a user held by `sid` as gone until `until`, listed under `node` (which will end it). */
+  setGrace(userId: string, sid: string, until: number, node: string): Promise<boolean>;
+  /** Ends a grace period: forgets the user and returns its record, unless it resumed meanwhile. */
+  endGrace(userId: string, sid: string): Promise<UserRecord | undefined>;
 
   /** Adds `delta` wrong password guesses to a room's count (a window starts with the first). */
   addGuesses(roomId: string, delta: number, windowMs: number): Promise<number>;
@@ -249,6 +263,28 @@ export class MemoryRoomStore implements RoomStore {
 
   async releaseUser(userId: string, sid: string): Promise<void> {
     if (this.#users.get(userId)?.sid === sid) this.#users.delete(userId);
+  }
+
+  async resumeUser(user: UserRecord, proof: string): Promise<UserRecord | undefined> {
+    const previous = this.#users.get(user.userId);
+    if (!previous?.token || previous.token !== proof) return undefined;
+    this.#users.set(user.userId, { ...structuredClone(user), room: previous.room, graceUntil: 0 });
+    return structuredClone(previous);
+  }
+
+  async setGrace(userId: string, sid: string, until: number, node: string): Promise<boolean> {
+    const user = this.#users.get(userId);
+    if (user?.sid !== sid) return false;
+    user.graceUntil = until;
+    user.node = node;
+    return true;
+  }
+
+  async endGrace(userId: string, sid: string): Promise<UserRecord | undefined> {
+    const user = this.#users.get(userId);
+    if (user?.sid !== sid || !user.graceUntil) return undefined;
+    this.#users.delete(userId);
+    return structuredClone(user);
   }
 
   async addGuesses(roomId: string, delta: number, windowMs: number): Promise<number> {

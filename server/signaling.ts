@@ -13,6 +13,9 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { ClusterMonitor, type ClusterTiming } from './cluster.js';
 import type { RedisConnection } from './redis/store.js';
 
+/** How long a dropped rtc-elements user keeps its room by default. */
+export const DEFAULT_RECONNECT_GRACE_MS = 15_000;
+
 export interface SignalingOptions {
   /** Room state store (in memory by default; Redis with `redis`). */
   store?: RoomStore;
@@ -55,6 +58,11 @@ export interface SignalingOptions {
   passwordWindowMs?: number;
   /** How long a join waits for the owner's approval in an approve-joins room, in ms (default 60000). */
   approvalTimeoutMs?: number;
+  /**
+   * How long an rtc-elements user whose connection dropped keeps its room and id, to resume with
+   * its secret (`RECONNECT_GRACE_MS`, default 15000; 0 removes users at once).
+   */
+  reconnectGraceMs?: number | undefined;
   /** Extra socket.io server options (path, pingInterval, ...). */
   socketOptions?: Partial<ServerOptions>;
 }
@@ -160,6 +168,7 @@ export function attachSignaling(
     maxRoomPasswordFailures: options.maxRoomPasswordFailures ?? 100,
     passwordWindowMs: options.passwordWindowMs ?? 15 * 60_000,
     approvalTimeoutMs: options.approvalTimeoutMs ?? 60_000,
+    reconnectGraceMs: options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS,
   });
   const signalingHub = hub;
   const drain = () => signalingHub.drain();
@@ -195,7 +204,7 @@ export function attachSignaling(
         // Let what was sent (the last acks, `reconnect-elsewhere`) reach the clients, then close
         // the transports; socket.io's own close would discard what is still buffered.
         await closeTransports(io, 2000);
-        await monitor?.stop();
+        await monitor?.stop(signalingHub.graceCount > 0);
         await new Promise<void>((resolve) => void io.close(() => resolve()));
       })()),
   };

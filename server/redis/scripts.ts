@@ -203,3 +203,41 @@ return claimed
 export const ROOM_AND_USER = script(`
 return {redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2])}
 `);
+
+/**
+ * KEYS: user. ARGV: prefix, userId, proof, node, field pairs. The record as it was (flat), or {}
+ * when there is none or the proof does not match. Keeps the room; ends any grace period.
+ */
+export const RESUME_USER = script(`
+local token = redis.call('HGET', KEYS[1], 'token')
+if not token or token == '' or token ~= ARGV[3] then return {} end
+local before = redis.call('HGETALL', KEYS[1])
+local node = redis.call('HGET', KEYS[1], 'node')
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('HSET', KEYS[1], 'graceUntil', '0')
+redis.call('SREM', P .. 'node-users:' .. node, ARGV[2])
+redis.call('SADD', P .. 'node-users:' .. ARGV[4], ARGV[2])
+return before
+`);
+
+/** KEYS: user. ARGV: prefix, userId, sid, until, node. 1 when set. */
+export const SET_GRACE = script(`
+if redis.call('HGET', KEYS[1], 'sid') ~= ARGV[3] then return 0 end
+local node = redis.call('HGET', KEYS[1], 'node')
+redis.call('HSET', KEYS[1], 'graceUntil', ARGV[4], 'node', ARGV[5])
+redis.call('SREM', P .. 'node-users:' .. node, ARGV[2])
+redis.call('SADD', P .. 'node-users:' .. ARGV[5], ARGV[2])
+return 1
+`);
+
+/** KEYS: user. ARGV: prefix, userId, sid. The record (flat) when it was still in grace, else {}. */
+export const END_GRACE = script(`
+if redis.call('HGET', KEYS[1], 'sid') ~= ARGV[3] then return {} end
+local grace = tonumber(redis.call('HGET', KEYS[1], 'graceUntil') or '0')
+if not grace or grace == 0 then return {} end
+local before = redis.call('HGETALL', KEYS[1])
+local node = redis.call('HGET', KEYS[1], 'node')
+redis.call('DEL', KEYS[1])
+redis.call('SREM', P .. 'node-users:' .. node, ARGV[2])
+return before
+`);

@@ -155,6 +155,35 @@ export class RedisRoomStore implements RoomStore {
     await this.#run(scripts.RELEASE_USER, [this.#user(userId)], [userId, sid]);
   }
 
+  async resumeUser(user: UserRecord, proof: string): Promise<UserRecord | undefined> {
+    // The room stays as it is in Redis.
+    const fields = userFields(user, 'room');
+    const before = await this.#run<string[]>(
+      scripts.RESUME_USER,
+      [this.#user(user.userId)],
+      [user.userId, proof, user.node, ...fields],
+    );
+    return userFrom(user.userId, before);
+  }
+
+  async setGrace(userId: string, sid: string, until: number, node: string): Promise<boolean> {
+    const set = await this.#run<number>(
+      scripts.SET_GRACE,
+      [this.#user(userId)],
+      [userId, sid, String(until), node],
+    );
+    return set === 1;
+  }
+
+  async endGrace(userId: string, sid: string): Promise<UserRecord | undefined> {
+    const before = await this.#run<string[]>(
+      scripts.END_GRACE,
+      [this.#user(userId)],
+      [userId, sid],
+    );
+    return userFrom(userId, before);
+  }
+
   async addGuesses(roomId: string, delta: number, windowMs: number): Promise<number> {
     return this.#run<number>(
       scripts.ADD_GUESSES,
@@ -283,8 +312,8 @@ function roomFrom(id: string, reply: HashReply): RoomRecord | undefined {
   };
 }
 
-function userFields(user: UserRecord): string[] {
-  return [
+function userFields(user: UserRecord, omit?: keyof UserRecord): string[] {
+  const fields = [
     'node',
     user.node,
     'sid',
@@ -297,7 +326,14 @@ function userFields(user: UserRecord): string[] {
     user.room,
     'modern',
     user.modern ? '1' : '0',
+    'token',
+    user.token,
+    'graceUntil',
+    String(user.graceUntil),
   ];
+  const at = omit ? fields.indexOf(omit) : -1;
+  if (at >= 0) fields.splice(at, 2);
+  return fields;
 }
 
 function userFrom(userId: string, reply: HashReply): UserRecord | undefined {
@@ -311,6 +347,8 @@ function userFrom(userId: string, reply: HashReply): UserRecord | undefined {
     extra: json(hash['extra'], {}),
     room: hash['room'] ?? '',
     modern: hash['modern'] === '1',
+    token: hash['token'] ?? '',
+    graceUntil: Number(hash['graceUntil'] ?? 0),
   };
 }
 

@@ -12,12 +12,15 @@ import { startRedis, type RunningRedis } from '../support/redis.js';
 import { cleanup, publicRoom, uid, user, waitUntil, type Client } from './helpers.js';
 
 let redis: RunningRedis;
+/** Every node: the shared Redis, and a short grace period for dropped rtc-elements users. */
+const GRACE_MS = 3000;
+const ENV = () => ({ REDIS_URL: redis.url, RECONNECT_GRACE_MS: String(GRACE_MS) });
 let nodes: NodeProcess[] = [];
 let a: NodeProcess, b: NodeProcess, c: NodeProcess;
 
 before(async () => {
   redis = await startRedis();
-  nodes = await Promise.all([1, 2, 3].map(() => startNode({ REDIS_URL: redis.url })));
+  nodes = await Promise.all([1, 2, 3].map(() => startNode(ENV())));
   [a, b, c] = nodes as [NodeProcess, NodeProcess, NodeProcess];
 });
 
@@ -199,58 +202,90 @@ describe('a room across three nodes', () => {
 describe('nodes going away', () => {
   afterEach(cleanup);
 
-  it('SIGTERM: clients hear reconnect-elsewhere, their room-mates see them leave at once, exit 0', async () => {
-    const extra = await startNode({ REDIS_URL: redis.url });
-    nodes.push(extra);
+  it('SIGTERM: reconnect-elsewhere; rtc-elements users resume on another node unseen, v3 users leave at once; exit 0', async () => {
+    const draining = await startNode(ENV());
+    nodes.push(draining);
     const roomid = uid('drain');
-    const owner = await user(extra, uid('owner'), undefined, { rtcElements: '1' });
+    const ownerId = uid('owner');
+    const owner = await user(draining, ownerId, undefined, { rtcElements: '1' });
+    const [session] = (await owner.waitFor('session')) as [{ resumeToken: string }];
+    const legacyId = uid('legacy');
+    const legacy = await user(draining, legacyId);
     const member = await user(a, uid('member'));
     assert.deepEqual(await owner.openRoom(roomid, {}), [true]);
+    assert.deepEqual(await legacy.joinRoom(roomid), [true]);
     assert.deepEqual(await member.joinRoom(roomid), [true]);
     const reason = new Promise((resolve) => owner.socket.once('disconnect', resolve));
     const started = Date.now();
-    const code = extra.kill('SIGTERM');
+    const code = draining.kill('SIGTERM');
     assert.deepEqual(await owner.waitFor('reconnect-elsewhere'), [{ retryAfterMs: 0 }]);
     // The transport closes (no disconnect packet), so socket.io clients reconnect by themselves.
     assert.equal(await reason, 'transport close');
-    await member.waitFor('user-disconnected', (id) => id === idOf(owner));
-    await member.waitFor('owner-changed', (_room, id) => id === idOf(member));
+    // The v3 user cannot resume: the room hears it leave at once.
+    await member.waitFor('user-disconnected', (id) => id === legacyId);
     assert.ok(Date.now() - started < 3000, `left after ${Date.now() - started} ms`);
     assert.equal(await code, 0);
+    // The rtc-elements owner comes back on another node with its secret: same id, same room,
+    // still the owner, and nobody saw it leave.
+    const back = await user(b, ownerId, undefined, {
+      rtcElements: '1',
+      resume: session.resumeToken,
+    });
+    const [resumed] = (await back.waitFor('session')) as [Record<string, unknown>];
+    assert.equal(resumed['resumed'], true);
+    assert.equal(resumed['roomId'], roomid);
+    member.relay(ownerId, { after: 'drain' });
+    assert.equal((await back.waitForRelay()).sender, idOf(member));
+    assert.deepEqual((await member.checkPresence(roomid))[0], true);
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS + 1000));
+    assert.equal(member.count('user-disconnected'), 1, 'only the v3 user left');
+    assert.equal(member.count('owner-changed'), 0);
   });
 
-  it('a killed node: its users leave their rooms on the other nodes within 15 s, ownership moves', async () => {
-    const doomed = await startNode({ REDIS_URL: redis.url });
+  it('a killed node: its users leave within 15 s plus the grace period, ownership moves; a user that resumes in time stays', async () => {
+    const doomed = await startNode(ENV());
     nodes.push(doomed);
     const roomid = uid('dead');
     const ownerId = uid('owner');
     const owner = await user(doomed, ownerId, { name: 'doomed' }, { rtcElements: '1' });
+    const survivorId = uid('survivor');
+    const survivor = await user(doomed, survivorId, undefined, { rtcElements: '1' });
+    const [session] = (await survivor.waitFor('session')) as [{ resumeToken: string }];
     const onB = await user(b, uid('b'), undefined, { rtcElements: '1' });
     const onC = await user(c, uid('c'), undefined, { rtcElements: '1' });
     assert.deepEqual(await owner.openRoom(roomid, {}), [true]);
-    assert.deepEqual(await onB.joinRoom(roomid), [true]);
-    assert.deepEqual(await onC.joinRoom(roomid), [true]);
+    for (const client of [survivor, onB, onC])
+      assert.deepEqual(await client.joinRoom(roomid), [true]);
     const started = Date.now();
     await doomed.kill('SIGKILL');
+    // One of the dead node's users reconnects to node C with its secret.
+    const back = await waitUntil(
+      async () => {
+        const attempt = await user(c, survivorId, undefined, {
+          rtcElements: '1',
+          resume: session.resumeToken,
+        });
+        return attempt;
+      },
+      () => true,
+      'the survivor to reconnect',
+    );
+    const [resumed] = (await back.waitFor('session')) as [Record<string, unknown>];
+    assert.deepEqual([resumed['resumed'], resumed['roomId']], [true, roomid]);
     for (const client of [onB, onC]) {
-      await client.waitFor('user-disconnected', (id) => id === ownerId, 15_000);
-      assert.deepEqual(await client.waitFor('owner-changed'), [roomid, idOf(onB)]);
+      await client.waitFor('user-disconnected', (id) => id === ownerId, 15_000 + GRACE_MS);
+      const [, newOwner] = await client.waitFor('owner-changed');
+      assert.ok([survivorId, idOf(onB)].includes(String(newOwner)));
     }
     const elapsed = Date.now() - started;
-    assert.ok(elapsed < 15_000, `cleaned up after ${elapsed} ms`);
-    console.log(`# dead node cleaned up after ${elapsed} ms`);
-    // The room lives on without the dead user; its id is free again on any node.
-    const [, , extra] = await onC.checkPresence(roomid);
-    assert.deepEqual(extra, {
-      name: 'doomed',
-      _room: { isFull: false, isPasswordProtected: false },
-    });
-    const list = await waitUntil(
-      () => onB.request('get-remote-user-extra-data', ownerId),
-      ([reply]) => reply === LEGACY_ERRORS.USERID_NOT_AVAILABLE,
-      'the dead user to be gone',
-    );
-    assert.equal(list[0], LEGACY_ERRORS.USERID_NOT_AVAILABLE);
+    assert.ok(elapsed < 15_000 + GRACE_MS, `cleaned up after ${elapsed} ms`);
+    console.log(`# dead node cleaned up after ${elapsed} ms (grace ${GRACE_MS} ms)`);
+    // The survivor never left; the room lives on; the dead owner's id is free again.
+    for (const client of [onB, onC])
+      assert.equal(client.all('user-disconnected').filter(([id]) => id === survivorId).length, 0);
+    assert.equal((await onC.checkPresence(roomid))[0], true);
+    onB.relay(survivorId, { still: 'here' });
+    assert.equal((await back.waitForRelay()).sender, idOf(onB));
     const reborn = await user(c, ownerId);
     await reborn.barrier();
     assert.equal(reborn.count('userid-already-taken'), 0);

@@ -16,7 +16,16 @@ describe('configFromEnv', () => {
       metricsToken: undefined,
       // One node, all state in this process.
       redisUrl: undefined,
+      // A dropped rtc-elements user keeps its room this long, to resume.
+      reconnectGraceMs: 15_000,
     });
+  });
+
+  it('parses RECONNECT_GRACE_MS (0 turns resuming off)', () => {
+    assert.equal(configFromEnv({ RECONNECT_GRACE_MS: '0' }).reconnectGraceMs, 0);
+    assert.equal(configFromEnv({ RECONNECT_GRACE_MS: '60000' }).reconnectGraceMs, 60_000);
+    for (const value of ['-1', 'soon', '1.5', '600001'])
+      assert.throws(() => configFromEnv({ RECONNECT_GRACE_MS: value }), /RECONNECT_GRACE_MS/);
   });
 
   it('parses REDIS_URL (redis:// or rediss://, credentials allowed)', () => {

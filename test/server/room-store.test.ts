@@ -36,6 +36,8 @@ function user(userId: string, patch: Partial<UserRecord> = {}): UserRecord {
     extra: { name: userId },
     room: '',
     modern: true,
+    token: '',
+    graceUntil: 0,
     ...patch,
   };
 }

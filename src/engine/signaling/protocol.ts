@@ -306,6 +306,22 @@ export interface ServerToClientEvents {
    * next; reconnect (to another node, after `retryAfterMs`).
    */
   'reconnect-elsewhere': (info: { retryAfterMs: number }) => void;
+  /**
+   * rtc-elements addition, first thing after the handshake: whether this connection resumed a
+   * session (`resume` in the handshake: same id, still in `roomId`, nobody saw it leave), and the
+   * secret that resumes this one (kept by the client, sent again after a drop).
+   */
+  session: (info: SessionInfo) => void;
+}
+
+/** The `session` event's argument. */
+export interface SessionInfo {
+  resumeToken: string;
+  resumed: boolean;
+  /** The room the resumed session is still in ('' for none). */
+  roomId: string;
+  /** How long the server keeps a dropped user's room for a resume (0: not at all). */
+  graceMs: number;
 }
 
 /** An ICE server as RTCIceServer, without DOM types so the server can use it. */
@@ -335,6 +351,7 @@ export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
   'participation-decision',
   'kicked',
   'reconnect-elsewhere',
+  'session',
   'kick-user',
   'changed-uuid',
   'disconnect-with',
