@@ -7,6 +7,7 @@ export { RoomConnection } from './room/room-connection.js';
 export { RoomState } from './room/types.js';
 export type {
   AddStreamOptions,
+  ConnectionState,
   JoinResult,
   MuteKind,
   MuteState,

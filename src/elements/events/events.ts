@@ -18,6 +18,10 @@ export interface RtcEventDetails {
   'rtc-owner-changed': { userId: string };
   'rtc-participation-request': { userId: string; extra: Extra };
   'rtc-kicked': { roomId: string; by: string };
+  /** The signaling connection dropped; the room reconnects (peer connections keep flowing). */
+  'rtc-reconnecting': { reason: string };
+  /** Back: `resumed` when the server kept our place, otherwise the room was rebuilt. */
+  'rtc-reconnected': { resumed: boolean; attempts: number; downtimeMs: number };
   'rtc-participant-renamed': { userId: string; previousUserId: string };
   'rtc-user-id-changed': { userId: string; previousUserId: string };
   'rtc-mute': { userId: string; kind: MuteKind };
@@ -86,6 +90,8 @@ declare global {
     'rtc-owner-changed': RtcEvent<'rtc-owner-changed'>;
     'rtc-participation-request': RtcEvent<'rtc-participation-request'>;
     'rtc-kicked': RtcEvent<'rtc-kicked'>;
+    'rtc-reconnecting': RtcEvent<'rtc-reconnecting'>;
+    'rtc-reconnected': RtcEvent<'rtc-reconnected'>;
     'rtc-participant-renamed': RtcEvent<'rtc-participant-renamed'>;
     'rtc-user-id-changed': RtcEvent<'rtc-user-id-changed'>;
     'rtc-mute': RtcEvent<'rtc-mute'>;

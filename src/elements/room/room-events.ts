@@ -6,9 +6,10 @@ import { fire } from '../events/events.js';
  * the unsubscribe functions. `rtc-user-status` is derived from presence: one per change.
  */
 export function bindRoomEvents(
-  host: HTMLElement & { joined: boolean },
+  host: HTMLElement & { joined: boolean; connectionState: string },
   connection: RoomConnection,
 ): Unsubscribe[] {
+  const reflect = () => (host.connectionState = connection.connectionState);
   return [
     connection.on('joined', (detail) => {
       host.joined = true;
@@ -20,6 +21,15 @@ export function bindRoomEvents(
     }),
     connection.on('state', ({ state }) => {
       host.joined = state === 'joined';
+      reflect();
+    }),
+    connection.on('reconnecting', (detail) => {
+      reflect();
+      fire(host, 'rtc-reconnecting', detail);
+    }),
+    connection.on('reconnected', (detail) => {
+      reflect();
+      fire(host, 'rtc-reconnected', detail);
     }),
     connection.on('participant-joined', ({ userId, extra }) => {
       fire(host, 'rtc-participant-joined', { userId, extra });

@@ -10,6 +10,7 @@ import {
   type JoinResult,
   type AddStreamOptions,
   type AudioCodec,
+  type ConnectionState,
   type DeviceList,
   type MuteKind,
   type Participant,
@@ -185,13 +186,29 @@ export class RtcRoom extends LitElement {
   /** Reflects whether the page is in the room. */
   @property({ type: Boolean, reflect: true }) joined = false;
 
+  /**
+   * Reflects the link to the signaling server: `connecting`, `connected`, `reconnecting` (the
+   * connection dropped; peers keep flowing) or `disconnected`.
+   */
+  @property({ attribute: 'connection-state', reflect: true }) connectionState: ConnectionState =
+    'disconnected';
+
+  // Closing or reloading the tab leaves at once, so peers do not wait for a timeout; back online,
+  // a reconnecting room tries again now.
+  readonly #onPageHide = () => void this.#connection?.leave();
+  readonly #onOnline = () => this.#connection?.reconnectNow();
+
   override connectedCallback(): void {
     super.connectedCallback();
+    addEventListener('pagehide', this.#onPageHide);
+    addEventListener('online', this.#onOnline);
     if (!this.manual) void this.#autoJoin();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    removeEventListener('pagehide', this.#onPageHide);
+    removeEventListener('online', this.#onOnline);
     // Leave unless the element is only being moved (re-attached in the same task).
     queueMicrotask(() => {
       if (!this.isConnected) void this.#release();
@@ -301,6 +318,7 @@ export class RtcRoom extends LitElement {
     this.#unsubscribe = [];
     this.#connection = undefined;
     this.joined = false;
+    this.connectionState = 'disconnected';
     this.#provider.setValue(undefined);
   }
 

@@ -43,6 +43,21 @@ export const styles = css`
   .tile[data-video-off] video {
     visibility: hidden;
   }
+  .tile[data-reconnecting] video {
+    opacity: 0.4;
+  }
+  .reconnecting {
+    position: absolute;
+    top: 8px;
+    left: 8px;
+    padding: 2px 8px;
+    border-radius: 4px;
+    background: #000a;
+    color: #fff;
+    font:
+      12px system-ui,
+      sans-serif;
+  }
   .placard {
     position: absolute;
     inset: 0;

@@ -32,6 +32,7 @@ export function displayName(extra: Extra | undefined): string | undefined {
  * @csspart name - The name label.
  * @csspart unmute - The "enable sound" button shown when autoplay with sound was blocked.
  * @csspart placard - The name shown in place of a muted camera.
+ * @csspart reconnecting - The notice over a tile whose connection is being restarted.
  * @csspart stats - The stats overlay (`show-stats`).
  *
  * @cssprop --rtc-video-grid-gap - Space between tiles (default 8px).
@@ -58,6 +59,7 @@ export class RtcVideoGrid extends LitElement {
       'mute',
       'unmute',
       'output-device',
+      'peer-state',
     ],
   });
   #statsTimer: ReturnType<typeof setInterval> | undefined;
@@ -139,6 +141,10 @@ export class RtcVideoGrid extends LitElement {
     // A muted camera shows the name, not a frozen or black frame.
     const videoOff = !info.isScreen && !!this.#room.connection?.muteState(info.userId).video;
     const showStats = this.showStats && !local && !statsFor.has(info.userId);
+    // The connection to this user broke and is being restarted: say so over its frozen frame.
+    const peer = local ? undefined : this.#room.connection?.peerConnection(info.userId);
+    const reconnecting =
+      peer?.connectionState === 'disconnected' || peer?.connectionState === 'failed';
     if (showStats) statsFor.add(info.userId);
     return html`
       <figure
@@ -148,6 +154,7 @@ export class RtcVideoGrid extends LitElement {
         data-user-id=${info.userId}
         ?data-video-off=${videoOff}
         ?data-screen=${info.isScreen}
+        ?data-reconnecting=${reconnecting}
       >
         <video
           part="video"
@@ -164,6 +171,13 @@ export class RtcVideoGrid extends LitElement {
         ></video>
         <div part="placard" class="placard" ?hidden=${!videoOff} aria-hidden="true">${label}</div>
         <figcaption part="name" class="name">${label}</figcaption>
+        ${
+          reconnecting
+            ? html`<span part="reconnecting" class="reconnecting" role="status"
+                >Reconnecting…</span
+              >`
+            : nothing
+        }
         ${showStats ? this.#statsLine(info.userId) : nothing}
       </figure>
     `;

@@ -74,6 +74,12 @@ interface MeshEvents {
  * rtc-elements flow (a member offers as soon as a joiner asks) and RTCMultiConnection 3.x's
  * (`enableMedia` -> `readyForOffer` -> offer), picked per peer from the marker v3 never sends.
  */
+/** How long a connection may stay `disconnected` before its ICE is restarted. */
+const DISCONNECTED_WAIT_MS = 2000;
+/** How long an ICE restart gets to reconnect before the next one. */
+const RESTART_WAIT_MS = 8000;
+const MAX_ICE_RESTARTS = 3;
+
 export class Mesh extends Emitter<MeshEvents> {
   readonly #options: MeshOptions;
   readonly #peers = new Map<string, Peer>();
@@ -190,7 +196,56 @@ export class Mesh extends Emitter<MeshEvents> {
     const peer = this.#peers.get(userId);
     if (!peer) return;
     this.#peers.delete(userId);
+    clearTimeout(this.#restartTimers.get(peer));
     peer.close();
+  }
+
+  /** ICE restarts tried since each connection last worked. */
+  readonly #restarts = new WeakMap<Peer, number>();
+  readonly #restartTimers = new WeakMap<Peer, ReturnType<typeof setTimeout>>();
+
+  #scheduleRestart(peer: Peer, ms: number): void {
+    clearTimeout(this.#restartTimers.get(peer));
+    this.#restartTimers.set(
+      peer,
+      setTimeout(() => this.#restartIce(peer), ms),
+    );
+  }
+
+  /**
+   * Restarts ICE on a broken connection (perfect negotiation sorts out who offers). Up to
+   * MAX_ICE_RESTARTS tries, each given RESTART_WAIT_MS to connect; then the connection is
+   * dropped. RTCMultiConnection peers cannot restart: theirs is dropped at once.
+   */
+  #restartIce(peer: Peer): void {
+    const userId = this.#targets.get(peer)?.id;
+    if (!userId || this.#peers.get(userId) !== peer || peer.connectionState === 'connected') return;
+    const tries = (this.#restarts.get(peer) ?? 0) + 1;
+    if (peer.legacy || tries > MAX_ICE_RESTARTS) {
+      this.emit(
+        'error',
+        new RtcError(ErrorCode.PEER_FAILED, `The connection to "${userId}" failed`),
+      );
+      this.closePeer(userId);
+      this.emit('peer-state', { userId, state: 'closed' });
+      return;
+    }
+    this.#restarts.set(peer, tries);
+    peer.pc.restartIce();
+    this.#scheduleRestart(peer, RESTART_WAIT_MS);
+  }
+
+  /**
+   * After the signaling connection came back: connections that broke meanwhile (their restart
+   * offers may have been lost) start over. One side starts (the lower user id), the other waits.
+   */
+  recover(localUserId: string): void {
+    for (const [userId, peer] of this.#peers) {
+      const state = peer.connectionState;
+      if (state === 'connected' || state === 'new' || state === 'connecting') continue;
+      if (state === 'disconnected' && !peer.legacy) this.#restartIce(peer);
+      else if (localUserId < userId) this.reconnect(userId);
+    }
   }
 
   /**
@@ -288,13 +343,11 @@ export class Mesh extends Emitter<MeshEvents> {
     peer.on('error', (error) => this.emit('error', error));
     peer.on('state', (state) => {
       this.emit('peer-state', { userId: target.id, state });
-      if (state === 'failed') {
-        this.emit(
-          'error',
-          new RtcError(ErrorCode.PEER_FAILED, `The connection to "${target.id}" failed`),
-        );
-        this.closePeer(target.id);
-      }
+      clearTimeout(this.#restartTimers.get(peer));
+      if (state === 'connected') this.#restarts.delete(peer);
+      // A connection that stays disconnected, or fails, gets its ICE restarted.
+      if (state === 'disconnected') this.#scheduleRestart(peer, DISCONNECTED_WAIT_MS);
+      if (state === 'failed') this.#restartIce(peer);
     });
     this.emit('peer-created', { userId });
     return peer;

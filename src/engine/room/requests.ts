@@ -56,7 +56,8 @@ export async function withSignaling<T>(
   run: (signaling: SignalingClient) => Promise<T>,
 ): Promise<T> {
   const signaling = new SignalingClient({
-    url: socketUrl,
+    // `socketUrl` may list several servers (separated by spaces): ask the first.
+    url: socketUrl.split(/\s+/).find(Boolean) ?? socketUrl,
     query: {
       userid: `probe-${randomId(8)}`,
       sessionid: '',

@@ -19,6 +19,7 @@ import {
   type RelayMessage,
   type RoomRequest,
   type Session,
+  type SessionInfo,
 } from '../signaling/protocol.js';
 import { SignalingClient } from '../signaling/socket-client.js';
 import { Emitter, type Unsubscribe } from '../util/emitter.js';
@@ -37,6 +38,7 @@ import { Roster } from './roster.js';
 import { randomId } from '../util/id.js';
 import {
   RoomState,
+  type ConnectionState,
   type JoinResult,
   type MuteKind,
   type MuteState,
@@ -89,6 +91,19 @@ export class RoomConnection extends Emitter<RoomEvents> {
   /** The extra data the room was last sent (JSON), to send changes once. */
   #extraJson: string;
   #subscriptions: Unsubscribe[] = [];
+  /** Subscriptions to the current signaling connection (replaced when it reconnects). */
+  #socketSubscriptions: Unsubscribe[] = [];
+  /** The secret from the server's last `session` event: it resumes our place after a drop. */
+  #resumeToken = '';
+  #lastSession: SessionInfo | undefined;
+  /** Which of `socketUrl`'s URLs (separated by spaces) to connect to. */
+  #urlIndex = 0;
+  /** Set while reconnecting: when the drop happened, and how to cut the wait short. */
+  #reconnecting: { since: number; wake: () => void } | undefined;
+  /** A draining server's hint: how long to wait before reconnecting elsewhere. */
+  #retryAfter = 0;
+  /** Who the server announced while we rejoined. */
+  #announced: Set<string> | undefined;
 
   constructor(options: RoomOptions) {
     super();
@@ -130,6 +145,19 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
   get state(): RoomState {
     return this.#state;
+  }
+  /** The link to the signaling server (reflected as `<rtc-room connection-state>`). */
+  get connectionState(): ConnectionState {
+    if (this.#reconnecting) return 'reconnecting';
+    return this.#state === RoomState.JOINED
+      ? 'connected'
+      : this.#state === RoomState.CONNECTING
+        ? 'connecting'
+        : 'disconnected';
+  }
+  /** While reconnecting, tries again now instead of after the backoff (e.g. back online). */
+  reconnectNow(): void {
+    this.#reconnecting?.wake();
   }
   /** True once joined when this page created the room. */
   get opened(): boolean {
@@ -689,6 +717,119 @@ export class RoomConnection extends Emitter<RoomEvents> {
     }
   }
 
+  /**
+   * The signaling connection dropped while joined. Peer connections keep flowing; we reconnect
+   * with backoff (each URL of `socketUrl` in turn) and resume our place with the server's secret,
+   * or, when the server no longer knows us (restarted, grace period over), rebuild the room.
+   */
+  async #reconnect(reason: string): Promise<void> {
+    const attemptId = this.#attempt;
+    const since = Date.now();
+    let wake = () => undefined as void;
+    this.#reconnecting = { since, wake: () => wake() };
+    this.#dropSocket();
+    this.emit('reconnecting', { reason });
+    const giveUpAt = since + (this.#options.reconnectTimeoutMs ?? 300_000);
+    const left = () => attemptId !== this.#attempt || !this.#reconnecting;
+    for (let attempt = 1; ; attempt++) {
+      // 0 ms (or the server's hint) first, then 0.5 s doubling to 5 s, with jitter.
+      const delay =
+        attempt === 1
+          ? this.#retryAfter
+          : Math.min(5000, 250 * 2 ** attempt) * (0.75 + Math.random() / 2);
+      this.#retryAfter = 0;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (left()) return;
+      const signaling = this.#newSignaling(true);
+      try {
+        await signaling.connect();
+        // The server says first whether it kept our place (servers without it: rebuild).
+        const session = await this.#session1(signaling);
+        const resumed = !!session?.resumed && session.roomId === this.roomId;
+        if (!resumed) await this.#rejoin(signaling);
+        if (left()) return;
+        this.#reconnecting = undefined;
+        this.#mesh?.recover(this.#userId);
+        this.emit('reconnected', { resumed, attempts: attempt, downtimeMs: Date.now() - since });
+        return;
+      } catch (error) {
+        if (left()) return;
+        this.#dropSocket();
+        this.#urlIndex++;
+        const permanent =
+          error instanceof RtcError &&
+          (
+            [
+              ErrorCode.ROOM_FULL,
+              ErrorCode.INVALID_PASSWORD,
+              ErrorCode.UNAUTHORIZED,
+              ErrorCode.JOIN_REJECTED,
+            ] as string[]
+          ).includes(error.code);
+        if (permanent || Date.now() > giveUpAt) {
+          this.emit('error', RtcError.from(error, ErrorCode.SIGNALING_LOST));
+          this.#end();
+          return;
+        }
+      }
+    }
+  }
+
+  /** The `session` event of a new connection (it comes first; undefined from older servers). */
+  #session1(signaling: SignalingClient): Promise<SessionInfo | undefined> {
+    if (this.#lastSession) return Promise.resolve(this.#lastSession);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), 1000);
+      const off = signaling.onServer('session', () => {
+        clearTimeout(timer);
+        off();
+        resolve(this.#lastSession);
+      });
+    });
+  }
+
+  /**
+   * Back in a server that no longer has our place: open the room again (or join it, if someone
+   * rebuilt it first). Peers still connected stay as they are; members without a working
+   * connection to us are asked to connect; people the server no longer knows and whose
+   * connection is gone leave the roster.
+   */
+  async #rejoin(signaling: SignalingClient): Promise<void> {
+    this.#announced = new Set();
+    try {
+      const [exists] = await signaling.request('check-presence', this.roomId);
+      let opened = false;
+      if (!exists) {
+        const [ok, error] = await signaling.request('open-room', this.#roomRequest(true));
+        if (!ok && error !== LEGACY_ERRORS.ROOM_NOT_AVAILABLE) throw serverError(error, 'open');
+        opened = ok;
+      }
+      if (!opened) {
+        const [ok, error] = await signaling.requestWithin(
+          Math.max(this.#options.timeoutMs ?? 10_000, APPROVAL_WAIT_MS),
+          'join-room',
+          this.#roomRequest(false),
+        );
+        if (!ok) throw serverError(error, 'join');
+      }
+      if (opened) this.#roster.setOwner(this.#userId, false);
+      const members = this.#announced;
+      for (const userId of this.getAllParticipants()) {
+        const working = this.#mesh?.peers.get(userId)?.connectionState === 'connected';
+        if (members.has(userId) && !working) this.#relay(userId, this.#participationRequest());
+        else if (!members.has(userId) && !working) this.#removeParticipant(userId);
+      }
+    } finally {
+      this.#announced = undefined;
+    }
+  }
+
   /** Refuses what the server would silently replace or drop, with a clear error instead. */
   #validate(): void {
     const options = this.#options;
@@ -722,29 +863,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
 
   #connectSignaling(): SignalingClient {
     this.#closeSignaling();
-    const options = this.#options;
-    // With a room token the server knows us by its subject: so do we.
-    if (options.token) this.#userId = tokenSubject(options.token) ?? this.#userId;
-    const query: HandshakeQuery & Record<string, string> = {
-      ...options.query,
-      ...(options.token ? { token: options.token } : {}),
-      userid: this.#userId,
-      sessionid: this.roomId,
-      msgEvent: options.messageEvent ?? DEFAULT_MESSAGE_EVENT,
-      socketCustomEvent: this.#customEvent(),
-      autoCloseEntireSession: options.autoClose ? 'true' : 'false',
-      maxParticipantsAllowed: String(options.maxParticipants ?? 1000),
-      extra: JSON.stringify(this.extra),
-      rtcElements: String(PROTOCOL_REVISION),
-    };
-    if (this.#session.broadcast) query.oneToMany = 'true';
-    const signaling = new SignalingClient({
-      url: this.socketUrl,
-      query,
-      messageEvent: query.msgEvent,
-      timeoutMs: options.timeoutMs,
-    });
-    this.#signaling = signaling;
+    const signaling = this.#newSignaling(false);
     this.#iceServers = [];
     const mesh = new Mesh({
       localUserId: () => this.#userId,
@@ -765,22 +884,102 @@ export class RoomConnection extends Emitter<RoomEvents> {
     });
     this.#mesh = mesh;
     this.#subscriptions.push(
+      mesh.on('participation-request', ({ userId, extra }) => this.#addParticipant(userId, extra)),
+      mesh.on('user-left', ({ userId }) => this.#removeParticipant(userId)),
+      mesh.on('extra', ({ userId, extra }) => this.#roster.update(userId, extra)),
+      mesh.on('renamed', ({ userId, previous }) => {
+        this.#roster.rename(previous, userId);
+        for (const info of [...this.#streams.values()]) {
+          if (info.type !== 'remote' || info.userId !== previous) continue;
+          this.#streams.delete(streamKey(info));
+          info.userId = userId;
+          this.#streams.set(streamKey(info), info);
+        }
+      }),
+      mesh.on('mute', ({ userId, kind }) => this.#roster.setMuted(userId, kind, true)),
+      mesh.on('unmute', ({ userId, kind }) => this.#roster.setMuted(userId, kind, false)),
+      mesh.on('peer-created', ({ userId }) => {
+        // A new connection learns our mute state once.
+        const { audio, video } = this.muteState();
+        const kinds = (['audio', 'video'] as const).filter((k) => this.muteState()[k]);
+        if (kinds.length > 0) void this.#mesh?.peers.get(userId)?.pause(kinds, true);
+        const kind: MuteKind | undefined =
+          audio && video ? 'both' : audio ? 'audio' : video ? 'video' : undefined;
+        if (kind) this.#sendMuteState(userId, kind, true);
+      }),
+      mesh.on('stream', ({ userId, stream, isScreen }) =>
+        this.#addStream({ userId, stream, isScreen, type: 'remote' }),
+      ),
+      mesh.on('stream-ended', ({ userId, stream }) => this.#removeStream('remote', userId, stream)),
+      mesh.on('message', (message) => this.emit('message', message)),
+      mesh.on('file-channel', ({ userId, channel, pc }) => this.files.attach(userId, channel, pc)),
+      mesh.on('peer-state', (event) => this.emit('peer-state', event)),
+      mesh.on('error', (error) => this.emit('error', error)),
+    );
+    return signaling;
+  }
+
+  /** A signaling connection to the current URL, with our handlers (and our resume secret). */
+  #newSignaling(resume: boolean): SignalingClient {
+    const options = this.#options;
+    // With a room token the server knows us by its subject: so do we.
+    if (options.token) this.#userId = tokenSubject(options.token) ?? this.#userId;
+    const query: HandshakeQuery & Record<string, string> = {
+      ...options.query,
+      ...(options.token ? { token: options.token } : {}),
+      ...(resume && this.#resumeToken ? { resume: this.#resumeToken } : {}),
+      userid: this.#userId,
+      sessionid: this.roomId,
+      msgEvent: options.messageEvent ?? DEFAULT_MESSAGE_EVENT,
+      socketCustomEvent: this.#customEvent(),
+      autoCloseEntireSession: options.autoClose ? 'true' : 'false',
+      maxParticipantsAllowed: String(options.maxParticipants ?? 1000),
+      extra: JSON.stringify(this.extra),
+      rtcElements: String(PROTOCOL_REVISION),
+    };
+    if (this.#session.broadcast) query.oneToMany = 'true';
+    const urls = this.socketUrl.split(/\s+/).filter(Boolean);
+    const signaling = new SignalingClient({
+      url: urls[this.#urlIndex % urls.length] ?? this.socketUrl,
+      query,
+      messageEvent: query.msgEvent,
+      timeoutMs: options.timeoutMs,
+    });
+    this.#signaling = signaling;
+    this.#lastSession = undefined;
+    this.#socketSubscriptions.push(
       signaling.on('relay', (envelope) => {
-        if (isRecord(envelope) && envelope.remoteUserId === this.#userId) mesh.handle(envelope);
+        if (isRecord(envelope) && envelope.remoteUserId === this.#userId)
+          this.#mesh?.handle(envelope);
       }),
       signaling.on('lost', ({ reason }) => {
-        if (this.#state !== RoomState.JOINED) return;
-        // The server has dropped us from the room and the others close their side: end cleanly.
+        if (this.#state !== RoomState.JOINED || this.#reconnecting) return;
+        if (this.#options.reconnect !== false) {
+          void this.#reconnect(reason);
+          return;
+        }
         this.emit(
           'error',
           new RtcError(ErrorCode.SIGNALING_LOST, `Signaling connection lost (${reason})`),
         );
         this.#end();
       }),
+      signaling.onServer('session', (info) => {
+        if (!isRecord(info) || typeof info.resumeToken !== 'string') return;
+        this.#resumeToken = info.resumeToken;
+        this.#lastSession = info;
+      }),
+      // The node is shutting down: the connection closes next; go to another URL first.
+      signaling.onServer('reconnect-elsewhere', (info) => {
+        this.#urlIndex++;
+        this.#retryAfter =
+          isRecord(info) && typeof info.retryAfterMs === 'number' ? info.retryAfterMs : 0;
+      }),
       signaling.onServer('ice-servers', (servers) => {
         if (Array.isArray(servers)) this.#iceServers = servers;
       }),
       signaling.onServer('user-connected', (userId, extra) => {
+        if (typeof userId === 'string') this.#announced?.add(userId);
         this.#addParticipant(userId, isRecord(extra) ? extra : undefined);
       }),
       signaling.onServer('user-disconnected', (userId) => this.#removeParticipant(userId)),
@@ -818,37 +1017,6 @@ export class RoomConnection extends Emitter<RoomEvents> {
         this.#end();
       }),
       signaling.onCustom(this.#customEvent(), (data) => this.emit('custom-message', { data })),
-      mesh.on('participation-request', ({ userId, extra }) => this.#addParticipant(userId, extra)),
-      mesh.on('user-left', ({ userId }) => this.#removeParticipant(userId)),
-      mesh.on('extra', ({ userId, extra }) => this.#roster.update(userId, extra)),
-      mesh.on('renamed', ({ userId, previous }) => {
-        this.#roster.rename(previous, userId);
-        for (const info of [...this.#streams.values()]) {
-          if (info.type !== 'remote' || info.userId !== previous) continue;
-          this.#streams.delete(streamKey(info));
-          info.userId = userId;
-          this.#streams.set(streamKey(info), info);
-        }
-      }),
-      mesh.on('mute', ({ userId, kind }) => this.#roster.setMuted(userId, kind, true)),
-      mesh.on('unmute', ({ userId, kind }) => this.#roster.setMuted(userId, kind, false)),
-      mesh.on('peer-created', ({ userId }) => {
-        // A new connection learns our mute state once.
-        const { audio, video } = this.muteState();
-        const kinds = (['audio', 'video'] as const).filter((k) => this.muteState()[k]);
-        if (kinds.length > 0) void this.#mesh?.peers.get(userId)?.pause(kinds, true);
-        const kind: MuteKind | undefined =
-          audio && video ? 'both' : audio ? 'audio' : video ? 'video' : undefined;
-        if (kind) this.#sendMuteState(userId, kind, true);
-      }),
-      mesh.on('stream', ({ userId, stream, isScreen }) =>
-        this.#addStream({ userId, stream, isScreen, type: 'remote' }),
-      ),
-      mesh.on('stream-ended', ({ userId, stream }) => this.#removeStream('remote', userId, stream)),
-      mesh.on('message', (message) => this.emit('message', message)),
-      mesh.on('file-channel', ({ userId, channel, pc }) => this.files.attach(userId, channel, pc)),
-      mesh.on('peer-state', (event) => this.emit('peer-state', event)),
-      mesh.on('error', (error) => this.emit('error', error)),
     );
     return signaling;
   }
@@ -938,6 +1106,13 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.#subscriptions = [];
     this.#mesh?.close();
     this.#mesh = undefined;
+    this.#dropSocket();
+  }
+
+  /** Closes the signaling connection alone (the peers stay). */
+  #dropSocket(): void {
+    for (const unsubscribe of this.#socketSubscriptions) unsubscribe();
+    this.#socketSubscriptions = [];
     this.#signaling?.close();
     this.#signaling = undefined;
   }
@@ -945,6 +1120,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
   /** Leaves for good: aborts a join in progress, tears everything down, reports `left`. */
   #end(): void {
     this.#attempt++;
+    this.#reconnecting?.wake();
+    this.#reconnecting = undefined;
     this.#teardown();
     this.#setState(RoomState.LEFT);
     this.emit('left', { roomId: this.roomId });

@@ -57,7 +57,18 @@ export interface RoomOptions {
   retryWithFreshUserId?: boolean | undefined;
   /** Milliseconds to wait for the server to connect or answer (default 10000). */
   timeoutMs?: number | undefined;
+  /**
+   * When the signaling connection drops, reconnect (with backoff, through every URL of
+   * `socketUrl` in turn) and resume or rebuild the room, while peer connections keep flowing.
+   * Default true; false leaves the room as soon as the connection drops.
+   */
+  reconnect?: boolean | undefined;
+  /** How long to keep trying before leaving the room (default 300000 ms). */
+  reconnectTimeoutMs?: number | undefined;
 }
+
+/** The room's link to its signaling server, as `<rtc-room connection-state>` reflects it. */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
 export const RoomState = {
   IDLE: 'idle',
@@ -164,6 +175,13 @@ export interface RoomEvents {
   /** The user id changed (after `USERID_TAKEN` with a retry). */
   'user-id': { userId: string; previous: string };
   state: { state: RoomState };
+  /** The signaling connection dropped while joined: reconnecting (peers keep flowing). */
+  reconnecting: { reason: string };
+  /**
+   * Back in the room: `resumed` when the server kept our place (nobody saw us go); otherwise
+   * the room was rebuilt (e.g. on a restarted server). `attempts` connections were tried.
+   */
+  reconnected: { resumed: boolean; attempts: number; downtimeMs: number };
   error: RtcError;
   left: { roomId: string };
 }
