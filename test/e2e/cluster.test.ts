@@ -16,9 +16,10 @@ describe('several nodes on Redis', { timeout: 120_000 }, () => {
   let other: NodeProcess;
   before(async () => {
     redis = await startRedis();
-    // Node A in this process (it also serves the bundle), node B in its own process.
-    env.signaling = await startSignaling({ redisUrl: redis.url });
-    other = await startNode({ REDIS_URL: redis.url });
+    // Node A in this process (it also serves the bundle), node B in its own process. No grace
+    // period: a dead node's users leave at once (resuming elsewhere is in reconnect.test.ts).
+    env.signaling = await startSignaling({ redisUrl: redis.url, reconnectGraceMs: 0 });
+    other = await startNode({ REDIS_URL: redis.url, RECONNECT_GRACE_MS: '0' });
     env.site = await startStaticSite();
     env.browser = await launchBrowser();
   });

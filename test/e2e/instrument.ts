@@ -10,26 +10,31 @@ export async function instrument(page: Page): Promise<void> {
 }
 
 const INIT_SCRIPT = `(() => {
+  // Weak references: the census must not keep closed connections or stopped tracks alive.
   const peers = [];
+  let made = 0;
   const tracks = [];
   const Native = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends Native {
     constructor(...args) {
       super(...args);
-      peers.push(this);
+      made++;
+      peers.push(new WeakRef(this));
     }
   };
   const devices = navigator.mediaDevices;
   const gum = devices.getUserMedia.bind(devices);
   devices.getUserMedia = async (constraints) => {
     const stream = await gum(constraints);
-    tracks.push(...stream.getTracks());
+    for (const track of stream.getTracks()) tracks.push(new WeakRef(track));
     return stream;
   };
   window.__rtc = {
-    openPeerConnections: () => peers.filter((pc) => pc.connectionState !== 'closed').length,
-    peerConnections: () => peers.length,
-    liveTracks: () => tracks.filter((t) => t.readyState === 'live').length,
+    openPeerConnections: () =>
+      peers.filter((ref) => { const pc = ref.deref(); return pc && pc.connectionState !== 'closed'; }).length,
+    peerConnections: () => made,
+    // A live capture track is kept alive by the browser, so a collected one was not live.
+    liveTracks: () => tracks.filter((ref) => ref.deref()?.readyState === 'live').length,
     capturedTracks: () => tracks.length,
   };
 })();`;

@@ -178,6 +178,8 @@ export const ROOM_EVENTS = [
   'rtc-file-progress',
   'rtc-file-end',
   'rtc-file-cancel',
+  'rtc-reconnecting',
+  'rtc-reconnected',
 ] as const;
 
 const escapeAttribute = (value: string) =>
@@ -249,6 +251,7 @@ export function apiPage(o: ApiPageOptions): string {
         target: event.target === room ? 'rtc-room' : event.target.localName,
         cancelable: event.cancelable,
         defaultPrevented: event.defaultPrevented,
+        at: Date.now(),
       });
     });
   }
@@ -300,6 +303,8 @@ export interface RecordedEvent {
   target: string;
   cancelable: boolean;
   defaultPrevented: boolean;
+  /** When the page saw it (Date.now() in the page). */
+  at: number;
 }
 
 /** How a room method call ended: `{value}` or `{code, message}` (an RtcError's stable code). */

@@ -19,10 +19,10 @@ export interface NodeProcess {
 }
 
 /** Starts a node on a free port of 127.0.0.1 with `env` (REDIS_URL, ...); resolves once it listens. */
-export async function startNode(env: Record<string, string>): Promise<NodeProcess> {
+export async function startNode(env: Record<string, string>, port = 0): Promise<NodeProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', MAIN, '--port', '0', '--host', '127.0.0.1'],
+    ['--import', 'tsx', MAIN, '--port', String(port), '--host', '127.0.0.1'],
     {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'warn', PORT: '', HOST: '', ...env },

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 export interface RunningTurn {
   /** `turn:127.0.0.1:<port>?transport=udp` */
   url: string;
+  port: number;
   secret: string;
   close(): Promise<void>;
 }
@@ -21,8 +22,9 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-export async function startTurn(secret = 'turn-test-secret'): Promise<RunningTurn> {
-  const port = await freeUdpPort();
+/** Starts coturn (on `port`, or a free one: restart one on the port it had). */
+export async function startTurn(secret = 'turn-test-secret', port?: number): Promise<RunningTurn> {
+  port ??= await freeUdpPort();
   const dir = mkdtempSync(join(tmpdir(), 'coturn-'));
   const child = spawn(
     'turnserver',
@@ -62,6 +64,7 @@ export async function startTurn(secret = 'turn-test-secret'): Promise<RunningTur
   });
   return {
     url: `turn:127.0.0.1:${port}?transport=udp`,
+    port,
     secret,
     close: async () => {
       child.kill('SIGTERM');

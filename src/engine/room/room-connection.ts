@@ -954,7 +954,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
       }),
       signaling.on('lost', ({ reason }) => {
         if (this.#state !== RoomState.JOINED || this.#reconnecting) return;
-        if (this.#options.reconnect !== false) {
+        // A server that sends us away on purpose is not to be called back.
+        if (this.#options.reconnect !== false && reason !== 'io server disconnect') {
           void this.#reconnect(reason);
           return;
         }
