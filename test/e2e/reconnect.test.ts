@@ -287,6 +287,44 @@ describe('calls that survive the network', { timeout: 300_000 }, () => {
     console.log(`# reload: peer told after ${left} ms; close: after ${Date.now() - started} ms`);
   });
 
+  // Chromium in the test's network namespace (loopback only) always reports navigator.onLine
+  // false and fires no offline/online events, so the page's events are dispatched by hand here;
+  // what follows them is real.
+  it('going offline and online again: offline drops the link at once, online retries at once', async () => {
+    const port = await freeTcpPort();
+    let node = await startNode({}, port);
+    try {
+      const options = { roomId: 'offline', session: 'audio video', socketUrl: node.url };
+      const a = await pages.open({ ...options, userId: 'off-a' });
+      const b = await pages.open({ ...options, userId: 'off-b' });
+      await succeeds(a.page, 'open');
+      await succeeds(b.page, 'join');
+      await waitForPeers(b.page, ['off-a']);
+      const signal = (page: Page, type: 'offline' | 'online') =>
+        page.evaluate((type) => dispatchEvent(new Event(type)), type);
+      // Offline: the room does not wait for heartbeats to time out; it resumes its place.
+      await signal(b.page, 'offline');
+      await waitForEvent(b.page, 'rtc-reconnecting', { reason: 'offline' }, { timeout: 2000 });
+      const resumed = await waitForEvent(b.page, 'rtc-reconnected', {}, { timeout: 10_000 });
+      assert.equal(resumed.detail['resumed'], true);
+      assert.equal(await countEvents(a.page, 'rtc-participant-left'), 0);
+      // With the server down, the retries back off (up to 5 s apart); online tries at once.
+      await node.kill('SIGKILL');
+      await waitForConnectionState(b.page, 'reconnecting');
+      await sleep(8000);
+      node = await startNode({}, port);
+      const online = Date.now();
+      await signal(b.page, 'online');
+      await waitForEvent(b.page, 'rtc-reconnected', {}, { count: 2, timeout: 10_000 });
+      const after = (await events(b.page, 'rtc-reconnected'))[1]!.at - online;
+      console.log(`# back online: reconnected ${after} ms after the online event`);
+      assert.ok(after < 1500, `${after} ms`);
+      await pages.closeAll();
+    } finally {
+      await node.kill('SIGKILL');
+    }
+  });
+
   it('50 join/leave cycles in one page leave no peer connection, track, listener or heap behind', async () => {
     const host = await pages.open({ roomId: 'cycles', userId: 'cy-host', session: 'audio video' });
     await succeeds(host.page, 'open');

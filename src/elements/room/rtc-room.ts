@@ -193,22 +193,24 @@ export class RtcRoom extends LitElement {
   @property({ attribute: 'connection-state', reflect: true }) connectionState: ConnectionState =
     'disconnected';
 
-  // Closing or reloading the tab leaves at once, so peers do not wait for a timeout; back online,
-  // a reconnecting room tries again now.
+  // Closing or reloading the tab leaves at once, so peers do not wait for a timeout; offline, the
+  // room starts reconnecting at once, and back online it tries again now.
   readonly #onPageHide = () => void this.#connection?.leave();
-  readonly #onOnline = () => this.#connection?.reconnectNow();
+  readonly #onNetwork = (event: Event) => this.#connection?.networkChanged(event.type === 'online');
 
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener('pagehide', this.#onPageHide);
-    addEventListener('online', this.#onOnline);
+    addEventListener('online', this.#onNetwork);
+    addEventListener('offline', this.#onNetwork);
     if (!this.manual) void this.#autoJoin();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     removeEventListener('pagehide', this.#onPageHide);
-    removeEventListener('online', this.#onOnline);
+    removeEventListener('online', this.#onNetwork);
+    removeEventListener('offline', this.#onNetwork);
     // Leave unless the element is only being moved (re-attached in the same task).
     queueMicrotask(() => {
       if (!this.isConnected) void this.#release();

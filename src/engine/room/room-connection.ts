@@ -155,9 +155,19 @@ export class RoomConnection extends Emitter<RoomEvents> {
         ? 'connecting'
         : 'disconnected';
   }
-  /** While reconnecting, tries again now instead of after the backoff (e.g. back online). */
-  reconnectNow(): void {
-    this.#reconnecting?.wake();
+  /**
+   * The device went offline or online (the page's `offline`/`online` events). Offline, the
+   * signaling connection is given up at once (its network is gone; waiting for heartbeats takes
+   * most of a minute) and the room starts reconnecting; online, it tries again now.
+   */
+  networkChanged(online: boolean): void {
+    if (online) this.#reconnecting?.wake();
+    else if (
+      this.#state === RoomState.JOINED &&
+      !this.#reconnecting &&
+      this.#options.reconnect !== false
+    )
+      void this.#reconnect('offline');
   }
   /** True once joined when this page created the room. */
   get opened(): boolean {
@@ -727,7 +737,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
     const since = Date.now();
     let wake = () => undefined as void;
     this.#reconnecting = { since, wake: () => wake() };
-    this.#dropSocket();
+    this.#dropSocket(true);
     this.emit('reconnecting', { reason });
     const giveUpAt = since + (this.#options.reconnectTimeoutMs ?? 300_000);
     const left = () => attemptId !== this.#attempt || !this.#reconnecting;
@@ -1110,11 +1120,11 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.#dropSocket();
   }
 
-  /** Closes the signaling connection alone (the peers stay). */
-  #dropSocket(): void {
+  /** Closes the signaling connection alone (the peers stay); `silently` keeps our server place. */
+  #dropSocket(silently = false): void {
     for (const unsubscribe of this.#socketSubscriptions) unsubscribe();
     this.#socketSubscriptions = [];
-    this.#signaling?.close();
+    this.#signaling?.close(silently);
     this.#signaling = undefined;
   }
 

@@ -134,9 +134,12 @@ export class IoSocket {
     }
   }
 
-  /** Closes the connection; `disconnect` follows with reason `io client disconnect`. */
-  disconnect(): this {
-    if (this.connected) this.#write(`${MESSAGE}${DISCONNECT}${this.#nsPrefix()}`);
+  /**
+   * Closes the connection; `disconnect` follows with reason `io client disconnect`. `silently`
+   * skips the disconnect packet: the server sees the connection drop (a resumable session).
+   */
+  disconnect(silently = false): this {
+    if (this.connected && !silently) this.#write(`${MESSAGE}${DISCONNECT}${this.#nsPrefix()}`);
     this.#closed('io client disconnect');
     return this;
   }

@@ -193,11 +193,12 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     };
   }
 
-  close(): void {
+  /** Closes the connection (`silently`: as if the network dropped it, so the server keeps our place). */
+  close(silently = false): void {
     this.#closeReason ??= new RtcError(ErrorCode.ABORTED, 'The signaling connection was closed');
     this.#failPending(this.#closeReason);
     this.socket.removeAllListeners();
-    this.socket.disconnect();
+    this.socket.disconnect(silently);
     this.clear();
   }
 
