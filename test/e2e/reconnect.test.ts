@@ -346,7 +346,9 @@ describe('calls that survive the network', { timeout: 300_000 }, () => {
       listeners = await guest.page.evaluate(() =>
         document.querySelector('rtc-room')!.connection!.listenerCount(),
       );
+      assert.equal(await connectionState(guest.page), 'connected');
       await succeeds(guest.page, 'leave');
+      assert.equal(await connectionState(guest.page), 'disconnected');
       // The test page records every event: forget them, so the heap shows the library alone.
       await guest.page.evaluate(() => {
         (window as unknown as { events: unknown[] }).events.length = 0;
