@@ -4,14 +4,13 @@
 // and comes back (ICE restarts on the same RTCPeerConnection), a tab reloads or closes (peers hear
 // it at once), and 50 join/leave cycles leave nothing behind. Recovery times: median of 3 runs.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchBrowser } from '../support/browser.js';
 import { startNode } from '../support/nodes.js';
 import { freeTcpPort, startRedis, type RunningRedis } from '../support/redis.js';
-import { startSignaling, startStaticSite } from '../support/servers.js';
+import { startSignaling } from '../support/servers.js';
 import { startTurn, type RunningTurn } from '../support/turn.js';
-import type { E2E } from './harness.js';
+import { useE2E } from './harness.js';
 import { census, instrument } from './instrument.js';
 import {
   countEvents,
@@ -68,17 +67,7 @@ async function waitForConnectionState(page: Page, state: string, timeout = 20_00
 }
 
 describe('calls that survive the network', { timeout: 300_000 }, () => {
-  const env = {} as E2E;
-  before(async () => {
-    env.signaling = await startSignaling();
-    env.site = await startStaticSite();
-    env.browser = await launchBrowser();
-  });
-  after(async () => {
-    await env.browser.close();
-    await env.site.close();
-    await env.signaling.close();
-  });
+  const env = useE2E();
   const pages = useApiPages(env);
 
   it('the signaling server is killed and restarted mid-call: video keeps flowing, both pages rebuild the room', async () => {
