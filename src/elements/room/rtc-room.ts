@@ -195,12 +195,17 @@ export class RtcRoom extends LitElement {
 
   // Closing or reloading the tab leaves at once, so peers do not wait for a timeout; offline, the
   // room starts reconnecting at once, and back online it tries again now.
-  readonly #onPageHide = () => void this.#connection?.leave();
+  readonly #onPageHide = () => void this.leave();
+  // Back from the back/forward cache: the room was left on the way in; join it again.
+  readonly #onPageShow = (event: PageTransitionEvent) => {
+    if (event.persisted && !this.manual) void this.#autoJoin();
+  };
   readonly #onNetwork = (event: Event) => this.#connection?.networkChanged(event.type === 'online');
 
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener('pagehide', this.#onPageHide);
+    addEventListener('pageshow', this.#onPageShow);
     addEventListener('online', this.#onNetwork);
     addEventListener('offline', this.#onNetwork);
     if (!this.manual) void this.#autoJoin();
@@ -209,6 +214,7 @@ export class RtcRoom extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     removeEventListener('pagehide', this.#onPageHide);
+    removeEventListener('pageshow', this.#onPageShow);
     removeEventListener('online', this.#onNetwork);
     removeEventListener('offline', this.#onNetwork);
     // Leave unless the element is only being moved (re-attached in the same task).
