@@ -1,9 +1,15 @@
 /**
- * `@customElement(tag)` that tolerates the bundle being loaded twice on one page (a CMS embed and
- * a theme both including it): the second definition is skipped instead of throwing.
+ * `customElements.define(tag, element)` that tolerates the bundle being loaded twice on one page (a
+ * CMS embed and a theme both including it): the second definition is skipped instead of throwing.
  */
-export function customElement(tag: string) {
-  return (target: CustomElementConstructor): void => {
-    if (!customElements.get(tag)) customElements.define(tag, target);
-  };
+export function define(tag: string, element: CustomElementConstructor): void {
+  if (!customElements.get(tag)) customElements.define(tag, element);
+}
+
+/**
+ * The first element in the host's render root that matches the selector, looked up on every call
+ * (what lit's `@query(selector)` did); null before the first render.
+ */
+export function query(host: { renderRoot: ParentNode }, selector: string): Element | null {
+  return (host.renderRoot as ParentNode | undefined)?.querySelector(selector) ?? null;
 }

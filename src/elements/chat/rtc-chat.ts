@@ -1,9 +1,8 @@
 import { LitElement, html, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { ErrorCode, RtcError, type RoomConnection, type Unsubscribe } from '../../engine/index.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { customElement } from '../define.js';
+import { define, query } from '../define.js';
 import { fire } from '../events/events.js';
 import { displayName } from '../video-grid/rtc-video-grid.js';
 import { styles } from './rtc-chat.styles.js';
@@ -42,9 +41,16 @@ const STICKY_PX = 48;
  * @cssprop --rtc-chat-height - Height of the message list (default 240px).
  * @cssprop --rtc-color-accent - Send button and your own messages (default #2563eb).
  */
-@customElement('rtc-chat')
 export class RtcChat extends LitElement {
   static override styles = styles;
+
+  static override properties = {
+    messages: { state: true, attribute: false },
+    unseen: { state: true, attribute: false },
+    room: {},
+    maxMessages: { type: Number, attribute: 'max-messages' },
+    placeholder: {},
+  };
 
   readonly #room = new RoomController(this, {
     roomId: () => this.room,
@@ -55,20 +61,33 @@ export class RtcChat extends LitElement {
   #nextId = 0;
   #stick = true;
 
-  @query('.log') private log!: HTMLElement;
-  @query('input') private input!: HTMLInputElement;
+  private get log(): HTMLElement {
+    return query(this, '.log') as HTMLElement;
+  }
+  private get input(): HTMLInputElement {
+    return query(this, 'input') as HTMLInputElement;
+  }
 
-  @state() private messages: ChatMessage[] = [];
-  @state() private unseen = 0;
+  declare private messages: ChatMessage[];
+  declare private unseen: number;
 
   /** Id of the `<rtc-room>` to chat in, when not inside it. */
-  @property() room = '';
+  declare room: string;
 
   /** Most messages kept (older ones are dropped). */
-  @property({ type: Number, attribute: 'max-messages' }) maxMessages = 500;
+  declare maxMessages: number;
 
   /** Placeholder of the input. */
-  @property() placeholder = 'Write a message';
+  declare placeholder: string;
+
+  constructor() {
+    super();
+    this.messages = [];
+    this.unseen = 0;
+    this.room = '';
+    this.maxMessages = 500;
+    this.placeholder = 'Write a message';
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('room') && changed.get('room') !== undefined) this.#room.refresh();
@@ -211,6 +230,8 @@ export class RtcChat extends LitElement {
     `;
   }
 }
+
+define('rtc-chat', RtcChat);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import {
   ErrorCode,
@@ -10,7 +9,7 @@ import {
 } from '../../engine/index.js';
 import { RoomController } from '../controllers/room-controller.js';
 import { optionalNumber } from '../converters.js';
-import { customElement } from '../define.js';
+import { define, query } from '../define.js';
 import { fire } from '../events/events.js';
 import { displayName } from '../video-grid/rtc-video-grid.js';
 import { styles } from './rtc-file-share.styles.js';
@@ -49,9 +48,19 @@ import {
  *
  * @cssprop --rtc-color-accent - Buttons, progress and the drop highlight (default #2563eb).
  */
-@customElement('rtc-file-share')
 export class RtcFileShare extends LitElement {
   static override styles = styles;
+
+  static override properties = {
+    transfers: { state: true, attribute: false },
+    over: { state: true, attribute: false },
+    announcement: { state: true, attribute: false },
+    room: {},
+    to: {},
+    accept: {},
+    maxSize: { attribute: 'max-size', converter: optionalNumber },
+    askBeforeReceive: { type: Boolean, attribute: 'ask-before-receive' },
+  };
 
   readonly #room = new RoomController(this, {
     roomId: () => this.room,
@@ -60,26 +69,39 @@ export class RtcFileShare extends LitElement {
   #listening: RoomConnection | undefined;
   #unsubscribe: Unsubscribe[] = [];
 
-  @query('input[type="file"]') private input!: HTMLInputElement;
+  private get input(): HTMLInputElement {
+    return query(this, 'input[type="file"]') as HTMLInputElement;
+  }
 
-  @state() private transfers: Transfer[] = [];
-  @state() private over = false;
-  @state() private announcement = '';
+  declare private transfers: Transfer[];
+  declare private over: boolean;
+  declare private announcement: string;
 
   /** Id of the `<rtc-room>` to share in, when not inside it. */
-  @property() room = '';
+  declare room: string;
 
   /** Send only to this user (default: everyone in the room). */
-  @property() to = '';
+  declare to: string;
 
   /** Which files may be picked or dropped, as `<input type=file accept>` (`.pdf,image/*`). */
-  @property() accept = '';
+  declare accept: string;
 
   /** Largest file, in bytes, sent or received by this element; larger ones are refused. */
-  @property({ attribute: 'max-size', converter: optionalNumber }) maxSize: number | undefined;
+  declare maxSize: number | undefined;
 
   /** Ask the user (Accept / Decline in the list) before any bytes of an incoming file flow. */
-  @property({ type: Boolean, attribute: 'ask-before-receive' }) askBeforeReceive = false;
+  declare askBeforeReceive: boolean;
+
+  constructor() {
+    super();
+    this.transfers = [];
+    this.over = false;
+    this.announcement = '';
+    this.room = '';
+    this.to = '';
+    this.accept = '';
+    this.askBeforeReceive = false;
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('room') && changed.get('room') !== undefined) this.#room.refresh();
@@ -355,6 +377,8 @@ export class RtcFileShare extends LitElement {
     `;
   }
 }
+
+define('rtc-file-share', RtcFileShare);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,4 @@
 import { LitElement, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import {
   ErrorCode,
   RtcError,
@@ -9,7 +8,7 @@ import {
   type TrackKind,
 } from '../../engine/index.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { customElement } from '../define.js';
+import { define } from '../define.js';
 import { fire } from '../events/events.js';
 import '../screen-button/rtc-screen-button.js';
 import { mediaDevices } from '../platform.js';
@@ -38,9 +37,17 @@ const canChooseSpeaker = () =>
  * @cssprop --rtc-color-accent - Pressed toggles (default #2563eb).
  * @cssprop --rtc-media-controls-gap - Space between controls (default 8px).
  */
-@customElement('rtc-media-controls')
 export class RtcMediaControls extends LitElement {
   static override styles = styles;
+
+  static override properties = {
+    devices: { state: true, attribute: false },
+    announcement: { state: true, attribute: false },
+    room: {},
+    noDevices: { type: Boolean, attribute: 'no-devices' },
+    noScreen: { type: Boolean, attribute: 'no-screen' },
+    noLeave: { type: Boolean, attribute: 'no-leave' },
+  };
 
   readonly #room = new RoomController(this, {
     roomId: () => this.room,
@@ -48,20 +55,30 @@ export class RtcMediaControls extends LitElement {
   });
   #onDeviceChange = () => void this.#loadDevices();
 
-  @state() private devices: DeviceList = { cameras: [], microphones: [], speakers: [] };
-  @state() private announcement = '';
+  declare private devices: DeviceList;
+  declare private announcement: string;
 
   /** Id of the `<rtc-room>` to control, when not inside it. */
-  @property() room = '';
+  declare room: string;
 
   /** Hide the device pickers. */
-  @property({ type: Boolean, attribute: 'no-devices' }) noDevices = false;
+  declare noDevices: boolean;
 
   /** Hide the screen button. */
-  @property({ type: Boolean, attribute: 'no-screen' }) noScreen = false;
+  declare noScreen: boolean;
 
   /** Hide the leave button. */
-  @property({ type: Boolean, attribute: 'no-leave' }) noLeave = false;
+  declare noLeave: boolean;
+
+  constructor() {
+    super();
+    this.devices = { cameras: [], microphones: [], speakers: [] };
+    this.announcement = '';
+    this.room = '';
+    this.noDevices = false;
+    this.noScreen = false;
+    this.noLeave = false;
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -210,6 +227,8 @@ export class RtcMediaControls extends LitElement {
     `;
   }
 }
+
+define('rtc-media-controls', RtcMediaControls);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,6 +1,5 @@
 import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
 import {
   ErrorCode,
   RtcError,
@@ -26,7 +25,7 @@ import {
 } from '../../engine/index.js';
 import { roomContext } from '../context.js';
 import { jsonConverter, optionalNumber } from '../converters.js';
-import { customElement } from '../define.js';
+import { define } from '../define.js';
 import { fire } from '../events/events.js';
 import { bindRoomEvents } from './room-events.js';
 
@@ -70,7 +69,6 @@ const BUNDLE_ORIGIN = (() => {
  * @event rtc-session-closed - The room was closed for everyone. `detail: {roomId}`.
  * @event rtc-error - Something failed. `detail: {code, message, error}`.
  */
-@customElement('rtc-room')
 export class RtcRoom extends LitElement {
   static override styles = css`
     :host {
@@ -81,117 +79,165 @@ export class RtcRoom extends LitElement {
     }
   `;
 
+  static override properties = {
+    roomId: { attribute: 'room-id' },
+    socketUrl: { attribute: 'socket-url' },
+    userId: { attribute: 'user-id' },
+    session: {},
+    maxParticipants: { attribute: 'max-participants', converter: optionalNumber },
+    password: {},
+    bandwidthAudio: { attribute: 'bandwidth-audio', converter: optionalNumber },
+    bandwidthVideo: { attribute: 'bandwidth-video', converter: optionalNumber },
+    bandwidthScreen: { attribute: 'bandwidth-screen', converter: optionalNumber },
+    autoClose: { type: Boolean, attribute: 'auto-close' },
+    publicId: { attribute: 'public-id' },
+    approveJoins: { type: Boolean, attribute: 'approve-joins' },
+    customEvent: { attribute: 'custom-event' },
+    socketQuery: { attribute: 'socket-query', converter: jsonConverter },
+    manual: { type: Boolean },
+    extra: { converter: jsonConverter },
+    token: {},
+    iceTransportPolicy: { attribute: 'ice-transport-policy' },
+    iceServers: { attribute: 'ice-servers', converter: jsonConverter },
+    mediaConstraints: { attribute: 'media-constraints', converter: jsonConverter },
+    dontCapture: { type: Boolean, attribute: 'dont-capture' },
+    dontAttachStream: { type: Boolean, attribute: 'dont-attach-stream' },
+    dontGetRemoteStream: { type: Boolean, attribute: 'dont-get-remote-stream' },
+    codecVideo: { attribute: 'codec-video' },
+    codecAudio: { attribute: 'codec-audio' },
+    setUserPreferences: { attribute: false },
+    beforeAddingStream: { attribute: false },
+    processSdp: { attribute: false },
+    joined: { type: Boolean, reflect: true },
+    connectionState: { attribute: 'connection-state', reflect: true },
+  };
+
   readonly #provider = new ContextProvider(this, { context: roomContext, initialValue: undefined });
   #connection: RoomConnection | undefined;
   #unsubscribe: Unsubscribe[] = [];
 
   /** Room to open or join. */
-  @property({ attribute: 'room-id' }) roomId = '';
+  declare roomId: string;
 
   /** Signaling server URL. Defaults to the origin the bundle was loaded from. */
-  @property({ attribute: 'socket-url' }) socketUrl = '';
+  declare socketUrl: string;
 
   /** Your user id; random when empty. Must be unique on the server. */
-  @property({ attribute: 'user-id' }) userId = '';
+  declare userId: string;
 
   /** Session tokens: `audio`, `video`, `screen`, `data`, `oneway`, `broadcast` (space-separated). */
-  @property() session = 'audio video';
+  declare session: string;
 
   /** How many others may join the opener (`1` = one-to-one). Applies when this page opens the room. */
-  @property({ attribute: 'max-participants', converter: optionalNumber }) maxParticipants:
-    number | undefined;
+  declare maxParticipants: number | undefined;
 
   /** Room password, when opening or joining a protected room. Prefer setting the property over the attribute. */
-  @property() password = '';
+  declare password: string;
 
   /** Audio bitrate cap in kbps. */
-  @property({ attribute: 'bandwidth-audio', converter: optionalNumber }) bandwidthAudio:
-    number | undefined;
+  declare bandwidthAudio: number | undefined;
 
   /** Camera video bitrate cap in kbps. */
-  @property({ attribute: 'bandwidth-video', converter: optionalNumber }) bandwidthVideo:
-    number | undefined;
+  declare bandwidthVideo: number | undefined;
 
   /** Screen-share bitrate cap in kbps (defaults to `bandwidth-video`). */
-  @property({ attribute: 'bandwidth-screen', converter: optionalNumber }) bandwidthScreen:
-    number | undefined;
+  declare bandwidthScreen: number | undefined;
 
   /** When this page opens the room and later leaves it, close the room for everyone (instead of handing it on). */
-  @property({ type: Boolean, attribute: 'auto-close' }) autoClose = false;
+  declare autoClose: boolean;
 
   /** When this page opens the room: list it under this public identifier (see `getPublicRooms()`). */
-  @property({ attribute: 'public-id' }) publicId = '';
+  declare publicId: string;
 
   /** When this page opens the room: each join waits for `accept(userId)` / `reject(userId)`. */
-  @property({ type: Boolean, attribute: 'approve-joins' }) approveJoins = false;
+  declare approveJoins: boolean;
 
   /** Name of the room-scoped custom socket event (v3 `socketCustomEvent`). */
-  @property({ attribute: 'custom-event' }) customEvent = '';
+  declare customEvent: string;
 
   /** Values for the server's connection hook (v3 `socketCustomParameters`). Attribute form takes JSON. */
-  @property({ attribute: 'socket-query', converter: jsonConverter }) socketQuery:
-    Record<string, string> | undefined;
+  declare socketQuery: Record<string, string> | undefined;
 
   /** Do not join on connect; call `open()`, `join()` or `openOrJoin()` yourself. */
-  @property({ type: Boolean }) manual = false;
+  declare manual: boolean;
 
   /** Your extra data (a name under `name` labels your video). Attribute form takes JSON. */
-  @property({ converter: jsonConverter }) extra: Extra = {};
+  declare extra: Extra;
 
   /**
    * A room token from your backend, for servers with `AUTH_SECRET`: an HS256 JWT whose `room`,
    * `sub` (your user id), `role` (`owner` opens, `guest` joins) and `exp` the server checks.
    */
-  @property() token = '';
+  declare token: string;
 
   /** `relay`: connect only through a TURN server (default `all`). */
-  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: RTCIceTransportPolicy | '' =
-    '';
+  declare iceTransportPolicy: RTCIceTransportPolicy | '';
 
   /** ICE servers (STUN/TURN); when unset, those the signaling server hands out. Attribute form takes JSON. */
-  @property({ attribute: 'ice-servers', converter: jsonConverter }) iceServers:
-    RTCIceServer[] | undefined;
+  declare iceServers: RTCIceServer[] | undefined;
 
   /** getUserMedia constraints for camera and microphone. Attribute form takes JSON. */
-  @property({ attribute: 'media-constraints', converter: jsonConverter }) mediaConstraints:
-    MediaStreamConstraints | undefined;
+  declare mediaConstraints: MediaStreamConstraints | undefined;
 
   /** Capture nothing: add your own streams with `addStream()`. */
-  @property({ type: Boolean, attribute: 'dont-capture' }) dontCapture = false;
+  declare dontCapture: boolean;
 
   /** Send your streams to nobody (receive only). */
-  @property({ type: Boolean, attribute: 'dont-attach-stream' }) dontAttachStream = false;
+  declare dontAttachStream: boolean;
 
   /** Receive nobody's streams (send only). */
-  @property({ type: Boolean, attribute: 'dont-get-remote-stream' }) dontGetRemoteStream = false;
+  declare dontGetRemoteStream: boolean;
 
   /** Preferred video codec: `vp8`, `vp9`, `h264` or `av1` (setCodecPreferences). */
-  @property({ attribute: 'codec-video' }) codecVideo: VideoCodec | '' = '';
+  declare codecVideo: VideoCodec | '';
 
   /** Preferred audio codec: `opus` or `g722`. */
-  @property({ attribute: 'codec-audio' }) codecAudio: AudioCodec | '' = '';
+  declare codecAudio: AudioCodec | '';
 
   /** Per-peer preferences hook (RTCMultiConnection's `setUserPreferences`). */
-  @property({ attribute: false }) setUserPreferences: RoomOptions['setUserPreferences'];
+  declare setUserPreferences: RoomOptions['setUserPreferences'];
 
   /** Per-peer stream filter (RTCMultiConnection's `beforeAddingStream`): false keeps a stream from a user. */
-  @property({ attribute: false }) beforeAddingStream: RoomOptions['beforeAddingStream'];
+  declare beforeAddingStream: RoomOptions['beforeAddingStream'];
 
   /**
    * Rewrites every local SDP before it is set (RTCMultiConnection's `processSdp`); see the exported
    * `setBandwidth`, `preferCodec` and `setOpusParameters` helpers.
    */
-  @property({ attribute: false }) processSdp: RoomOptions['processSdp'];
+  declare processSdp: RoomOptions['processSdp'];
 
   /** Reflects whether the page is in the room. */
-  @property({ type: Boolean, reflect: true }) joined = false;
+  declare joined: boolean;
 
   /**
    * Reflects the link to the signaling server: `connecting`, `connected`, `reconnecting` (the
    * connection dropped; peers keep flowing) or `disconnected`.
    */
-  @property({ attribute: 'connection-state', reflect: true }) connectionState: ConnectionState =
-    'disconnected';
+  declare connectionState: ConnectionState;
+
+  constructor() {
+    super();
+    this.roomId = '';
+    this.socketUrl = '';
+    this.userId = '';
+    this.session = 'audio video';
+    this.password = '';
+    this.autoClose = false;
+    this.publicId = '';
+    this.approveJoins = false;
+    this.customEvent = '';
+    this.manual = false;
+    this.extra = {};
+    this.token = '';
+    this.iceTransportPolicy = '';
+    this.dontCapture = false;
+    this.dontAttachStream = false;
+    this.dontGetRemoteStream = false;
+    this.codecVideo = '';
+    this.codecAudio = '';
+    this.joined = false;
+    this.connectionState = 'disconnected';
+  }
 
   // Closing or reloading the tab leaves at once, so peers do not wait for a timeout; offline, the
   // room starts reconnecting at once, and back online it tries again now.
@@ -585,6 +631,8 @@ export class RtcRoom extends LitElement {
     return html`<div part="base"><slot></slot></div>`;
   }
 }
+
+define('rtc-room', RtcRoom);
 
 declare global {
   interface HTMLElementTagNameMap {

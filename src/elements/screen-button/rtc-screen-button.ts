@@ -1,8 +1,7 @@
 import { LitElement, css, html } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { RtcError, ErrorCode } from '../../engine/index.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { customElement } from '../define.js';
+import { define } from '../define.js';
 import { fire } from '../events/events.js';
 import { mediaDevices } from '../platform.js';
 
@@ -22,7 +21,6 @@ const supported = () =>
  *
  * @cssprop --rtc-color-accent - Background while sharing (default #2563eb).
  */
-@customElement('rtc-screen-button')
 export class RtcScreenButton extends LitElement {
   static override styles = css`
     :host {
@@ -51,22 +49,37 @@ export class RtcScreenButton extends LitElement {
     }
   `;
 
+  static override properties = {
+    busy: { state: true, attribute: false },
+    room: {},
+    mode: {},
+    sharing: { type: Boolean, reflect: true },
+  };
+
   readonly #room = new RoomController(this, {
     roomId: () => this.room,
     events: ['joined', 'left', 'stream', 'stream-ended', 'state'],
   });
   /** The screen track sent in place of the camera (`mode="replace"`). */
   #replacing: MediaStreamTrack | undefined;
-  @state() private busy = false;
+  declare private busy: boolean;
 
   /** Id of the `<rtc-room>` to share in, when not inside it. */
-  @property() room = '';
+  declare room: string;
 
   /** `extra` (default): the screen is an extra stream. `replace`: it takes the camera's place. */
-  @property() mode: 'extra' | 'replace' = 'extra';
+  declare mode: 'extra' | 'replace';
 
   /** Reflects whether the screen is being shared. */
-  @property({ type: Boolean, reflect: true }) sharing = false;
+  declare sharing: boolean;
+
+  constructor() {
+    super();
+    this.busy = false;
+    this.room = '';
+    this.mode = 'extra';
+    this.sharing = false;
+  }
 
   protected override willUpdate(): void {
     const connection = this.#room.connection;
@@ -134,6 +147,8 @@ export class RtcScreenButton extends LitElement {
     </button>`;
   }
 }
+
+define('rtc-screen-button', RtcScreenButton);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,10 +1,9 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Extra, MuteState, RoomConnection } from '../../engine/index.js';
 import { AudioLevelsController } from '../controllers/audio-levels.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { customElement } from '../define.js';
+import { define } from '../define.js';
 import { displayName } from '../video-grid/rtc-video-grid.js';
 import { styles } from './rtc-user-status.styles.js';
 
@@ -41,9 +40,13 @@ interface Person {
  * @cssprop --rtc-user-status-offline-color - Offline dot (default #9ca3af).
  * @cssprop --rtc-color-accent - Owner badge and speaking indicator (default #2563eb).
  */
-@customElement('rtc-user-status')
 export class RtcUserStatus extends LitElement {
   static override styles = styles;
+
+  static override properties = {
+    room: {},
+    userId: { attribute: 'user-id' },
+  };
 
   readonly #room = new RoomController(this, {
     roomId: () => this.room,
@@ -69,10 +72,16 @@ export class RtcUserStatus extends LitElement {
   #seenFor: RoomConnection | undefined;
 
   /** Id of the `<rtc-room>` to show, when not inside it. */
-  @property() room = '';
+  declare room: string;
 
   /** Show only this person. */
-  @property({ attribute: 'user-id' }) userId = '';
+  declare userId: string;
+
+  constructor() {
+    super();
+    this.room = '';
+    this.userId = '';
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('room') && changed.get('room') !== undefined) this.#room.refresh();
@@ -176,6 +185,8 @@ export class RtcUserStatus extends LitElement {
     `;
   }
 }
+
+define('rtc-user-status', RtcUserStatus);
 
 declare global {
   interface HTMLElementTagNameMap {

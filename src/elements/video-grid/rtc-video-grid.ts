@@ -1,9 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Extra, PeerStats, StreamInfo } from '../../engine/index.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { customElement } from '../define.js';
+import { define } from '../define.js';
 import { styles } from './rtc-video-grid.styles.js';
 
 const streamKey = (s: StreamInfo) => `${s.type}:${s.userId}:${s.stream.id}`;
@@ -42,9 +41,16 @@ export function displayName(extra: Extra | undefined): string | undefined {
  * @cssprop --rtc-video-grid-tile-background - Tile background (default #111).
  * @cssprop --rtc-color-accent - Accent colour (button).
  */
-@customElement('rtc-video-grid')
 export class RtcVideoGrid extends LitElement {
   static override styles = styles;
+
+  static override properties = {
+    soundBlocked: { state: true, attribute: false },
+    stats: { state: true, attribute: false },
+    room: {},
+    noLocalPreview: { type: Boolean, attribute: 'no-local-preview' },
+    showStats: { type: Boolean, attribute: 'show-stats' },
+  };
 
   readonly #room = new RoomController(this, {
     roomId: () => this.room,
@@ -65,18 +71,27 @@ export class RtcVideoGrid extends LitElement {
   #statsTimer: ReturnType<typeof setInterval> | undefined;
 
   /** Keys of videos whose autoplay with sound was blocked (they play muted meanwhile). */
-  @state() private soundBlocked = new Set<string>();
+  declare private soundBlocked: Set<string>;
   /** The latest stats per remote user (`show-stats`). */
-  @state() private stats = new Map<string, PeerStats>();
+  declare private stats: Map<string, PeerStats>;
 
   /** Id of the `<rtc-room>` to show, when the grid is not inside it. */
-  @property() room = '';
+  declare room: string;
 
   /** Hide your own camera. */
-  @property({ type: Boolean, attribute: 'no-local-preview' }) noLocalPreview = false;
+  declare noLocalPreview: boolean;
 
   /** Overlay each remote tile with its connection stats (candidate, RTT, bitrates, loss, frames). */
-  @property({ type: Boolean, attribute: 'show-stats' }) showStats = false;
+  declare showStats: boolean;
+
+  constructor() {
+    super();
+    this.soundBlocked = new Set<string>();
+    this.stats = new Map<string, PeerStats>();
+    this.room = '';
+    this.noLocalPreview = false;
+    this.showStats = false;
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -245,6 +260,8 @@ export class RtcVideoGrid extends LitElement {
     `;
   }
 }
+
+define('rtc-video-grid', RtcVideoGrid);
 
 declare global {
   interface HTMLElementTagNameMap {
