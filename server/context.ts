@@ -13,6 +13,7 @@ import type { RoomStore, UserRecord } from './rooms.js';
 /** Per-socket state, kept on `socket.data`. */
 import type { RoomToken } from './auth.js';
 import { Metrics } from './metrics.js';
+import { healTree } from './handlers/broadcast.js';
 import type { RateLimits } from './rate-limit.js';
 
 export interface SocketData {
@@ -289,6 +290,7 @@ export class HubContext {
     const outcome = await this.store.leave(roomId, userId);
     if (!outcome.left) return;
     this.io.to(roomChannel(roomId)).emit('user-disconnected', userId);
+    if (outcome.room && outcome.room.relayLimit > 0) await healTree(this, roomId, userId);
     if (outcome.newOwner) this.announceOwner(roomId, outcome.newOwner);
     if (outcome.closed) this.evict(roomId, outcome.remaining, extra);
     if (!outcome.room) await this.forgetRoom(roomId);

@@ -27,6 +27,7 @@ import {
 } from './handlers/moderation.js';
 import { isValidPassword, setPassword } from './handlers/passwords.js';
 import { custom, relay } from './handlers/relay.js';
+import { viewerCount } from './handlers/broadcast.js';
 import { checkPresence, getPublicRooms, joinRoom, openRoom } from './handlers/rooms.js';
 import { changeUserId, remoteExtra, updateExtra } from './handlers/users.js';
 import type { UserRecord } from './rooms.js';
@@ -311,6 +312,7 @@ export class SignalingHub {
       null,
       INVALID_PAYLOAD,
     ]);
+    on('get-number-of-users-in-specific-broadcast', (ack, id) => viewerCount(ctx, id, ack), [0]);
     on('set-password', (ack, password) => setPassword(ctx, socket, password, ack), [
       false,
       null,

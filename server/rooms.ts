@@ -1,4 +1,5 @@
 import type { Extra, Session } from '../src/engine/signaling/protocol.js';
+import type { TreeState } from './broadcast/tree.js';
 
 /** What the server keeps about a room. Never holds a plaintext password. */
 export interface RoomRecord {
@@ -18,6 +19,8 @@ export interface RoomRecord {
   autoClose: boolean;
   /** Every join waits for the owner's decision. */
   approveJoins: boolean;
+  /** A scalable broadcast: each member forwards to at most this many others (0: a mesh). */
+  relayLimit: number;
   createdAt: number;
 }
 
@@ -112,6 +115,18 @@ export interface RoomStore {
   /** Ends a grace period: forgets the user and returns its record, unless it resumed meanwhile. */
   endGrace(userId: string, sid: string): Promise<UserRecord | undefined>;
 
+  /**
+   * Changes a broadcast's relay tree atomically: `change` gets the stored tree (undefined when
+   * there is none) and returns the new one (undefined deletes it) and a result. With a shared
+   * store it may run again when another node changed the tree meanwhile. A room's tree goes
+   * with the room.
+   */
+  updateTree<T>(
+    roomId: string,
+    change: (tree: TreeState | undefined) => { tree: TreeState | undefined; result: T },
+  ): Promise<T>;
+  getTree(roomId: string): Promise<TreeState | undefined>;
+
   /** Adds `delta` wrong password guesses to a room's count (a window starts with the first). */
   addGuesses(roomId: string, delta: number, windowMs: number): Promise<number>;
   clearGuesses(roomId: string): Promise<void>;
@@ -136,6 +151,7 @@ export class MemoryRoomStore implements RoomStore {
   #users = new Map<string, UserRecord>();
   #aliases = new Map<string, { to: string; until: number }>();
   #guesses = new Map<string, { count: number; until: number }>();
+  #trees = new Map<string, TreeState>();
 
   async get(id: string): Promise<RoomRecord | undefined> {
     const room = this.#rooms.get(id);
@@ -146,6 +162,7 @@ export class MemoryRoomStore implements RoomStore {
     const existing = this.#rooms.get(room.id);
     if (existing && existing.participants.length > 0) return false;
     this.#rooms.set(room.id, structuredClone(room));
+    this.#trees.delete(room.id);
     this.#enter(room.owner, room.id);
     return true;
   }
@@ -170,11 +187,13 @@ export class MemoryRoomStore implements RoomStore {
     room.participants = room.participants.filter((p) => p !== userId);
     if (room.participants.length === 0) {
       this.#rooms.delete(id);
+      this.#trees.delete(id);
       return left;
     }
     if (room.owner !== userId) return { ...left, room: structuredClone(room) };
     if (room.autoClose) {
       this.#rooms.delete(id);
+      this.#trees.delete(id);
       for (const member of room.participants) this.#exit(member, id);
       return { ...left, closed: true, remaining: [...room.participants] };
     }
@@ -187,6 +206,7 @@ export class MemoryRoomStore implements RoomStore {
   async delete(id: string): Promise<RoomRecord | undefined> {
     const room = this.#rooms.get(id);
     this.#rooms.delete(id);
+    this.#trees.delete(id);
     for (const member of room?.participants ?? []) this.#exit(member, id);
     return room;
   }
@@ -285,6 +305,22 @@ export class MemoryRoomStore implements RoomStore {
     if (user?.sid !== sid || !user.graceUntil) return undefined;
     this.#users.delete(userId);
     return structuredClone(user);
+  }
+
+  async updateTree<T>(
+    roomId: string,
+    change: (tree: TreeState | undefined) => { tree: TreeState | undefined; result: T },
+  ): Promise<T> {
+    const current = this.#trees.get(roomId);
+    const { tree, result } = change(current && structuredClone(current));
+    if (tree && this.#rooms.has(roomId)) this.#trees.set(roomId, structuredClone(tree));
+    else this.#trees.delete(roomId);
+    return result;
+  }
+
+  async getTree(roomId: string): Promise<TreeState | undefined> {
+    const tree = this.#trees.get(roomId);
+    return tree && structuredClone(tree);
   }
 
   async addGuesses(roomId: string, delta: number, windowMs: number): Promise<number> {

@@ -42,6 +42,7 @@ export const roomRequestSchema = z.object({
   identifier: z.string().max(LIMITS.idLength).optional(),
   password: z.string().max(LIMITS.passwordLength).optional(),
   approveJoins: z.boolean().optional(),
+  relayLimit: z.number().int().min(1).max(100).optional(),
 });
 export type ValidRoomRequest = z.infer<typeof roomRequestSchema>;
 

@@ -23,6 +23,14 @@ export interface Move {
   parent: string;
 }
 
+/** A tree as stored (JSON): members as `[userId, parent, arrival]`, root first. */
+export interface TreeState {
+  broadcaster: string;
+  maxChildren: number;
+  members: [string, string | null, number][];
+  arrivals: number;
+}
+
 export class BroadcastTree {
   readonly broadcaster: string;
   readonly maxChildren: number;
@@ -38,6 +46,46 @@ export class BroadcastTree {
     this.broadcaster = broadcaster;
     this.maxChildren = maxChildren;
     this.#members.set(broadcaster, { parent: undefined, children: [], order: this.#arrivals++ });
+  }
+
+  /** The tree as JSON-safe data (see `fromState`). */
+  toState(): TreeState {
+    const members: TreeState['members'] = [];
+    for (const [userId] of this.#breadthFirst()) {
+      const entry = this.#members.get(userId);
+      if (entry) members.push([userId, entry.parent ?? null, entry.order]);
+    }
+    return {
+      broadcaster: this.broadcaster,
+      maxChildren: this.maxChildren,
+      members,
+      arrivals: this.#arrivals,
+    };
+  }
+
+  static fromState(state: TreeState): BroadcastTree {
+    const tree = new BroadcastTree(state.broadcaster, state.maxChildren);
+    for (const [userId, parent, order] of state.members) {
+      if (userId === state.broadcaster) continue;
+      tree.#members.set(userId, { parent: parent ?? undefined, children: [], order });
+      if (parent !== null) tree.#members.get(parent)?.children.push(userId);
+    }
+    tree.#arrivals = state.arrivals;
+    return tree;
+  }
+
+  /** A member took a new id (`changed-uuid`): same place in the tree. */
+  rename(from: string, to: string): void {
+    const entry = this.#members.get(from);
+    if (!entry || this.#members.has(to) || from === this.broadcaster) return;
+    this.#members.delete(from);
+    this.#members.set(to, entry);
+    for (const child of entry.children) {
+      const childEntry = this.#members.get(child);
+      if (childEntry) childEntry.parent = to;
+    }
+    const parent = entry.parent === undefined ? undefined : this.#members.get(entry.parent);
+    if (parent) parent.children = parent.children.map((c) => (c === from ? to : c));
   }
 
   /** Viewers in the tree (everyone but the broadcaster). */

@@ -2,6 +2,7 @@ import { LIMITS, isRecord, type RelayEnvelope } from '../../src/engine/signaling
 import type { Socket } from 'socket.io';
 import { roomChannel, type AckFn, type HubContext, type SignalingSocket } from '../context.js';
 import { envelopeSchema, jsonSize } from '../validation.js';
+import { parentOf } from './broadcast.js';
 
 /**
  * The relay event: `{remoteUserId, sender, message}`. The sender is the socket's own identity,
@@ -48,8 +49,10 @@ export async function relay(
     isRecord(message) &&
     message['newParticipationRequest'] === true
   ) {
+    // In a scalable broadcast the request goes to the viewer's parent in the tree.
+    const parent = room.relayLimit > 0 ? await parentOf(ctx, room.id, data.userId) : undefined;
     const oneWay = !!room.session['oneway'] || !!room.session['broadcast'];
-    const targets = oneWay ? [room.owner] : room.participants;
+    const targets = parent ? [parent] : oneWay ? [room.owner] : room.participants;
     for (const target of targets)
       if (target !== data.userId) await ctx.deliver(target, envelope(target));
     return;

@@ -17,6 +17,7 @@ import { hashPassword } from '../passwords.js';
 import { isFull, type RoomRecord } from '../rooms.js';
 import { idSchema, roomRequestSchema } from '../validation.js';
 import { checkPassword, passwordError } from './passwords.js';
+import { placeViewer, startTree } from './broadcast.js';
 
 /** `open-room`: creates the room with the caller as owner. */
 export async function openRoom(
@@ -55,6 +56,7 @@ export async function openRoom(
     identifier: request.identifier ?? '',
     autoClose: data.autoClose || !!session['oneway'] || !!session['broadcast'],
     approveJoins: request.approveJoins === true,
+    relayLimit: request.relayLimit ?? legacyRelayLimit(socket),
     createdAt: Date.now(),
   };
   if (!(await ctx.store.create(room))) {
@@ -67,6 +69,7 @@ export async function openRoom(
   data.extra = extra;
   data.roomId = room.id;
   await socket.join(roomChannel(room.id));
+  await startTree(ctx, room);
   ctx.metrics.opens++;
   ack(true);
 }
@@ -124,9 +127,20 @@ export async function joinRoom(
   }
   data.roomId = room.id;
   await socket.join(roomChannel(room.id));
-  // Everyone learns about everyone once: members about the joiner, the joiner about members.
-  socket.to(roomChannel(room.id)).emit('user-connected', data.userId, data.extra);
-  const members = outcome.room.participants.filter((member) => member !== data.userId);
+  // Everyone learns about everyone once: members about the joiner, the joiner about members. In
+  // a scalable broadcast only the broadcaster and the viewer's parent: the tree, not a mesh.
+  const parent = await placeViewer(ctx, outcome.room, data.userId);
+  const members = outcome.room.participants.filter(
+    (member) =>
+      member !== data.userId &&
+      (parent === undefined || member === parent || member === outcome.room.owner),
+  );
+  if (parent === undefined) {
+    socket.to(roomChannel(room.id)).emit('user-connected', data.userId, data.extra);
+  } else {
+    for (const member of members)
+      ctx.io.to(userChannel(member)).emit('user-connected', data.userId, data.extra);
+  }
   const records = await ctx.store.getUsers(members);
   members.forEach((member, i) => socket.emit('user-connected', member, records[i]?.extra ?? {}));
   // rtc-elements clients learn who owns the room (v3 clients have no use for it).
@@ -208,4 +222,13 @@ export async function getPublicRooms(
     isPasswordProtected: !!room.passwordHash,
   }));
   ack(list);
+}
+
+/** RTCMultiConnection's handshake flags for a scalable broadcast (`enableScalableBroadcast`). */
+function legacyRelayLimit(socket: SignalingSocket): number {
+  const query = socket.handshake.query as Record<string, unknown>;
+  if (query['enableScalableBroadcast'] !== 'true') return 0;
+  const raw = query['maxRelayLimitPerUser'];
+  const limit = typeof raw === 'string' ? Number.parseInt(raw, 10) : Number.NaN;
+  return Number.isInteger(limit) && limit >= 1 && limit <= 100 ? limit : 2;
 }

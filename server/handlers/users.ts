@@ -11,6 +11,7 @@ import {
   type SignalingSocket,
 } from '../context.js';
 import { extraSchema, idSchema } from '../validation.js';
+import { renameInTree } from './broadcast.js';
 
 /** How long relays addressed to a user's old id still reach it after a rename. */
 const RENAME_ALIAS_MS = 30_000;
@@ -86,6 +87,7 @@ export async function changeUserId(
   }
   ctx.users.delete(from);
   data.userId = newUserId;
+  if (data.roomId) await renameInTree(ctx, data.roomId, from, newUserId);
   await socket.leave(userChannel(from));
   await socket.join(userChannel(newUserId));
   if (data.roomId) {

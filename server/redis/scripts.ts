@@ -35,7 +35,7 @@ local function exit(user, room)
 end
 local function drop(key, id)
   local identifier = redis.call('HGET', key, 'identifier')
-  redis.call('DEL', key)
+  redis.call('DEL', key, P .. 'tree:' .. id)
   redis.call('SREM', P .. 'rooms', id)
   if identifier and identifier ~= '' then redis.call('SREM', P .. 'public:' .. identifier, id) end
 end
@@ -240,4 +240,16 @@ local node = redis.call('HGET', KEYS[1], 'node')
 redis.call('DEL', KEYS[1])
 redis.call('SREM', P .. 'node-users:' .. node, ARGV[2])
 return before
+`);
+
+/** KEYS: tree. ARGV: prefix, expected JSON ('' for none), new JSON ('' to delete), room key. 1 when swapped. */
+export const SWAP_TREE = script(`
+local current = redis.call('GET', KEYS[1]) or ''
+if current ~= ARGV[2] then return 0 end
+if ARGV[3] == '' or redis.call('EXISTS', ARGV[4]) == 0 then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], ARGV[3])
+end
+return 1
 `);

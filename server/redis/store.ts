@@ -10,6 +10,7 @@ import type {
   UserRecord,
 } from '../rooms.js';
 import * as scripts from './scripts.js';
+import type { TreeState } from '../broadcast/tree.js';
 import type { Script } from './scripts.js';
 
 export type RedisClient = RedisClientType;
@@ -184,6 +185,31 @@ export class RedisRoomStore implements RoomStore {
     return userFrom(userId, before);
   }
 
+  async updateTree<T>(
+    roomId: string,
+    change: (tree: TreeState | undefined) => { tree: TreeState | undefined; result: T },
+  ): Promise<T> {
+    const key = `${this.prefix}tree:${roomId}`;
+    // Optimistic: read, change, and swap only if nobody changed it meanwhile; else again.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const current = (await this.#command<string | null>(['GET', key])) ?? '';
+      const { tree, result } = change(current ? (JSON.parse(current) as TreeState) : undefined);
+      const next = tree ? JSON.stringify(tree) : '';
+      const swapped = await this.#run<number>(
+        scripts.SWAP_TREE,
+        [key],
+        [current, next, this.#room(roomId)],
+      );
+      if (swapped === 1) return result;
+    }
+    throw new Error(`the relay tree of "${roomId}" kept changing under us`);
+  }
+
+  async getTree(roomId: string): Promise<TreeState | undefined> {
+    const raw = await this.#command<string | null>(['GET', `${this.prefix}tree:${roomId}`]);
+    return raw ? (JSON.parse(raw) as TreeState) : undefined;
+  }
+
   async addGuesses(roomId: string, delta: number, windowMs: number): Promise<number> {
     return this.#run<number>(
       scripts.ADD_GUESSES,
@@ -288,6 +314,8 @@ function roomFields(room: RoomRecord): string[] {
     room.autoClose ? '1' : '0',
     'approveJoins',
     room.approveJoins ? '1' : '0',
+    'relayLimit',
+    String(room.relayLimit),
     'createdAt',
     String(room.createdAt),
   ];
@@ -308,6 +336,7 @@ function roomFrom(id: string, reply: HashReply): RoomRecord | undefined {
     identifier: hash['identifier'] ?? '',
     autoClose: hash['autoClose'] === '1',
     approveJoins: hash['approveJoins'] === '1',
+    relayLimit: Number(hash['relayLimit'] ?? 0),
     createdAt: Number(hash['createdAt'] ?? 0),
   };
 }

@@ -22,6 +22,7 @@ function record(patch: Partial<RoomRecord> = {}): RoomRecord {
     identifier: '',
     autoClose: false,
     approveJoins: false,
+    relayLimit: 0,
     createdAt: 0,
     ...patch,
   };

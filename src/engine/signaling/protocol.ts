@@ -101,6 +101,11 @@ export interface RoomRequest {
   password?: string;
   /** `open-room` only, rtc-elements addition: every join waits for the owner's decision. */
   approveJoins?: boolean;
+  /**
+   * `open-room` only, rtc-elements addition: a scalable broadcast where each member forwards
+   * what it receives to at most this many others (1-100); the server places viewers in a tree.
+   */
+  relayLimit?: number;
 }
 
 /** Sent to an rtc-elements joiner right before its `join-room` ack. */
@@ -237,6 +242,11 @@ export type Ack<A extends unknown[]> = (...args: A) => void;
 /** Events a client emits. The relay event has a per-socket name and is typed by {@link RelayEnvelope}. */
 export interface ClientToServerEvents {
   'open-room': (request: RoomRequest, ack: Ack<[ok: boolean, error?: string]>) => void;
+  /** v3's request: the viewers of a broadcast (0 when there is none). */
+  'get-number-of-users-in-specific-broadcast': (
+    broadcastId: string,
+    ack: Ack<[count: number]>,
+  ) => void;
   'join-room': (request: RoomRequest, ack: Ack<[ok: boolean, error?: string]>) => void;
   'check-presence': (
     roomid: string,
@@ -312,6 +322,16 @@ export interface ServerToClientEvents {
    * secret that resumes this one (kept by the client, sent again after a drop).
    */
   session: (info: SessionInfo) => void;
+  /**
+   * rtc-elements addition, in a scalable broadcast: receive the broadcast from this member
+   * (connect to it). Sent when joining and again when the parent left (the tree healed).
+   */
+  'broadcast-parent': (roomid: string, parent: string) => void;
+  /** v3's event, to the broadcaster: how many viewers the broadcast has (the whole tree). */
+  'number-of-broadcast-viewers-updated': (info: {
+    broadcastId: string;
+    numberOfBroadcastViewers: number;
+  }) => void;
 }
 
 /** The `session` event's argument. */
@@ -352,6 +372,9 @@ export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
   'kicked',
   'reconnect-elsewhere',
   'session',
+  'broadcast-parent',
+  'number-of-broadcast-viewers-updated',
+  'get-number-of-users-in-specific-broadcast',
   'kick-user',
   'changed-uuid',
   'disconnect-with',
