@@ -21,3 +21,21 @@ export const panel = css`
     white-space: nowrap;
   }
 `;
+
+/** The toggle buttons of the media controls and the screen button (pressed: accent colour). */
+export const toggleButton = css`
+  button {
+    font: inherit;
+    padding: 6px 12px;
+    border-radius: 6px;
+    border: 1px solid currentColor;
+    background: transparent;
+    color: inherit;
+    cursor: pointer;
+  }
+  button[aria-pressed='true'] {
+    background: var(--rtc-color-accent, #2563eb);
+    border-color: var(--rtc-color-accent, #2563eb);
+    color: #fff;
+  }
+`;

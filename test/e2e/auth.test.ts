@@ -1,10 +1,8 @@
 // Room tokens end to end: a backend mints HS256 JWTs, pages pass them with the `token` attribute.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { launchBrowser } from '../support/browser.js';
-import { startSignaling, startStaticSite } from '../support/servers.js';
-import type { E2E } from './harness.js';
+import { useE2E } from './harness.js';
 import { fails, succeeds, useApiPages, waitForEvent, waitForPeers } from './pages.js';
 
 const SECRET = 'e2e-room-token-secret-at-least-32-chars';
@@ -16,17 +14,7 @@ const mint = (room: string, sub: string, role: 'owner' | 'guest') =>
     .sign(new TextEncoder().encode(SECRET));
 
 describe('room tokens (AUTH_SECRET) with <rtc-room token>', { timeout: 120_000 }, () => {
-  const env = {} as E2E;
-  before(async () => {
-    env.signaling = await startSignaling({ authSecret: SECRET });
-    env.site = await startStaticSite();
-    env.browser = await launchBrowser();
-  });
-  after(async () => {
-    await env.browser.close();
-    await env.site.close();
-    await env.signaling.close();
-  });
+  const env = useE2E({ signaling: () => ({ authSecret: SECRET }) });
   const pages = useApiPages(env);
 
   it('the owner token opens, a guest token joins (ids from the tokens), no token is UNAUTHORIZED', async () => {

@@ -2,33 +2,27 @@
 // share a room and a video call, chat crosses the nodes, and when the owner's node dies the other
 // page sees the owner leave and becomes the owner (rtc-participant-left, rtc-owner-changed).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { launchBrowser } from '../support/browser.js';
+import { describe, it } from 'node:test';
 import { startNode, type NodeProcess } from '../support/nodes.js';
 import { startRedis, type RunningRedis } from '../support/redis.js';
-import { startSignaling, startStaticSite } from '../support/servers.js';
-import type { E2E } from './harness.js';
+import { useE2E } from './harness.js';
 import { succeeds, useApiPages, waitForEvent, waitForPeers, waitForRemoteVideos } from './pages.js';
 
 describe('several nodes on Redis', { timeout: 120_000 }, () => {
-  const env = {} as E2E;
   let redis: RunningRedis;
   let other: NodeProcess;
-  before(async () => {
-    redis = await startRedis();
-    // Node A in this process (it also serves the bundle), node B in its own process. No grace
-    // period: a dead node's users leave at once (resuming elsewhere is in reconnect.test.ts).
-    env.signaling = await startSignaling({ redisUrl: redis.url, reconnectGraceMs: 0 });
-    other = await startNode({ REDIS_URL: redis.url, RECONNECT_GRACE_MS: '0' });
-    env.site = await startStaticSite();
-    env.browser = await launchBrowser();
-  });
-  after(async () => {
-    await env.browser.close();
-    await env.site.close();
-    await env.signaling.close();
-    await other.kill('SIGKILL');
-    await redis.close();
+  // Node A in this process (it also serves the bundle), node B in its own process. No grace
+  // period: a dead node's users leave at once (resuming elsewhere is in reconnect.test.ts).
+  const env = useE2E({
+    signaling: async () => {
+      redis = await startRedis();
+      other = await startNode({ REDIS_URL: redis.url, RECONNECT_GRACE_MS: '0' });
+      return { redisUrl: redis.url, reconnectGraceMs: 0 };
+    },
+    stop: async () => {
+      await other.kill('SIGKILL');
+      await redis.close();
+    },
   });
   const pages = useApiPages(env);
 

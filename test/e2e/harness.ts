@@ -1,6 +1,6 @@
 import { after, before } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { RunningServer } from '../../server/index.js';
+import type { AppOptions, RunningServer } from '../../server/index.js';
 import { launchBrowser } from '../support/browser.js';
 import { startSignaling, startStaticSite, type StaticSite } from '../support/servers.js';
 
@@ -12,11 +12,20 @@ export interface E2E {
   site: StaticSite;
 }
 
-/** Starts the servers and the browser for the enclosing suite and stops them after it. */
-export function useE2E(): E2E {
+/**
+ * Starts the servers and the browser for the enclosing suite and stops them after it.
+ * `signaling` gives the signaling server's options (it may start what they need first);
+ * `stop` runs after everything else has closed.
+ */
+export function useE2E(
+  setup: {
+    signaling?: () => AppOptions | Promise<AppOptions>;
+    stop?: () => Promise<void>;
+  } = {},
+): E2E {
   const env = {} as E2E;
   before(async () => {
-    env.signaling = await startSignaling();
+    env.signaling = await startSignaling((await setup.signaling?.()) ?? {});
     env.site = await startStaticSite();
     env.browser = await launchBrowser();
   });
@@ -24,6 +33,7 @@ export function useE2E(): E2E {
     await env.browser.close();
     await env.site.close();
     await env.signaling.close();
+    await setup.stop?.();
   });
   return env;
 }

@@ -1,29 +1,19 @@
 // NAT traversal through a real coturn: the server hands out time-limited credentials, and
 // <rtc-room ice-transport-policy="relay"> connects only through the relay.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { launchBrowser } from '../support/browser.js';
-import { startSignaling, startStaticSite } from '../support/servers.js';
+import { describe, it } from 'node:test';
 import { startTurn, type RunningTurn } from '../support/turn.js';
-import type { E2E } from './harness.js';
+import { useE2E } from './harness.js';
 import { succeeds, useApiPages, waitForPeers, waitForRemoteVideos } from './pages.js';
 
 describe('TURN relay (coturn, REST credentials)', { timeout: 120_000 }, () => {
-  const env = {} as E2E;
   let turn: RunningTurn;
-  before(async () => {
-    turn = await startTurn();
-    env.signaling = await startSignaling({
-      turn: { urls: [turn.url], secret: turn.secret, ttl: 600 },
-    });
-    env.site = await startStaticSite();
-    env.browser = await launchBrowser();
-  });
-  after(async () => {
-    await env.browser.close();
-    await env.site.close();
-    await env.signaling.close();
-    await turn.close();
+  const env = useE2E({
+    signaling: async () => {
+      turn = await startTurn();
+      return { turn: { urls: [turn.url], secret: turn.secret, ttl: 600 } };
+    },
+    stop: () => turn.close(),
   });
   const pages = useApiPages(env);
 

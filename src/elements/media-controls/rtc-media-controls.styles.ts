@@ -1,28 +1,15 @@
 import { css } from 'lit';
-import { panel } from '../shared.styles.js';
+import { panel, toggleButton } from '../shared.styles.js';
 
 export const styles = [
   panel,
+  toggleButton,
   css`
     .bar {
       display: flex;
       flex-wrap: wrap;
       align-items: center;
       gap: var(--rtc-media-controls-gap, 8px);
-    }
-    button {
-      font: inherit;
-      padding: 6px 12px;
-      border-radius: 6px;
-      border: 1px solid currentColor;
-      background: transparent;
-      color: inherit;
-      cursor: pointer;
-    }
-    button[aria-pressed='true'] {
-      background: var(--rtc-color-accent, #2563eb);
-      border-color: var(--rtc-color-accent, #2563eb);
-      color: #fff;
     }
     button:disabled,
     select:disabled {

@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { RtcError, ErrorCode } from '../../engine/index.js';
 import { RoomController } from '../controllers/room-controller.js';
 import { define } from '../define.js';
+import { toggleButton } from '../shared.styles.js';
 import { fire } from '../events/events.js';
 import { mediaDevices } from '../platform.js';
 
@@ -22,32 +23,21 @@ const supported = () =>
  * @cssprop --rtc-color-accent - Background while sharing (default #2563eb).
  */
 export class RtcScreenButton extends LitElement {
-  static override styles = css`
-    :host {
-      display: inline-block;
-    }
-    :host([hidden]) {
-      display: none;
-    }
-    button {
-      font: inherit;
-      padding: 6px 12px;
-      border-radius: 6px;
-      border: 1px solid currentColor;
-      background: transparent;
-      color: inherit;
-      cursor: pointer;
-    }
-    button[aria-pressed='true'] {
-      background: var(--rtc-color-accent, #2563eb);
-      border-color: var(--rtc-color-accent, #2563eb);
-      color: #fff;
-    }
-    button:disabled {
-      opacity: 0.5;
-      cursor: default;
-    }
-  `;
+  static override styles = [
+    toggleButton,
+    css`
+      :host {
+        display: inline-block;
+      }
+      :host([hidden]) {
+        display: none;
+      }
+      button:disabled {
+        opacity: 0.5;
+        cursor: default;
+      }
+    `,
+  ];
 
   static override properties = {
     busy: { state: true, attribute: false },

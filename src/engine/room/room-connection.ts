@@ -760,7 +760,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       try {
         await signaling.connect();
         // The server says first whether it kept our place (servers without it: rebuild).
-        const session = await this.#session1(signaling);
+        const session = await this.#sessionOf(signaling);
         const resumed = !!session?.resumed && session.roomId === this.roomId;
         if (!resumed) await this.#rejoin(signaling);
         if (left()) return;
@@ -792,7 +792,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
 
   /** The `session` event of a new connection (it comes first; undefined from older servers). */
-  #session1(signaling: SignalingClient): Promise<SessionInfo | undefined> {
+  #sessionOf(signaling: SignalingClient): Promise<SessionInfo | undefined> {
     if (this.#lastSession) return Promise.resolve(this.#lastSession);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(undefined), 1000);
