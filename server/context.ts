@@ -13,7 +13,7 @@ import type { RoomStore, UserRecord } from './rooms.js';
 /** Per-socket state, kept on `socket.data`. */
 import type { RoomToken } from './auth.js';
 import { Metrics } from './metrics.js';
-import { healTree } from './handlers/broadcast.js';
+import { healTree, rejoinTree } from './handlers/broadcast.js';
 import type { RateLimits } from './rate-limit.js';
 
 export interface SocketData {
@@ -235,10 +235,14 @@ export class HubContext {
   readonly graceTimers = new Map<string, NodeJS.Timeout>();
 
   /**
-   * Keeps a user whose connection dropped in its room until `until`, then removes it (unless it
-   * resumed meanwhile). This node ends the grace period (it adopts users of a dead node).
+   * Keeps a user whose connection dropped in its room (`user.room`) until `until`, then removes it
+   * (unless it resumed meanwhile). This node ends the grace period (it adopts users of a dead
+   * node). In a broadcast the user leaves the relay tree at once (see `#leaveTree`).
    */
-  async startGrace(user: Pick<UserRecord, 'userId' | 'sid'>, until: number): Promise<boolean> {
+  async startGrace(
+    user: Pick<UserRecord, 'userId' | 'sid' | 'room'>,
+    until: number,
+  ): Promise<boolean> {
     if (!(await this.store.setGrace(user.userId, user.sid, until, this.options.node))) return false;
     clearTimeout(this.graceTimers.get(user.userId));
     const timer = setTimeout(
@@ -250,7 +254,28 @@ export class HubContext {
     );
     timer.unref();
     this.graceTimers.set(user.userId, timer);
+    if (user.room) await this.#leaveTree(user.room, user);
     return true;
+  }
+
+  /**
+   * A broadcast member whose connection dropped: the viewers below it would get nothing for the
+   * whole grace period (its browser is probably gone), so the tree heals now; the user stays in
+   * the room, and goes back into the tree if it resumes (`rejoinTree`, from the resumed socket).
+   * A resume that got in between the grace period starting and this heal found the user still
+   * in the tree and left it there: it is placed again here.
+   */
+  async #leaveTree(roomId: string, user: Pick<UserRecord, 'userId' | 'sid'>): Promise<void> {
+    try {
+      const room = await this.store.get(roomId);
+      if (!room || room.relayLimit <= 0) return;
+      await healTree(this, roomId, user.userId);
+      const now = await this.store.getUser(user.userId);
+      if (now && now.sid !== user.sid && now.room === roomId)
+        await rejoinTree(this, roomId, user.userId);
+    } catch (error) {
+      this.logger.error('cannot heal a relay tree', { userId: user.userId, error: String(error) });
+    }
   }
 
   async endGrace(userId: string, sid: string): Promise<void> {

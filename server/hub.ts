@@ -27,10 +27,11 @@ import {
 } from './handlers/moderation.js';
 import { isValidPassword, setPassword } from './handlers/passwords.js';
 import { custom, relay } from './handlers/relay.js';
-import { viewerCount } from './handlers/broadcast.js';
+import { rejoinTree, viewerCount } from './handlers/broadcast.js';
 import { checkPresence, getPublicRooms, joinRoom, openRoom } from './handlers/rooms.js';
 import { changeUserId, remoteExtra, updateExtra } from './handlers/users.js';
 import type { UserRecord } from './rooms.js';
+import type { TreeState } from './broadcast/tree.js';
 import { eventNameSchema, idSchema, parseExtra } from './validation.js';
 
 export type { HubOptions, SignalingServer, SignalingSocket, SocketData } from './context.js';
@@ -62,6 +63,14 @@ export class SignalingHub {
   /** Rooms in the store (every node's, with Redis). */
   roomCount(): Promise<number> {
     return this.#ctx.store.size();
+  }
+
+  /**
+   * A broadcast's relay tree as the store holds it (every node's, with Redis); undefined for a
+   * room that is no broadcast or is gone.
+   */
+  broadcastTree(roomId: string): Promise<TreeState | undefined> {
+    return this.#ctx.store.getTree(roomId);
   }
 
   /** Users whose connection dropped, kept in their rooms by this node for now. */
@@ -136,9 +145,11 @@ export class SignalingHub {
         ctx.logger.error('cannot register user', { userId, error: String(error) });
         return undefined;
       })
-      .then((session) => {
+      .then(async (session) => {
         if (session) {
           this.#welcome(socket, session);
+          // Back in a broadcast: into its tree again (after `session`, before the socket's events).
+          if (session.resumed) await this.#rejoinTree(socket);
           return true;
         }
         socket.emit('userid-already-taken', userId, randomUserId());
@@ -215,6 +226,17 @@ export class SignalingHub {
     );
   }
 
+  /** A resumed socket in a broadcast whose tree it left when its connection dropped. */
+  async #rejoinTree(socket: SignalingSocket): Promise<void> {
+    const { roomId, userId } = socket.data;
+    if (!roomId) return;
+    try {
+      await rejoinTree(this.#ctx, roomId, userId);
+    } catch (error) {
+      this.#ctx.logger.error('cannot place a resumed member', { userId, error: String(error) });
+    }
+  }
+
   /**
    * Shutting down: refuses new sockets, tells every client of this node to reconnect elsewhere
    * (`reconnect-elsewhere`), and takes its users out of their rooms so the other nodes see them
@@ -246,7 +268,7 @@ export class SignalingHub {
     const grace = ctx.options.reconnectGraceMs;
     for (const user of users) {
       // Users who can resume keep their rooms for the grace period (counted from when their
-      // connection dropped, if it had); this node ends it.
+      // connection dropped, if it had); this node ends it. (A broadcast heals at once.)
       if (grace > 0 && user.modern && user.room) {
         const until = user.graceUntil || Date.now() + grace;
         if (await ctx.startGrace(user, until)) continue;
@@ -365,11 +387,13 @@ export class SignalingHub {
     const userId = socket.data.userId;
     if (ctx.users.get(userId) !== socket) return;
     // A connection that dropped (not one the client or the server closed on purpose): an
-    // rtc-elements user keeps its room and id for the grace period, to resume.
+    // rtc-elements user keeps its room and id for the grace period, to resume (a broadcast's
+    // relay tree heals at once, see `startGrace`).
     const dropped = !INTENTIONAL.has(reason);
     if (dropped && socket.data.modern && socket.data.roomId && ctx.options.reconnectGraceMs > 0) {
       ctx.users.delete(userId);
-      await ctx.startGrace({ userId, sid: socket.id }, Date.now() + ctx.options.reconnectGraceMs);
+      const user = { userId, sid: socket.id, room: socket.data.roomId };
+      await ctx.startGrace(user, Date.now() + ctx.options.reconnectGraceMs);
       return;
     }
     await ctx.leaveRoom(socket);

@@ -1,14 +1,25 @@
 /**
  * Scalable broadcast (`relayLimit` rooms): the server keeps each broadcast's relay tree in the
  * store, places every viewer under the shallowest member with room, tells it whom to receive from
- * (`broadcast-parent`), heals the tree when someone leaves, and keeps the broadcaster's viewer
- * count current (`number-of-broadcast-viewers-updated`).
+ * (`broadcast-parent`), heals the tree when someone leaves or its connection drops, places a
+ * member that resumed again, and keeps the broadcaster's viewer count current
+ * (`number-of-broadcast-viewers-updated`).
+ *
+ * Life of a member: in the tree from its join; out of it (its children moved, with their
+ * subtrees) as soon as it leaves or its connection drops, even while it keeps its room for the
+ * grace period (its browser is probably gone, and the viewers below it would get no media); back
+ * in it, under whoever has room then, when it resumes within the grace period. The broadcaster
+ * stays at the root throughout: the broadcast (a room that closes with its owner) ends with it,
+ * and the room's tree goes with the room.
  */
 import { BroadcastTree, type Move } from '../broadcast/tree.js';
 import { userChannel, type AckFn, type HubContext } from '../context.js';
 import type { RoomRecord } from '../rooms.js';
 
-/** A new broadcast: the owner alone at the root. */
+/**
+ * A new broadcast: the owner alone at the root. (A `relayLimit` room closes when its owner leaves
+ * for good, see `openRoom`: the root never changes hands.)
+ */
 export async function startTree(ctx: HubContext, room: RoomRecord): Promise<void> {
   if (room.relayLimit <= 0) return;
   const tree = new BroadcastTree(room.owner, room.relayLimit);
@@ -16,28 +27,63 @@ export async function startTree(ctx: HubContext, room: RoomRecord): Promise<void
   announceViewers(ctx, room.id, room.owner, 0);
 }
 
-/** Places a viewer that joined; returns its parent (undefined when the room has no tree). */
+/**
+ * Places a viewer that joined: it gets `broadcast-parent`, the broadcaster the new count. Returns
+ * its parent (undefined when the room has no tree). A viewer already in the tree keeps its place
+ * (never a second entry): it is told its parent again, the count stays as it is.
+ */
 export async function placeViewer(
   ctx: HubContext,
   room: RoomRecord,
   viewer: string,
 ): Promise<string | undefined> {
-  const placed = await ctx.store.updateTree(room.id, (state) => {
-    if (!state) return { tree: state, result: undefined };
-    const tree = BroadcastTree.fromState(state);
-    const parent = tree.add(viewer);
-    return {
-      tree: tree.toState(),
-      result: { parent, count: tree.viewerCount, owner: tree.broadcaster },
-    };
-  });
+  const placed = await place(ctx, room.id, viewer);
   if (!placed) return undefined;
-  ctx.io.to(userChannel(viewer)).emit('broadcast-parent', room.id, placed.parent);
-  announceViewers(ctx, room.id, placed.owner, placed.count);
+  if (placed.parent !== viewer)
+    ctx.io.to(userChannel(viewer)).emit('broadcast-parent', room.id, placed.parent);
   return placed.parent;
 }
 
-/** A member left a broadcast: its children move (with their subtrees) and learn their new parent. */
+/**
+ * A member that resumed its session (within the grace period) into a broadcast: when `healTree`
+ * took it out of the tree as its connection dropped, it is placed again like a new viewer (under
+ * the shallowest member with room now; `broadcast-parent`, a new count). A member still in the
+ * tree (the broadcaster; a resume that came before the heal) keeps its place and hears nothing;
+ * so two of these racing place it once.
+ */
+export async function rejoinTree(ctx: HubContext, roomId: string, userId: string): Promise<void> {
+  const room = await ctx.store.get(roomId);
+  if (!room || room.relayLimit <= 0 || !room.participants.includes(userId)) return;
+  const placed = await place(ctx, roomId, userId);
+  if (placed?.added) ctx.io.to(userChannel(userId)).emit('broadcast-parent', roomId, placed.parent);
+}
+
+/** Adds a viewer unless it is in the tree already; announces a changed count. */
+async function place(
+  ctx: HubContext,
+  roomId: string,
+  viewer: string,
+): Promise<{ parent: string; added: boolean } | undefined> {
+  const placed = await ctx.store.updateTree(roomId, (state) => {
+    if (!state) return { tree: state, result: undefined };
+    const tree = BroadcastTree.fromState(state);
+    const added = !tree.has(viewer);
+    const parent = tree.add(viewer);
+    return {
+      tree: added ? tree.toState() : state,
+      result: { parent, added, count: tree.viewerCount, owner: tree.broadcaster },
+    };
+  });
+  if (placed?.added) announceViewers(ctx, roomId, placed.owner, placed.count);
+  return placed;
+}
+
+/**
+ * A member left a broadcast, or its connection dropped (it keeps its room for the grace period,
+ * not its place in the tree): its children move (with their subtrees) and learn their new parent
+ * (`broadcast-parent`), the broadcaster the new count. The broadcaster is never taken out (its
+ * leaving ends the broadcast).
+ */
 export async function healTree(ctx: HubContext, roomId: string, userId: string): Promise<void> {
   const healed = await ctx.store.updateTree(roomId, (state) => {
     if (!state) return { tree: state, result: undefined };
@@ -71,7 +117,10 @@ export async function renameInTree(
   });
 }
 
-/** The parent a viewer receives from (undefined outside a broadcast). */
+/**
+ * The parent a viewer receives from (undefined outside a broadcast, and for a member whose
+ * connection dropped: it is out of the tree until it resumes).
+ */
 export async function parentOf(
   ctx: HubContext,
   roomId: string,

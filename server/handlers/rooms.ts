@@ -19,7 +19,10 @@ import { idSchema, roomRequestSchema } from '../validation.js';
 import { checkPassword, passwordError } from './passwords.js';
 import { placeViewer, startTree } from './broadcast.js';
 
-/** `open-room`: creates the room with the caller as owner. */
+/**
+ * `open-room`: creates the room with the caller as owner. A one-way room or a scalable broadcast
+ * (`relayLimit`) closes for everyone when its owner leaves for good (auto-close).
+ */
 export async function openRoom(
   ctx: HubContext,
   socket: SignalingSocket,
@@ -45,6 +48,7 @@ export async function openRoom(
   }
   const extra = request.extra ?? data.extra;
   const session = request.session ?? { audio: true, video: true };
+  const relayLimit = request.relayLimit ?? legacyRelayLimit(socket);
   const room: RoomRecord = {
     id: request.sessionid,
     owner: data.userId,
@@ -54,9 +58,10 @@ export async function openRoom(
     session,
     passwordHash: request.password ? await hashPassword(request.password) : undefined,
     identifier: request.identifier ?? '',
-    autoClose: data.autoClose || !!session['oneway'] || !!session['broadcast'],
+    // A broadcast (one-way, or scalable) ends with its broadcaster: the tree has no other root.
+    autoClose: data.autoClose || !!session['oneway'] || !!session['broadcast'] || relayLimit > 0,
     approveJoins: request.approveJoins === true,
-    relayLimit: request.relayLimit ?? legacyRelayLimit(socket),
+    relayLimit,
     createdAt: Date.now(),
   };
   if (!(await ctx.store.create(room))) {

@@ -1,5 +1,5 @@
 import { RoomConnection } from './room/room-connection.js';
-import { checkPresence, publicRooms, withSignaling } from './room/requests.js';
+import { broadcastViewers, checkPresence, publicRooms, withSignaling } from './room/requests.js';
 import type { Presence, PublicRoomInfo, RoomOptions } from './room/types.js';
 
 /**
@@ -58,6 +58,17 @@ export class Engine {
   }): Promise<PublicRoomInfo[]> {
     return withSignaling(options.socketUrl, options.timeoutMs, (s) =>
       publicRooms(s, options.identifier),
+    );
+  }
+
+  /** How many viewers a scalable broadcast has, without joining anything. */
+  getNumberOfBroadcastViewers(options: {
+    socketUrl: string;
+    broadcastId: string;
+    timeoutMs?: number;
+  }): Promise<number> {
+    return withSignaling(options.socketUrl, options.timeoutMs, (s) =>
+      broadcastViewers(s, options.broadcastId),
     );
   }
 

@@ -5,6 +5,8 @@ export interface FileTransferInfo {
   size: number;
   userId: string;
   direction: 'send' | 'receive';
+  /** A relay of a scalable broadcast forwarding the file to a viewer below it. */
+  relayed?: true;
 }
 
 /** Stable error codes. Apps switch on these; messages are for people. */

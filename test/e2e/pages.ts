@@ -180,6 +180,8 @@ export const ROOM_EVENTS = [
   'rtc-file-cancel',
   'rtc-reconnecting',
   'rtc-reconnected',
+  'rtc-broadcast-viewers',
+  'rtc-broadcast-ended',
 ] as const;
 
 const escapeAttribute = (value: string) =>

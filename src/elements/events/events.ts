@@ -42,6 +42,10 @@ export interface RtcEventDetails {
   'rtc-message': { userId: string; data: unknown };
   'rtc-room-full': { roomId: string };
   'rtc-session-closed': { roomId: string };
+  /** To a scalable broadcast's broadcaster: its viewer count (the whole tree). */
+  'rtc-broadcast-viewers': { broadcastId: string; count: number };
+  /** To a scalable broadcast's viewers: the broadcaster left. */
+  'rtc-broadcast-ended': { broadcastId: string };
   'rtc-error': {
     code: ErrorCode;
     message: string;
@@ -102,6 +106,8 @@ declare global {
     'rtc-message': RtcEvent<'rtc-message'>;
     'rtc-room-full': RtcEvent<'rtc-room-full'>;
     'rtc-session-closed': RtcEvent<'rtc-session-closed'>;
+    'rtc-broadcast-viewers': RtcEvent<'rtc-broadcast-viewers'>;
+    'rtc-broadcast-ended': RtcEvent<'rtc-broadcast-ended'>;
     'rtc-error': RtcEvent<'rtc-error'>;
     'rtc-file-offer': RtcEvent<'rtc-file-offer'>;
     'rtc-file-start': RtcEvent<'rtc-file-start'>;

@@ -199,12 +199,14 @@ export class RtcFileShare extends LitElement {
       }),
       files.on('file-progress', (info) => this.#update(info, (t) => progressed(t, info.bytes))),
       files.on('file-end', (info) => {
+        if (info.relayed) return;
         this.#set(info, 'done', { bytes: info.size, ...(info.url ? { url: info.url } : {}) });
         this.#say(
           `${info.name} ${info.direction === 'send' ? 'sent to' : 'received from'} ${this.#who(info.userId)}`,
         );
       }),
       files.on('file-cancel', (info) => {
+        if (info.relayed) return;
         this.#set(info, 'cancelled', {
           reason: info.by === 'local' ? 'Cancelled' : 'Cancelled by the other side',
         });
@@ -225,6 +227,8 @@ export class RtcFileShare extends LitElement {
   }
 
   #set(info: FileTransferInfo, state: TransferState, more: Partial<Transfer> = {}): void {
+    // What a relay of a scalable broadcast forwards is not this page's own transfer.
+    if (info.relayed) return;
     const key = transferKey(info);
     if (!this.transfers.some((t) => t.key === key)) {
       this.transfers = [...this.transfers, newTransfer(info, state)];

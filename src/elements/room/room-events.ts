@@ -64,6 +64,8 @@ export function bindRoomEvents(
     connection.on('message', (detail) => fire(host, 'rtc-message', detail)),
     connection.on('room-full', (detail) => fire(host, 'rtc-room-full', detail)),
     connection.on('session-closed', (detail) => fire(host, 'rtc-session-closed', detail)),
+    connection.on('broadcast-viewers', (detail) => fire(host, 'rtc-broadcast-viewers', detail)),
+    connection.on('broadcast-ended', (detail) => fire(host, 'rtc-broadcast-ended', detail)),
     connection.on('error', (e) =>
       fire(host, 'rtc-error', { code: e.code, message: e.message, error: e }),
     ),

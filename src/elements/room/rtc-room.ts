@@ -67,6 +67,8 @@ const BUNDLE_ORIGIN = (() => {
  * @event rtc-message - A message arrived on the data channel. `detail: {userId, data}`.
  * @event rtc-room-full - The room is full. `detail: {roomId}`.
  * @event rtc-session-closed - The room was closed for everyone. `detail: {roomId}`.
+ * @event rtc-broadcast-viewers - To a scalable broadcast's broadcaster: its viewer count (the whole tree) changed. `detail: {broadcastId, count}`.
+ * @event rtc-broadcast-ended - To the viewers of a scalable broadcast: the broadcaster left. `detail: {broadcastId}`.
  * @event rtc-error - Something failed. `detail: {code, message, error}`.
  */
 export class RtcRoom extends LitElement {
@@ -92,6 +94,11 @@ export class RtcRoom extends LitElement {
     autoClose: { type: Boolean, attribute: 'auto-close' },
     publicId: { attribute: 'public-id' },
     approveJoins: { type: Boolean, attribute: 'approve-joins' },
+    scalableBroadcast: { type: Boolean, attribute: 'scalable-broadcast' },
+    singleBroadcastAttendees: {
+      attribute: 'single-broadcast-attendees',
+      converter: optionalNumber,
+    },
     customEvent: { attribute: 'custom-event' },
     socketQuery: { attribute: 'socket-query', converter: jsonConverter },
     manual: { type: Boolean },
@@ -151,6 +158,16 @@ export class RtcRoom extends LitElement {
 
   /** When this page opens the room: each join waits for `accept(userId)` / `reject(userId)`. */
   declare approveJoins: boolean;
+
+  /**
+   * A scalable broadcast: the page that opens the room broadcasts (nothing else is captured);
+   * each viewer receives it from one parent in a relay tree the server keeps, forwards it to at
+   * most `single-broadcast-attendees` viewers below it, and heals when a relay leaves.
+   */
+  declare scalableBroadcast: boolean;
+
+  /** In a scalable broadcast: how many viewers each member forwards to (default 3). */
+  declare singleBroadcastAttendees: number | undefined;
 
   /** Name of the room-scoped custom socket event (v3 `socketCustomEvent`). */
   declare customEvent: string;
@@ -225,6 +242,7 @@ export class RtcRoom extends LitElement {
     this.autoClose = false;
     this.publicId = '';
     this.approveJoins = false;
+    this.scalableBroadcast = false;
     this.customEvent = '';
     this.manual = false;
     this.extra = {};
@@ -335,6 +353,8 @@ export class RtcRoom extends LitElement {
       autoClose: this.autoClose,
       publicId: this.publicId || undefined,
       approveJoins: this.approveJoins,
+      scalableBroadcast: this.scalableBroadcast,
+      singleBroadcastAttendees: this.singleBroadcastAttendees,
       customEvent: this.customEvent || undefined,
       query: this.socketQuery,
       extra: this.extra,
@@ -453,6 +473,17 @@ export class RtcRoom extends LitElement {
     return this.#report(() =>
       engine.getPublicRooms({ socketUrl: this.#requireSocketUrl(), identifier }),
     );
+  }
+
+  /** How many viewers a scalable broadcast (this room's by default) has: the whole relay tree. */
+  getNumberOfBroadcastViewers(broadcastId: string = this.roomId): Promise<number> {
+    return this.#report(async () => {
+      if (this.#connection) return this.#connection.getNumberOfBroadcastViewers(broadcastId);
+      return engine.getNumberOfBroadcastViewers({
+        socketUrl: this.#requireSocketUrl(),
+        broadcastId,
+      });
+    });
   }
 
   /** Sets the room's password ('' removes it). Owner only: rejects with NOT_OWNER otherwise. */

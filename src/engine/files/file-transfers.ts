@@ -3,7 +3,8 @@ import { Emitter } from '../util/emitter.js';
 import { decodeChunk, newFileId, parseControl, type Control, type Offer } from './frames.js';
 import { Receiving } from './receiving.js';
 import { chunkBytes, Sending } from './sending.js';
-import { FileSource } from './source.js';
+import { RelaySource } from './relay-source.js';
+import { FileSource, type Source } from './source.js';
 
 export type { FileTransferInfo } from '../errors.js';
 
@@ -47,11 +48,30 @@ export class FileTransfers extends Emitter<FileEvents> {
   readonly #receiving = new Map<string, Receiving>();
   readonly #lastProgress = new Map<object, number>();
   readonly #urls = new Set<string>();
+  /** Files being forwarded while they arrive, by the transfer they arrive on. */
+  readonly #relays = new Map<Receiving, RelaySource>();
 
   /** Sends a file to these users; returns its id. Transfers wait for each user's channel. */
   send(blob: Blob, userIds: readonly string[]): string {
     if (userIds.length === 0) throw new RtcError(ErrorCode.INVALID_STATE, 'Nobody to send to');
-    const source = new FileSource(newFileId(), blob);
+    return this.#start(new FileSource(newFileId(), blob), userIds);
+  }
+
+  /**
+   * Forwards a file that is arriving from `from` to these users (a relay of a scalable
+   * broadcast): each slice goes on as soon as it has arrived and checked out, with the original
+   * sender's digests, so every receiver checks the file end to end. Same file id.
+   */
+  relay(from: string, fileId: string, userIds: readonly string[]): void {
+    const receiving = this.#receiving.get(`${from} ${fileId}`);
+    if (!receiving?.accepted || userIds.length === 0 || this.#relays.has(receiving)) return;
+    const source = new RelaySource(receiving.offer);
+    this.#relays.set(receiving, source);
+    receiving.onSlice = (index, parts, digest) => source.push(index, parts, digest);
+    this.#start(source, userIds);
+  }
+
+  #start(source: Source, userIds: readonly string[]): string {
     const byUser = new Map<string, Sending>();
     this.#sending.set(source.id, byUser);
     for (const userId of userIds) {
@@ -133,6 +153,7 @@ export class FileTransfers extends Emitter<FileEvents> {
     for (const byUser of this.#sending.values()) for (const s of byUser.values()) s.halt();
     this.#sending.clear();
     this.#receiving.clear();
+    this.#relays.clear();
     this.#links.clear();
     for (const url of this.#urls) URL.revokeObjectURL(url);
     this.#urls.clear();
@@ -179,6 +200,7 @@ export class FileTransfers extends Emitter<FileEvents> {
           size: t.source.size,
           userId: t.userId,
           direction: 'send',
+          ...(t.source instanceof RelaySource ? { relayed: true as const } : {}),
         }
       : {
           fileId: t.offer.id,
@@ -208,6 +230,11 @@ export class FileTransfers extends Emitter<FileEvents> {
   #endReceiving(receiving: Receiving): void {
     this.#receiving.delete(`${receiving.userId} ${receiving.offer.id}`);
     this.#lastProgress.delete(receiving);
+    // Forwarding stops with it (after a success, every slice and the digest are already in).
+    this.#relays
+      .get(receiving)
+      ?.fail(new RtcError(ErrorCode.TRANSFER_FAILED, `${receiving.offer.name}: upstream ended`));
+    this.#relays.delete(receiving);
   }
 
   #fail(t: Sending | Receiving, code: ErrorCode, message: string): void {
@@ -349,6 +376,7 @@ export class FileTransfers extends Emitter<FileEvents> {
       return this.#fail(receiving, ErrorCode.TRANSFER_CORRUPT, 'SHA-256 mismatch: discarded');
     }
     this.#control(userId, { t: 'done', id: offer.id });
+    this.#relays.get(receiving)?.finish(sha256);
     this.#progress(receiving, offer.size, true);
     this.#endReceiving(receiving);
     const file = receiving.file();

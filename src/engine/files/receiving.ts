@@ -16,6 +16,9 @@ export class Receiving {
   /** Slice digests received (what a resumed sender need not send again). */
   hashes = 0;
   accepted = false;
+  /** Told of every slice that checked out (a relay forwards it on at once). */
+  onSlice:
+    ((index: number, parts: Uint8Array<ArrayBuffer>[], digest: Uint8Array) => void) | undefined;
   /** Settles with false at the first slice that fails its check. */
   #checks: Promise<boolean> = Promise.resolve(true);
   readonly #digests: Uint8Array[] = [];
@@ -57,6 +60,7 @@ export class Receiving {
       const digest = await sha256(concat(parts, length));
       if (toHex(digest) !== expected) return false;
       this.#digests.push(digest);
+      this.onSlice?.(index, parts, digest);
       for (const part of parts) this.#keep(part);
       return true;
     });

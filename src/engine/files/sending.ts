@@ -1,5 +1,5 @@
 import { encodeChunk, HEADER_BYTES, type Control } from './frames.js';
-import { SLICE_BYTES, toHex, type FileSource } from './source.js';
+import { SLICE_BYTES, toHex, type Source } from './source.js';
 
 /**
  * Pause sending above this many buffered bytes, resume below the low mark: deep enough to ride out
@@ -43,7 +43,7 @@ export type SendState = 'waiting' | 'offered' | 'sending' | 'verifying' | 'done'
  * transfer stops; reading the next slice overlaps sending the current one.
  */
 export class Sending {
-  readonly source: FileSource;
+  readonly source: Source;
   readonly userId: string;
   state: SendState = 'waiting';
   /** Bytes handed to the channel. */
@@ -51,7 +51,7 @@ export class Sending {
   started = false;
   #run = 0;
 
-  constructor(source: FileSource, userId: string) {
+  constructor(source: Source, userId: string) {
     this.source = source;
     this.userId = userId;
   }

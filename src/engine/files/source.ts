@@ -23,8 +23,24 @@ export async function rootDigest(digests: readonly Uint8Array[]): Promise<string
   return toHex(await sha256(all));
 }
 
+/** What a {@link Sending} reads: a local file, or a file being relayed as it arrives. */
+export interface Source {
+  readonly id: string;
+  readonly name: string;
+  readonly mime: string;
+  readonly modified: number;
+  readonly size: number;
+  readonly slices: number;
+  /** Slices `first`, `first + 1`, ... in order (a buffer may be reused: use each before the next). */
+  stream(first: number): AsyncGenerator<Uint8Array<ArrayBuffer>>;
+  /** The SHA-256 of slice `index` (`bytes`: the slice, when the caller holds it). */
+  digest(index: number, bytes?: Uint8Array<ArrayBuffer>): Promise<Uint8Array>;
+  /** The file's digest ({@link rootDigest}). */
+  root(): Promise<string>;
+}
+
 /** A file (or Blob) being sent: read slice by slice; each slice hashed once for every peer. */
-export class FileSource {
+export class FileSource implements Source {
   readonly id: string;
   readonly blob: Blob;
   readonly name: string;

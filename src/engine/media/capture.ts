@@ -9,6 +9,8 @@ export interface LocalStream {
   owned: boolean;
   /** Only these users get it (`addStream(stream, userId)`); everyone when unset. */
   targets?: Set<string>;
+  /** A scalable broadcast's stream, received from our parent and forwarded to our children. */
+  relayed?: boolean;
 }
 
 export interface CaptureRequest {

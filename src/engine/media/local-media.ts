@@ -30,12 +30,12 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
 
   /** The camera/microphone stream (captured or the app's first non-screen stream). */
   get camera(): LocalStream | undefined {
-    return this.#streams.find((s) => !s.isScreen);
+    return this.#streams.find((s) => !s.isScreen && !s.relayed);
   }
 
   /** The screen share, while there is one. */
   get screen(): LocalStream | undefined {
-    return this.#streams.find((s) => s.isScreen);
+    return this.#streams.find((s) => s.isScreen && !s.relayed);
   }
 
   /** Captures and adds what the request asks for. Throws an RtcError with a media code. */
@@ -59,7 +59,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
   /** Adds a stream the app captured itself (it keeps ownership of the tracks). */
   add(
     stream: MediaStream,
-    options: { isScreen?: boolean; targets?: readonly string[] } = {},
+    options: { isScreen?: boolean; targets?: Iterable<string>; relayed?: boolean } = {},
   ): LocalStream {
     const existing = this.#streams.find((s) => s.stream === stream);
     if (existing) return existing;
@@ -68,6 +68,7 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       isScreen: !!options.isScreen,
       owned: false,
       ...(options.targets ? { targets: new Set(options.targets) } : {}),
+      ...(options.relayed ? { relayed: true } : {}),
     };
     this.#add(local);
     return local;
@@ -141,11 +142,16 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
     }
     const [track] = fresh.getTracks() as [MediaStreamTrack];
     track.enabled = previous.enabled;
-    camera.stream.removeTrack(previous);
-    camera.stream.addTrack(track);
-    this.#watch(camera, track);
-    this.emit('track-replaced', { kind, previous, track });
+    this.swapTrack(camera, previous, track);
     if (camera.owned) previous.stop();
+  }
+
+  /** Puts `track` in `previous`'s place in a stream; senders follow (replaceTrack, no renegotiation). */
+  swapTrack(local: LocalStream, previous: MediaStreamTrack, track: MediaStreamTrack): void {
+    local.stream.removeTrack(previous);
+    local.stream.addTrack(track);
+    this.#watch(local, track);
+    this.emit('track-replaced', { kind: track.kind as TrackKind, previous, track });
   }
 
   /** Changes resolution or frame rate of the live camera (no new permission prompt). */
@@ -179,6 +185,8 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
 
   /** A track that ends by itself (the browser's "stop sharing", a device unplugged) ends its stream when it was the last. */
   #watch(local: LocalStream, track: MediaStreamTrack): void {
+    // A relayed stream outlives its tracks: the next parent's take their place.
+    if (local.relayed) return;
     track.addEventListener(
       'ended',
       () => {

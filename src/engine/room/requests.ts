@@ -108,6 +108,15 @@ export async function publicRooms(
   }));
 }
 
+/** v3's viewer count of a scalable broadcast (0 when there is none). */
+export async function broadcastViewers(
+  signaling: SignalingClient,
+  broadcastId: string,
+): Promise<number> {
+  const [count] = await signaling.request('get-number-of-users-in-specific-broadcast', broadcastId);
+  return typeof count === 'number' ? count : 0;
+}
+
 export async function setPassword(signaling: SignalingClient, password: string): Promise<void> {
   const [ok, , error] = await signaling.request('set-password', password);
   if (ok !== true) throw serverError(error);

@@ -24,6 +24,7 @@ import {
 import { SignalingClient } from '../signaling/socket-client.js';
 import { Emitter, type Unsubscribe } from '../util/emitter.js';
 import {
+  broadcastViewers,
   changeUserId,
   checkPresence,
   closeEntireSession,
@@ -35,6 +36,7 @@ import {
   withSignaling,
 } from './requests.js';
 import { Roster } from './roster.js';
+import { BroadcastRelay } from './broadcast-relay.js';
 import { randomId } from '../util/id.js';
 import {
   RoomState,
@@ -104,6 +106,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
   #retryAfter = 0;
   /** Who the server announced while we rejoined. */
   #announced: Set<string> | undefined;
+  /** Our place in a scalable broadcast's relay tree, as a viewer. */
+  readonly #relayTree: BroadcastRelay;
 
   constructor(options: RoomOptions) {
     super();
@@ -114,15 +118,27 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.#options = { ...options };
     this.#extraJson = '';
     this.#syncExtra(options.extra ?? {});
-    this.#session = parseSession(options.session);
+    this.#session = this.#parseSession();
     this.#userId = options.userId || randomId();
+    this.#relayTree = new BroadcastRelay({
+      media: this.#media,
+      mesh: () => this.#mesh,
+      broadcaster: () => this.#roster.owner,
+      requestParent: () => this.#relay(this.roomId, this.#participationRequest()),
+      dropPeer: (userId) => this.#relay(userId, 'dropPeerConnection'),
+      addParticipant: (userId) => this.#addParticipant(userId, undefined),
+      streamStarted: (info) => this.#addStream(info),
+      streamEnded: (info) => this.#removeStream(info.type, info.userId, info.stream),
+    });
     this.#media.on('added', (local) => {
-      this.#addStream({
-        userId: this.#userId,
-        stream: local.stream,
-        isScreen: local.isScreen,
-        type: 'local',
-      });
+      // A relayed broadcast stream is shown as the broadcaster's (BroadcastRelay).
+      if (!local.relayed)
+        this.#addStream({
+          userId: this.#userId,
+          stream: local.stream,
+          isScreen: local.isScreen,
+          type: 'local',
+        });
       this.#mesh?.attachLocalStreams();
     });
     this.#media.on('removed', (local) => {
@@ -133,6 +149,12 @@ export class RoomConnection extends Emitter<RoomEvents> {
       for (const userId of this.getAllParticipants()) {
         this.#relay(userId, { streamSyncNeeded: true, streamid: local.stream.id, action: 'ended' });
       }
+    });
+    // A relay forwards every file that arrives from its parent to its children as it arrives.
+    this.files.on('file-start', ({ direction, userId, fileId }) => {
+      const tree = this.#relayTree;
+      if (direction === 'receive' && userId === tree.parent && tree.children.size > 0)
+        this.files.relay(userId, fileId, [...tree.children]);
     });
     this.#media.on('track-replaced', ({ previous, track }) => {
       const peers = this.#mesh?.select() ?? [];
@@ -168,6 +190,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
       this.#options.reconnect !== false
     )
       void this.#reconnect('offline');
+  }
+  /** In a scalable broadcast, the member this page receives the broadcast from (the server's choice). */
+  get broadcastParent(): string | undefined {
+    return this.#relayTree.parent;
   }
   /** True once joined when this page created the room. */
   get opened(): boolean {
@@ -224,7 +250,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
   /** Updates options that take effect on the next join (or now, for bandwidth and extra). */
   configure(options: Partial<Omit<RoomOptions, 'roomId' | 'socketUrl'>>): void {
     Object.assign(this.#options, options);
-    if ('session' in options) this.#session = parseSession(options.session);
+    if ('session' in options || 'scalableBroadcast' in options)
+      this.#session = this.#parseSession();
     if (
       options.userId &&
       this.#state !== RoomState.JOINED &&
@@ -234,6 +261,13 @@ export class RoomConnection extends Emitter<RoomEvents> {
     }
     if ('bandwidth' in options) void this.#mesh?.applyBandwidth();
     if ('extra' in options) this.#syncExtra(options.extra ?? {});
+  }
+
+  /** The session; a scalable broadcast is always one-way (`broadcast`). */
+  #parseSession(): Session {
+    const session = parseSession(this.#options.session);
+    if (this.#options.scalableBroadcast) session.broadcast = true;
+    return session;
   }
 
   /**
@@ -309,8 +343,27 @@ export class RoomConnection extends Emitter<RoomEvents> {
         `"${userId}" is an RTCMultiConnection page: it cannot receive files from rtc-elements`,
       );
     }
-    const targets = userId === undefined ? others.filter((id) => !legacy(id)) : [userId];
+    // A scalable broadcast's files flow down the tree: to our children, who pass them on.
+    const everyone = this.#scalable
+      ? this.connectedUserIds.filter((id) => id !== this.#relayTree.parent)
+      : others;
+    const targets = userId === undefined ? everyone.filter((id) => !legacy(id)) : [userId];
     return this.files.send(file, targets);
+  }
+
+  /** In a scalable broadcast (as its broadcaster or a viewer). */
+  get #scalable(): boolean {
+    return (
+      this.#relayTree.parent !== undefined || (this.#opened && !!this.#options.scalableBroadcast)
+    );
+  }
+
+  /**
+   * How many viewers a scalable broadcast has (the whole relay tree; 0 when there is no such
+   * broadcast). The broadcaster also gets `broadcast-viewers` on every change.
+   */
+  getNumberOfBroadcastViewers(broadcastId: string = this.roomId): Promise<number> {
+    return this.#ask((signaling) => broadcastViewers(signaling, broadcastId));
   }
 
   /** Cancels a file transfer (to or from everyone, or one user). */
@@ -815,6 +868,9 @@ export class RoomConnection extends Emitter<RoomEvents> {
     try {
       const [exists] = await signaling.request('check-presence', this.roomId);
       let opened = false;
+      // A viewer waits for its broadcaster to open the broadcast again (retried with backoff).
+      if (!exists && this.#relayTree.parent !== undefined)
+        throw new RtcError(ErrorCode.ROOM_NOT_FOUND, 'The broadcast is not back yet');
       if (!exists) {
         const [ok, error] = await signaling.request('open-room', this.#roomRequest(true));
         if (!ok && error !== LEGACY_ERRORS.ROOM_NOT_AVAILABLE) throw serverError(error, 'open');
@@ -894,7 +950,11 @@ export class RoomConnection extends Emitter<RoomEvents> {
     });
     this.#mesh = mesh;
     this.#subscriptions.push(
-      mesh.on('participation-request', ({ userId, extra }) => this.#addParticipant(userId, extra)),
+      mesh.on('participation-request', ({ userId, extra }) => {
+        // In a scalable broadcast, who asks us to connect is a viewer below us.
+        if (this.#relayTree.parent !== undefined) this.#relayTree.addChild(userId);
+        this.#addParticipant(userId, extra);
+      }),
       mesh.on('user-left', ({ userId }) => this.#removeParticipant(userId)),
       mesh.on('extra', ({ userId, extra }) => this.#roster.update(userId, extra)),
       mesh.on('renamed', ({ userId, previous }) => {
@@ -917,10 +977,14 @@ export class RoomConnection extends Emitter<RoomEvents> {
           audio && video ? 'both' : audio ? 'audio' : video ? 'video' : undefined;
         if (kind) this.#sendMuteState(userId, kind, true);
       }),
-      mesh.on('stream', ({ userId, stream, isScreen }) =>
-        this.#addStream({ userId, stream, isScreen, type: 'remote' }),
-      ),
-      mesh.on('stream-ended', ({ userId, stream }) => this.#removeStream('remote', userId, stream)),
+      mesh.on('stream', ({ userId, stream, isScreen }) => {
+        if (!this.#relayTree.streamStarted(userId, stream, isScreen))
+          this.#addStream({ userId, stream, isScreen, type: 'remote' });
+      }),
+      mesh.on('stream-ended', ({ userId, stream }) => {
+        if (!this.#relayTree.streamEnded(userId, stream))
+          this.#removeStream('remote', userId, stream);
+      }),
       mesh.on('message', (message) => this.emit('message', message)),
       mesh.on('file-channel', ({ userId, channel, pc }) => this.files.attach(userId, channel, pc)),
       mesh.on('peer-state', (event) => this.emit('peer-state', event)),
@@ -986,6 +1050,17 @@ export class RoomConnection extends Emitter<RoomEvents> {
         this.#retryAfter =
           isRecord(info) && typeof info.retryAfterMs === 'number' ? info.retryAfterMs : 0;
       }),
+      signaling.onServer('broadcast-parent', (roomId, parent) => {
+        if (roomId === this.roomId && typeof parent === 'string' && parent !== this.#userId)
+          this.#relayTree.setParent(parent);
+      }),
+      signaling.onServer('number-of-broadcast-viewers-updated', (info) => {
+        if (isRecord(info) && typeof info.numberOfBroadcastViewers === 'number')
+          this.emit('broadcast-viewers', {
+            broadcastId: info.broadcastId,
+            count: info.numberOfBroadcastViewers,
+          });
+      }),
       signaling.onServer('ice-servers', (servers) => {
         if (Array.isArray(servers)) this.#iceServers = servers;
       }),
@@ -1024,6 +1099,9 @@ export class RoomConnection extends Emitter<RoomEvents> {
       signaling.onServer('closed-entire-session', (roomId) => {
         // Also while still connecting: the server has already taken us out of the room.
         if (roomId !== this.roomId || this.#state === RoomState.LEFT) return;
+        // A scalable broadcast closes when its broadcaster leaves.
+        if (this.#relayTree.parent !== undefined)
+          this.emit('broadcast-ended', { broadcastId: roomId });
         this.emit('session-closed', { roomId });
         this.#end();
       }),
@@ -1061,6 +1139,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
     if (open) {
       request.identifier = this.#options.publicId ?? '';
       if (this.#options.approveJoins) request.approveJoins = true;
+      if (this.#options.scalableBroadcast)
+        request.relayLimit = this.#options.singleBroadcastAttendees ?? 3;
     }
     return request;
   }
@@ -1091,6 +1171,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
 
   #removeParticipant(userId: string): void {
+    this.#relayTree.removeChild(userId);
     this.#mesh?.closePeer(userId);
     this.files.peerGone(userId);
     this.#requests.delete(userId);
@@ -1146,6 +1227,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       this.#removeStream(info.type, info.userId, info.stream);
     }
     this.#media.removeAll();
+    this.#relayTree.reset();
     this.#closeSignaling();
     this.#roster.clear();
     this.#requests.clear();

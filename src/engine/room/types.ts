@@ -65,6 +65,14 @@ export interface RoomOptions {
   reconnect?: boolean | undefined;
   /** How long to keep trying before leaving the room (default 300000 ms). */
   reconnectTimeoutMs?: number | undefined;
+  /**
+   * A scalable broadcast (v3 `enableScalableBroadcast`): the page that opens the room
+   * broadcasts; each viewer receives it from one parent in a relay tree the server keeps and
+   * forwards it to at most `singleBroadcastAttendees` viewers below it. Implies `broadcast`.
+   */
+  scalableBroadcast?: boolean | undefined;
+  /** In a scalable broadcast: how many viewers each member forwards to (default 3, 1-100). */
+  singleBroadcastAttendees?: number | undefined;
 }
 
 /** The room's link to its signaling server, as `<rtc-room connection-state>` reflects it. */
@@ -169,6 +177,10 @@ export interface RoomEvents {
   'stream-ended': StreamInfo;
   message: { userId: string; data: unknown };
   'room-full': { roomId: string };
+  /** To a scalable broadcast's broadcaster: how many viewers it has (the whole tree), on every change. */
+  'broadcast-viewers': { broadcastId: string; count: number };
+  /** To its viewers: the scalable broadcast ended (its broadcaster left); `session-closed` follows. */
+  'broadcast-ended': { broadcastId: string };
   /** The room was closed for everyone (its owner left a room that closes with its owner). */
   'session-closed': { roomId: string };
   'peer-state': { userId: string; state: RTCPeerConnectionState };

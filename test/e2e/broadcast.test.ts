@@ -1,0 +1,378 @@
+// Scalable broadcast end to end: one broadcaster and seven viewers, each in its own browser
+// context, `single-broadcast-attendees="2"` (a relay tree three levels deep). Every viewer shows
+// live frames in its <rtc-video-grid>; the broadcaster sends two video streams; the pages' view of
+// the tree matches the server's. A relay in the middle is killed: the viewers below it show live
+// frames again (median of 3 runs), the others never stop. A 16 MiB file reaches every viewer
+// through the tree, timed against the same file over a one-level mesh. Low-resolution fake video
+// (160x120, 10 fps) keeps the machine's two cores from being the limit.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { useE2E } from './harness.js';
+import {
+  countEvents,
+  events,
+  succeeds,
+  useApiPages,
+  waitForEvent,
+  type OpenedPage,
+} from './pages.js';
+
+const VIEWERS = 7;
+const LIMIT = 2;
+const LOW_RES = JSON.stringify({
+  audio: true,
+  video: { width: 160, height: 120, frameRate: 10 },
+});
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Counts getUserMedia calls (viewers must never capture). */
+const COUNT_CAPTURE = `(() => {
+  window.captures = 0;
+  const devices = navigator.mediaDevices;
+  const original = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = (constraints) => { window.captures++; return original(constraints); };
+})();`;
+
+/**
+ * Samples the grid's remote video every 25 ms: `window.frameTimes` holds each moment its
+ * decoded-frame count went up (what the viewer sees moving).
+ */
+function watchFrames(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const w = window as unknown as { frameTimes: number[]; lastFrames: number };
+    w.frameTimes = [];
+    w.lastFrames = 0;
+    setInterval(() => {
+      const video = document
+        .querySelector('rtc-video-grid')
+        ?.shadowRoot?.querySelector<HTMLVideoElement>('video[data-stream-type="remote"]');
+      const frames = video?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
+      if (frames !== w.lastFrames) w.frameTimes.push(Date.now());
+      w.lastFrames = frames;
+    }, 25);
+  });
+}
+
+const frameTimes = (page: Page) =>
+  page.evaluate(() => (window as unknown as { frameTimes: number[] }).frameTimes);
+
+/** Waits until the page's grid shows a remote video whose frames keep coming. */
+async function waitForLiveVideo(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const times = (window as unknown as { frameTimes?: number[] }).frameTimes ?? [];
+      const now = Date.now();
+      return times.filter((t) => now - t < 1000).length >= 3;
+    },
+    undefined,
+    { timeout, polling: 100 },
+  );
+}
+
+/** The member this page receives the broadcast from (undefined for the broadcaster). */
+const parentOf = (page: Page) =>
+  page.evaluate(() => document.querySelector('rtc-room')!.connection!.broadcastParent);
+
+/** Outbound video RTP streams over all of the page's peer connections (from getStats). */
+function outboundVideoStreams(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const connection = document.querySelector('rtc-room')!.connection!;
+    let count = 0;
+    for (const userId of connection.connectedUserIds) {
+      const report = await connection.peerConnection(userId)!.getStats();
+      report.forEach((s: { type: string; kind?: string; bytesSent?: number }) => {
+        if (s.type === 'outbound-rtp' && s.kind === 'video' && (s.bytesSent ?? 0) > 0) count++;
+      });
+    }
+    return count;
+  });
+}
+
+/** Bytes the page has sent on data channels, over all its peer connections. */
+function dataBytesSent(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const connection = document.querySelector('rtc-room')!.connection!;
+    let bytes = 0;
+    for (const userId of connection.connectedUserIds) {
+      const report = await connection.peerConnection(userId)!.getStats();
+      report.forEach((s: { type: string; bytesSent?: number }) => {
+        if (s.type === 'data-channel') bytes += s.bytesSent ?? 0;
+      });
+    }
+    return bytes;
+  });
+}
+
+/** The longest stretch without a new frame in [from, to], and when it ended. */
+function longestStall(times: number[], from: number, to: number): { ms: number; endedAt: number } {
+  const inside = [from, ...times.filter((t) => t > from && t <= to), to];
+  let best = { ms: 0, endedAt: from };
+  for (let i = 1; i < inside.length; i++) {
+    const gap = inside[i]! - inside[i - 1]!;
+    if (gap > best.ms) best = { ms: gap, endedAt: inside[i]! };
+  }
+  return best;
+}
+
+describe('scalable broadcast', { timeout: 600_000 }, () => {
+  const env = useE2E();
+  const pages = useApiPages(env);
+
+  /** A broadcaster and VIEWERS viewers, joined one after the other (placement follows arrival). */
+  async function broadcast(
+    roomId: string,
+    options: { session?: string; scalable?: boolean; grid?: boolean } = {},
+  ): Promise<{ broadcaster: OpenedPage; viewers: OpenedPage[]; ids: string[] }> {
+    const session = options.session ?? 'audio video broadcast';
+    const attributes = {
+      'scalable-broadcast': options.scalable ?? true,
+      'single-broadcast-attendees': LIMIT,
+      'media-constraints': LOW_RES,
+    };
+    const grid = options.grid ?? true;
+    const broadcaster = await pages.open({
+      roomId,
+      userId: `${roomId}-b`,
+      session,
+      attributes,
+      grid,
+    });
+    await succeeds(broadcaster.page, 'open');
+    const viewers: OpenedPage[] = [];
+    const ids: string[] = [];
+    for (let i = 1; i <= VIEWERS; i++) {
+      const id = `${roomId}-v${i}`;
+      const viewer = await pages.open(
+        { roomId, userId: id, session, attributes, grid },
+        async (page) => {
+          await page.addInitScript(COUNT_CAPTURE);
+        },
+      );
+      await succeeds(viewer.page, 'join');
+      viewers.push(viewer);
+      ids.push(id);
+    }
+    return { broadcaster, viewers, ids };
+  }
+
+  it('7 viewers at 2 per relay: every viewer shows live frames, the broadcaster sends 2 streams, the tree matches the server', async () => {
+    const roomId = 'tree';
+    const { broadcaster, viewers, ids } = await broadcast(roomId);
+    for (const viewer of viewers) await watchFrames(viewer.page);
+    await Promise.all(viewers.map((v) => waitForLiveVideo(v.page)));
+
+    // The broadcaster uploads LIMIT streams, however many viewers there are.
+    assert.equal(await outboundVideoStreams(broadcaster.page), LIMIT);
+    // Viewers never capture, and show the broadcast as the broadcaster's stream.
+    for (const viewer of viewers) {
+      assert.equal(await viewer.page.evaluate(() => (window as { captures?: number }).captures), 0);
+      assert.equal(await countEvents(viewer.page, 'rtc-stream', { type: 'local' }), 0);
+      assert.equal(
+        await countEvents(viewer.page, 'rtc-stream', { type: 'remote', userId: `${roomId}-b` }),
+        1,
+      );
+    }
+    // Each page's parent is the server's, no relay has more than LIMIT children, 3 levels.
+    const tree = await env.signaling.hub.broadcastTree(roomId);
+    assert.ok(tree, 'the server keeps a tree');
+    const serverParents = new Map(tree.members.map(([user, parent]) => [user, parent]));
+    const depth = (user: string): number => {
+      const parent = serverParents.get(user);
+      return parent ? 1 + depth(parent) : 0;
+    };
+    const children = new Map<string, number>();
+    for (const [i, viewer] of viewers.entries()) {
+      const parent = await parentOf(viewer.page);
+      assert.equal(parent, serverParents.get(ids[i]!), `${ids[i]}'s parent`);
+      children.set(parent!, (children.get(parent!) ?? 0) + 1);
+    }
+    assert.ok(
+      [...children.values()].every((n) => n <= LIMIT),
+      JSON.stringify([...children]),
+    );
+    assert.equal(Math.max(...ids.map(depth)), 3, 'three levels of viewers');
+    // Viewer count: the event and the request agree.
+    await waitForEvent(broadcaster.page, 'rtc-broadcast-viewers', {
+      broadcastId: roomId,
+      count: VIEWERS,
+    });
+    assert.equal(await succeeds(broadcaster.page, 'getNumberOfBroadcastViewers'), VIEWERS);
+    process.stdout.write(
+      `# tree: ${ids.map((id) => `${id}<-${serverParents.get(id)}`).join(', ')}\n`,
+    );
+
+    // The broadcaster leaves: every viewer hears the broadcast ended.
+    await succeeds(broadcaster.page, 'leave');
+    for (const viewer of viewers)
+      await waitForEvent(viewer.page, 'rtc-broadcast-ended', { broadcastId: roomId });
+  });
+
+  for (const how of ['crashes', 'leaves'] as const) {
+    it(`a relay in the middle ${how}: the viewers below it show live frames again, the others never stop (median of 3)`, async () => {
+      const recoveries: number[] = [];
+      const elsewhere: number[] = [];
+      for (let run = 1; run <= 3; run++) {
+        const roomId = `heal-${how}-${run}`;
+        const { viewers, ids } = await broadcast(roomId);
+        for (const viewer of viewers) await watchFrames(viewer.page);
+        await Promise.all(viewers.map((v) => waitForLiveVideo(v.page)));
+        // v1 relays to v3 and v4; v3 relays to v7.
+        const parents = await Promise.all(viewers.map((v) => parentOf(v.page)));
+        const relay = ids[0]!;
+        const below = ids.filter((id, i) => {
+          let at: string | undefined = parents[i];
+          while (at && at !== relay) at = parents[ids.indexOf(at)];
+          return at === relay && id !== relay;
+        });
+        assert.ok(below.length >= 3, `v1 has a subtree: ${JSON.stringify(parents)}`);
+        const grandchildren = ids.filter((_, i) => below.includes(parents[i]!));
+        const others = ids.filter((id) => id !== relay && !below.includes(id));
+        // Connections of the grandchildren to their parents, to check they were kept.
+        for (const id of grandchildren) {
+          const page = viewers[ids.indexOf(id)]!.page;
+          await page.evaluate(() => {
+            const c = document.querySelector('rtc-room')!.connection!;
+            (window as unknown as { kept?: RTCPeerConnection }).kept = c.peerConnection(
+              c.broadcastParent!,
+            );
+          });
+        }
+
+        const killedAt = Date.now();
+        const relayPage = viewers[0]!;
+        if (how === 'crashes') {
+          const cdp = await relayPage.context.newCDPSession(relayPage.page);
+          void cdp.send('Page.crash').catch(() => undefined);
+        } else await relayPage.page.close();
+
+        for (const id of below) await waitForLiveVideo(viewers[ids.indexOf(id)]!.page, 15_000);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const until = Date.now();
+        const stalls: Record<string, number> = {};
+        for (const id of below) {
+          const times = await frameTimes(viewers[ids.indexOf(id)]!.page);
+          const stall = longestStall(times, killedAt, until);
+          stalls[id] = stall.endedAt - killedAt;
+          recoveries.push(stall.endedAt - killedAt);
+        }
+        for (const id of others) {
+          const times = await frameTimes(viewers[ids.indexOf(id)]!.page);
+          const stall = longestStall(times, killedAt, until);
+          elsewhere.push(stall.ms);
+          assert.ok(stall.ms < 1000, `${id} (not below the relay) stalled for ${stall.ms} ms`);
+        }
+        // The grandchildren kept their connection (tracks swapped above them, no renegotiation)
+        // and their one stream.
+        for (const id of grandchildren) {
+          const page = viewers[ids.indexOf(id)]!.page;
+          const kept = await page.evaluate(() => {
+            const c = document.querySelector('rtc-room')!.connection!;
+            const pc = c.peerConnection(c.broadcastParent!);
+            return pc === (window as unknown as { kept?: RTCPeerConnection }).kept;
+          });
+          assert.ok(kept, `${id} kept its connection to its parent`);
+          assert.equal(await countEvents(page, 'rtc-stream', { type: 'remote' }), 1);
+          assert.equal(await countEvents(page, 'rtc-stream-ended'), 0);
+        }
+        // The orphans' new parents are the server's.
+        const tree = await env.signaling.hub.broadcastTree(roomId);
+        const serverParents = new Map(tree!.members.map(([user, parent]) => [user, parent]));
+        assert.ok(!serverParents.has(relay), 'the relay left the tree');
+        for (const id of below) {
+          assert.equal(
+            await parentOf(viewers[ids.indexOf(id)]!.page),
+            serverParents.get(id),
+            `${id}'s new parent`,
+          );
+        }
+        process.stdout.write(
+          `# ${how} run ${run}: back after ${JSON.stringify(stalls)} ms (below ${relay})\n`,
+        );
+        await pages.closeAll();
+      }
+      const value = median(recoveries);
+      process.stdout.write(
+        `# relay ${how}: live frames again after median ${value} ms (all: ${recoveries.join(', ')}); ` +
+          `elsewhere longest stall ${Math.max(...elsewhere)} ms\n`,
+      );
+      assert.ok(value < 3000, `median recovery ${value} ms`);
+    });
+  }
+
+  it('a 16 MiB file reaches every viewer intact through the tree, timed against the mesh', async () => {
+    const size = 16 << 20;
+    const timings: Record<string, number> = {};
+    const uploads: Record<string, number> = {};
+    for (const mode of ['mesh', 'tree'] as const) {
+      const roomId = `files-${mode}`;
+      const { broadcaster, viewers } = await broadcast(roomId, {
+        session: 'data broadcast',
+        scalable: mode === 'tree',
+        grid: false,
+      });
+      // Everyone is connected (in the tree, each to its parent) before the clock starts.
+      for (const viewer of viewers)
+        await viewer.page.waitForFunction(
+          () => {
+            const c = document.querySelector('rtc-room')!.connection!;
+            return c.connectedUserIds.some((id) => c.files.channel(id)?.readyState === 'open');
+          },
+          undefined,
+          { timeout: 20_000 },
+        );
+      const sentBefore = await dataBytesSent(broadcaster.page);
+      const { digest, elapsed } = await broadcaster.page.evaluate(async (size) => {
+        const bytes = new Uint8Array(size);
+        for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+        const digest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))
+          .map((b) => b.toString(16).padStart(2, '0'))
+          .join('');
+        const file = new File([bytes], 'broadcast.bin', { type: 'application/octet-stream' });
+        const started = performance.timeOrigin + performance.now();
+        (window as unknown as { started: number }).started = started;
+        void document.querySelector('rtc-room')!.send(file);
+        return { digest, elapsed: started };
+      }, size);
+      const started = elapsed;
+      let last = 0;
+      for (const viewer of viewers) {
+        const end = await waitForEvent(
+          viewer.page,
+          'rtc-file-end',
+          { direction: 'receive', name: 'broadcast.bin' },
+          { timeout: 120_000 },
+        );
+        last = Math.max(last, end.at);
+        const received = await viewer.page.evaluate(async (fileId) => {
+          const file = (window as unknown as { files: Record<string, File> }).files[fileId]!;
+          const hash = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+          return {
+            size: file.size,
+            digest: Array.from(new Uint8Array(hash))
+              .map((b) => b.toString(16).padStart(2, '0'))
+              .join(''),
+          };
+        }, String(end.detail['fileId']));
+        assert.deepEqual(received, { size, digest });
+        assert.equal(
+          (await events(viewer.page, 'rtc-error')).length,
+          0,
+          JSON.stringify(await events(viewer.page, 'rtc-error')),
+        );
+      }
+      timings[mode] = last - started;
+      uploads[mode] = (await dataBytesSent(broadcaster.page)) - sentBefore;
+      await pages.closeAll();
+    }
+    process.stdout.write(
+      `# 16 MiB to ${VIEWERS} viewers: tree ${timings['tree']} ms, mesh ${timings['mesh']} ms, ` +
+        `tree/mesh ${(timings['tree']! / timings['mesh']!).toFixed(2)}; the broadcaster uploaded ` +
+        `${(uploads['tree']! / 2 ** 20).toFixed(1)} MiB (tree) vs ${(uploads['mesh']! / 2 ** 20).toFixed(1)} MiB (mesh)\n`,
+    );
+    // The tree's point: the broadcaster uploads the file LIMIT times, not once per viewer.
+    assert.ok(uploads['tree']! < (LIMIT + 0.5) * size, `tree upload ${uploads['tree']}`);
+    assert.ok(uploads['mesh']! > (VIEWERS - 0.5) * size, `mesh upload ${uploads['mesh']}`);
+  });
+});
