@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { newPage } from '../support/browser.js';
 import { useE2E } from './harness.js';
 import {
   countEvents,
@@ -15,15 +16,27 @@ import {
   succeeds,
   useApiPages,
   waitForEvent,
+  waitForRemoteVideos,
   type OpenedPage,
 } from './pages.js';
 
-const VIEWERS = 7;
+// RTC_BROADCAST_VIEWERS and RTC_BROADCAST_VIDEO (`full`: the fake camera's own 640x480 at 20 fps)
+// let the tree test probe the machine's limit; CI runs the defaults.
+const VIEWERS = Number(process.env['RTC_BROADCAST_VIEWERS'] ?? 7);
 const LIMIT = 2;
 const LOW_RES = JSON.stringify({
   audio: true,
-  video: { width: 160, height: 120, frameRate: 10 },
+  video:
+    process.env['RTC_BROADCAST_VIDEO'] === 'full'
+      ? true
+      : { width: 160, height: 120, frameRate: 10 },
 });
+/** How deep the tree must be: level k holds LIMIT^k viewers. */
+const LEVELS = (() => {
+  let levels = 0;
+  for (let room = 0; room < VIEWERS; room += LIMIT ** levels) levels++;
+  return levels;
+})();
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -192,7 +205,7 @@ describe('scalable broadcast', { timeout: 600_000 }, () => {
       [...children.values()].every((n) => n <= LIMIT),
       JSON.stringify([...children]),
     );
-    assert.equal(Math.max(...ids.map(depth)), 3, 'three levels of viewers');
+    assert.equal(Math.max(...ids.map(depth)), LEVELS, `${LEVELS} levels of viewers`);
     // Viewer count: the event and the request agree.
     await waitForEvent(broadcaster.page, 'rtc-broadcast-viewers', {
       broadcastId: roomId,
@@ -202,6 +215,42 @@ describe('scalable broadcast', { timeout: 600_000 }, () => {
     process.stdout.write(
       `# tree: ${ids.map((id) => `${id}<-${serverParents.get(id)}`).join(', ')}\n`,
     );
+
+    // Audio comes down the tree as well.
+    for (const viewer of viewers) {
+      const packets = await viewer.page.evaluate(async () => {
+        const c = document.querySelector('rtc-room')!.connection!;
+        const report = await c.peerConnection(c.broadcastParent!)!.getStats();
+        let received = 0;
+        report.forEach((s: { type: string; kind?: string; packetsReceived?: number }) => {
+          if (s.type === 'inbound-rtp' && s.kind === 'audio') received += s.packetsReceived ?? 0;
+        });
+        return received;
+      });
+      assert.ok(packets > 0, 'audio packets from the parent');
+    }
+    // A screen share goes down the tree as a second stream (kept small here), and ends there.
+    assert.equal(await succeeds(broadcaster.page, 'shareScreen'), true);
+    await broadcaster.page.evaluate(async () => {
+      const screen = document
+        .querySelector('rtc-room')!
+        .connection!.streams.find((s) => s.type === 'local' && s.isScreen)!;
+      await screen.stream
+        .getVideoTracks()[0]!
+        .applyConstraints({ width: 320, height: 180, frameRate: 5 });
+    });
+    for (const viewer of viewers) {
+      await waitForEvent(
+        viewer.page,
+        'rtc-stream',
+        { userId: `${roomId}-b`, isScreen: true },
+        { timeout: 30_000 },
+      );
+      await waitForRemoteVideos(viewer.page, 2, 30_000);
+    }
+    await succeeds(broadcaster.page, 'stopScreen');
+    for (const viewer of viewers)
+      await waitForEvent(viewer.page, 'rtc-stream-ended', { isScreen: true }, { timeout: 30_000 });
 
     // The broadcaster leaves: every viewer hears the broadcast ended.
     await succeeds(broadcaster.page, 'leave');
@@ -301,6 +350,26 @@ describe('scalable broadcast', { timeout: 600_000 }, () => {
     });
   }
 
+  it('the demo page: the first tab broadcasts, the next one watches (and is counted)', async () => {
+    const url = `${env.signaling.url}/broadcast.html#demo-live`;
+    const tabs = [await newPage(env.browser), await newPage(env.browser)];
+    try {
+      const [host, guest] = tabs.map((t) => t.page) as [Page, Page];
+      await host.goto(url);
+      await host.waitForFunction(() =>
+        document.getElementById('status')?.textContent.startsWith('You are live'),
+      );
+      await guest.goto(url);
+      await waitForRemoteVideos(guest, 1, 30_000);
+      await host.waitForFunction(
+        () => document.getElementById('status')?.textContent === 'You are live: 1 watching.',
+      );
+      assert.equal(await guest.evaluate(() => document.body.dataset['role']), 'viewer');
+    } finally {
+      await Promise.all(tabs.map((t) => t.context.close()));
+    }
+  });
+
   it('a 16 MiB file reaches every viewer intact through the tree, timed against the mesh', async () => {
     const size = 16 << 20;
     const timings: Record<string, number> = {};
@@ -363,6 +432,19 @@ describe('scalable broadcast', { timeout: 600_000 }, () => {
         );
       }
       timings[mode] = last - started;
+      if (mode === 'tree') {
+        // Relays forward as the file arrives: the viewers below v1 see bytes before v1 has it all.
+        const endAt = async (i: number) =>
+          (await waitForEvent(viewers[i]!.page, 'rtc-file-end', { direction: 'receive' })).at;
+        const firstBytesAt = async (i: number) =>
+          (await waitForEvent(viewers[i]!.page, 'rtc-file-progress', { direction: 'receive' })).at;
+        const relayDone = await endAt(0);
+        for (const below of [2, 6])
+          assert.ok(
+            (await firstBytesAt(below)) < relayDone,
+            `v${below + 1} got bytes before v1 had the whole file`,
+          );
+      }
       uploads[mode] = (await dataBytesSent(broadcaster.page)) - sentBefore;
       await pages.closeAll();
     }
