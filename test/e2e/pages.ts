@@ -41,6 +41,8 @@ export function legacyPage(o: {
   extra?: Record<string, unknown>;
   /** Neither open nor join on load (`window.ready` is not set). */
   manual?: boolean;
+  /** Which RTCMultiConnection: 3.7's own file (default) or ours (`dist/rtcmulticonnection.js`). */
+  script?: 'rtcmulticonnection-3.7' | 'rtc-elements';
 }): string {
   const settings = [
     o.password === undefined ? '' : `connection.password = ${JSON.stringify(o.password)};`,
@@ -51,9 +53,13 @@ export function legacyPage(o: {
     : `window.ready = new Promise((resolve) => {
     connection.${o.open ? 'open' : 'join'}(${JSON.stringify(o.roomId)}, (ok, roomid, error) => resolve({ ok, error }));
   });`;
+  const scripts =
+    o.script === 'rtc-elements'
+      ? `<script src="${o.signalingUrl}/dist/rtcmulticonnection.js"></script>`
+      : `<script src="${o.signalingUrl}/socket.io/socket.io.js"></script>
+<script src="/vendor/RTCMultiConnection.js"></script>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>rtcmc</title>
-<script src="${o.signalingUrl}/socket.io/socket.io.js"></script>
-<script src="/vendor/RTCMultiConnection.js"></script></head>
+${scripts}</head>
 <body><div id="videos"></div><script>
   const connection = new RTCMultiConnection();
   connection.socketURL = ${JSON.stringify(o.signalingUrl + '/')};

@@ -19,6 +19,8 @@ export interface CaptureRequest {
   screen: boolean;
   /** Constraints passed to getUserMedia for the camera/microphone (RTCMultiConnection's `mediaConstraints`). */
   constraints?: MediaStreamConstraints | undefined;
+  /** getDisplayMedia options for the screen (default `{video: true}`). */
+  screenConstraints?: DisplayMediaStreamOptions | undefined;
   /** Send what is captured only to these users (default: everyone). */
   targets?: readonly string[] | undefined;
 }
@@ -46,7 +48,9 @@ export async function captureMedia(request: CaptureRequest): Promise<LocalStream
       out.push({ stream: await devices.getUserMedia(constraints), isScreen: false, owned: true });
     }
     if (request.screen) {
-      const stream = await devices.getDisplayMedia({ video: true, audio: false });
+      const stream = await devices.getDisplayMedia(
+        request.screenConstraints ?? { video: true, audio: false },
+      );
       out.push({ stream, isScreen: true, owned: true });
     }
   } catch (error) {

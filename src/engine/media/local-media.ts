@@ -89,7 +89,12 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
    * (not an error); throws an RtcError otherwise.
    */
   async startScreen(
-    options: { audio?: boolean; add?: boolean; targets?: readonly string[] } = {},
+    options: {
+      audio?: boolean;
+      add?: boolean;
+      targets?: readonly string[];
+      constraints?: DisplayMediaStreamOptions | undefined;
+    } = {},
   ): Promise<LocalStream | undefined> {
     if (this.screen) return this.screen;
     const devices = (globalThis.navigator as Navigator | undefined)?.mediaDevices;
@@ -97,7 +102,9 @@ export class LocalMedia extends Emitter<LocalMediaEvents> {
       throw new RtcError(ErrorCode.UNSUPPORTED, 'Screen sharing is not supported here');
     let stream: MediaStream;
     try {
-      stream = await devices.getDisplayMedia({ video: true, audio: !!options.audio });
+      stream = await devices.getDisplayMedia(
+        options.constraints ?? { video: true, audio: !!options.audio },
+      );
     } catch (error) {
       // The user closing the picker is a choice, not a failure.
       if ((error as { name?: string }).name === 'NotAllowedError') return undefined;

@@ -39,6 +39,8 @@ export interface MeshOptions {
   bandwidth: () => Bandwidth;
   extra: () => Extra;
   relay: (remoteUserId: string, message: RelayMessage) => void;
+  /** Whether to connect to a user who asks to (RTCMultiConnection's `onNewParticipant`); default yes. */
+  admit?: ((userId: string) => boolean | Promise<boolean>) | undefined;
 }
 
 export interface MeshStreamEvent {
@@ -61,7 +63,9 @@ interface MeshEvents {
   extra: { userId: string; extra: Extra };
   'peer-state': { userId: string; state: RTCPeerConnectionState };
   /** A connection to a user was created (the room tells it our mute state). */
-  'peer-created': { userId: string };
+  'peer-created': { userId: string; pc: RTCPeerConnection };
+  /** The text channel to a user opened. */
+  'channel-open': { userId: string };
   /** The server renamed a user (v3 `changedUUID`). */
   renamed: { userId: string; previous: string };
   mute: { userId: string; kind: 'audio' | 'video' | 'both' };
@@ -274,6 +278,15 @@ export class Mesh extends Emitter<MeshEvents> {
       userId: sender,
       extra: isRecord(extra) ? extra : undefined,
     });
+    const admit = this.#options.admit;
+    if (!admit) return this.#answerRequest(sender, request);
+    void Promise.resolve(admit(sender)).then(
+      (yes) => yes && this.#answerRequest(sender, request),
+      () => undefined,
+    );
+  }
+
+  #answerRequest(sender: string, request: ParticipationRequest): void {
     if (request.rtcElements !== undefined || request.isOneWay || request.isDataOnly) {
       this.#connect(sender, { initiator: true, legacy: request.rtcElements === undefined });
       return;
@@ -337,6 +350,7 @@ export class Mesh extends Emitter<MeshEvents> {
       this.emit('stream-ended', { userId: target.id, stream, isScreen }),
     );
     peer.on('message', ({ data }) => this.emit('message', { userId: target.id, data }));
+    peer.on('channel-open', () => this.emit('channel-open', { userId: target.id }));
     peer.on('file-channel', (channel) =>
       this.emit('file-channel', { userId: target.id, channel, pc: peer.pc }),
     );
@@ -349,7 +363,7 @@ export class Mesh extends Emitter<MeshEvents> {
       if (state === 'disconnected') this.#scheduleRestart(peer, DISCONNECTED_WAIT_MS);
       if (state === 'failed') this.#restartIce(peer);
     });
-    this.emit('peer-created', { userId });
+    this.emit('peer-created', { userId, pc: peer.pc });
     return peer;
   }
 }

@@ -104,6 +104,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
   #reconnecting: { since: number; wake: () => void } | undefined;
   /** A draining server's hint: how long to wait before reconnecting elsewhere. */
   #retryAfter = 0;
+  /** A connection opened ahead of the join (`connect()`). */
+  #early: SignalingClient | undefined;
   /** Who the server announced while we rejoined. */
   #announced: Set<string> | undefined;
   /** Our place in a scalable broadcast's relay tree, as a viewer. */
@@ -298,6 +300,31 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.emit('extra-updated', { userId: this.#userId, extra: this.extra });
   }
 
+  /**
+   * Connects to the signaling server without entering the room (RTCMultiConnection's
+   * `connectSocket`): `socket` works at once (custom events, requests), and the next
+   * `open()`/`join()` uses this connection. `leave()` closes it.
+   */
+  async connect(): Promise<void> {
+    if (this.#signaling?.connected) return;
+    if (this.#entering) {
+      await this.#entering.catch(() => undefined);
+      return;
+    }
+    this.#validate();
+    const signaling = this.#early ?? this.#newSignaling(false);
+    this.#early = signaling;
+    try {
+      await signaling.connect();
+    } catch (error) {
+      if (this.#early === signaling) {
+        this.#early = undefined;
+        this.#dropSocket();
+      }
+      throw RtcError.from(error, ErrorCode.SIGNALING_UNREACHABLE);
+    }
+  }
+
   /** Creates the room; rejects with ROOM_EXISTS when it exists. */
   open(): Promise<JoinResult> {
     return this.#enter('open');
@@ -373,6 +400,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
 
   /** Leaves the room: closes every peer connection, stops captured tracks, closes the socket. */
   async leave(): Promise<void> {
+    if (this.#early && this.#state !== RoomState.JOINED && this.#state !== RoomState.CONNECTING) {
+      this.#early = undefined;
+      this.#dropSocket();
+    }
     if (this.#state === RoomState.IDLE || this.#state === RoomState.LEFT) return;
     this.#end();
     await Promise.resolve();
@@ -487,7 +518,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
       return this.#media.add(source, { ...(targets ? { targets } : {}) }).stream;
     }
     if (source.screen) {
-      const screen = await this.#media.startScreen({ ...(targets ? { targets } : {}) });
+      const screen = await this.#media.startScreen({
+        ...(targets ? { targets } : {}),
+        constraints: this.#options.screenConstraints,
+      });
       if (!screen) throw new RtcError(ErrorCode.ABORTED, 'Screen sharing was cancelled');
       return screen.stream;
     }
@@ -538,7 +572,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
     if (isMediaStream(source)) track = source.getVideoTracks()[0] ?? source.getAudioTracks()[0];
     else if ('kind' in source) track = source;
     else {
-      const screen = await this.#media.startScreen({ add: false });
+      const screen = await this.#media.startScreen({
+        add: false,
+        constraints: this.#options.screenConstraints,
+      });
       if (!screen) throw new RtcError(ErrorCode.ABORTED, 'Screen sharing was cancelled');
       track = screen.stream.getVideoTracks()[0];
     }
@@ -576,7 +613,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
 
   /** Starts sharing the screen as an extra stream; resolves false when the user cancels. */
   async shareScreen(): Promise<boolean> {
-    return (await this.#media.startScreen()) !== undefined;
+    const constraints = this.#options.screenConstraints;
+    return (await this.#media.startScreen({ constraints })) !== undefined;
   }
 
   /** Stops the screen share. */
@@ -928,9 +966,18 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
 
   #connectSignaling(): SignalingClient {
-    this.#closeSignaling();
-    const signaling = this.#newSignaling(false);
-    this.#iceServers = [];
+    // A socket connected ahead of the join (`connect()`) is the join's socket.
+    const early =
+      this.#early?.connected && this.#early === this.#signaling ? this.#early : undefined;
+    this.#early = undefined;
+    if (early) {
+      for (const unsubscribe of this.#subscriptions) unsubscribe();
+      this.#subscriptions = [];
+    } else {
+      this.#closeSignaling();
+      this.#iceServers = [];
+    }
+    const signaling = early ?? this.#newSignaling(false);
     const mesh = new Mesh({
       localUserId: () => this.#userId,
       iceServers: () => this.#options.iceServers ?? this.#iceServers,
@@ -947,6 +994,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       bandwidth: () => this.#options.bandwidth ?? {},
       extra: () => this.extra,
       relay: (remoteUserId, message) => this.#relay(remoteUserId, message),
+      admit: (userId) => this.#options.admitPeer?.(userId) ?? true,
     });
     this.#mesh = mesh;
     this.#subscriptions.push(
@@ -968,7 +1016,9 @@ export class RoomConnection extends Emitter<RoomEvents> {
       }),
       mesh.on('mute', ({ userId, kind }) => this.#roster.setMuted(userId, kind, true)),
       mesh.on('unmute', ({ userId, kind }) => this.#roster.setMuted(userId, kind, false)),
-      mesh.on('peer-created', ({ userId }) => {
+      mesh.on('channel-open', (event) => this.emit('channel-open', event)),
+      mesh.on('peer-created', ({ userId, pc }) => {
+        this.emit('peer-connection', { userId, pc });
         // A new connection learns our mute state once.
         const { audio, video } = this.muteState();
         const kinds = (['audio', 'video'] as const).filter((k) => this.muteState()[k]);
@@ -1116,7 +1166,11 @@ export class RoomConnection extends Emitter<RoomEvents> {
     if (!kinds.audio && !kinds.video && !kinds.screen) return;
     try {
       await this.#media.capture(
-        { ...kinds, constraints: this.#options.mediaConstraints },
+        {
+          ...kinds,
+          constraints: this.#options.mediaConstraints,
+          screenConstraints: this.#options.screenConstraints,
+        },
         () => this.#state === RoomState.CONNECTING,
       );
     } catch (error) {

@@ -73,6 +73,13 @@ export interface RoomOptions {
   scalableBroadcast?: boolean | undefined;
   /** In a scalable broadcast: how many viewers each member forwards to (default 3, 1-100). */
   singleBroadcastAttendees?: number | undefined;
+  /** getDisplayMedia options for screen sharing (default `{video: true}`). */
+  screenConstraints?: DisplayMediaStreamOptions | undefined;
+  /**
+   * Whether to connect to a user who asks to (RTCMultiConnection's `onNewParticipant` /
+   * `acceptParticipationRequest`); default: everyone in the room.
+   */
+  admitPeer?: ((userId: string) => boolean | Promise<boolean>) | undefined;
 }
 
 /** The room's link to its signaling server, as `<rtc-room connection-state>` reflects it. */
@@ -184,6 +191,10 @@ export interface RoomEvents {
   /** The room was closed for everyone (its owner left a room that closes with its owner). */
   'session-closed': { roomId: string };
   'peer-state': { userId: string; state: RTCPeerConnectionState };
+  /** A peer connection to a user was created (for diagnostics and RTCMultiConnection's hooks). */
+  'peer-connection': { userId: string; pc: RTCPeerConnection };
+  /** The text channel to a user opened (RTCMultiConnection's `onopen`). */
+  'channel-open': { userId: string };
   /** The user id changed (after `USERID_TAKEN` with a retry). */
   'user-id': { userId: string; previous: string };
   state: { state: RoomState };
