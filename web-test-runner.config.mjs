@@ -27,7 +27,7 @@ function signalingPlugin() {
 }
 
 export default {
-  files: ['test/engine/**/*.test.ts', 'test/elements/**/*.test.ts'],
+  files: ['test/engine/**/*.test.ts', 'test/elements/**/*.test.ts', 'test/compat/**/*.test.ts'],
   nodeResolve: { browser: true, exportConditions: ['browser', 'production'] },
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
