@@ -5,3 +5,6 @@
 export { RTCMultiConnection, type LegacyPeer, type StreamEvent } from './rtcmulticonnection.js';
 export type { LegacyFile } from './dom.js';
 export type { LegacyUserPreferences } from './legacy.js';
+export { DetectRTC, createDetectRTC } from './detect-rtc.js';
+export { BandwidthHandler, CodecsHandler } from './sdp-handlers.js';
+export { getStats, getStatsOnce, type GetStatsResult } from './stats.js';

@@ -36,6 +36,9 @@ import {
   type LegacyUserPreferences,
 } from './legacy.js';
 import { LegacySocket } from './socket.js';
+import { DetectRTC } from './detect-rtc.js';
+import { BandwidthHandler, CodecsHandler } from './sdp-handlers.js';
+import { getStats } from './stats.js';
 
 type Callback<A extends unknown[] = unknown[]> = (...args: A) => void;
 
@@ -131,6 +134,17 @@ export class RTCMultiConnection {
   chunkSize = 40_000;
   direction = 'many-to-many';
   broadcastId = '';
+
+  /** Browser, devices and capabilities (by feature detection). */
+  static readonly DetectRTC = DetectRTC;
+  readonly DetectRTC = DetectRTC;
+  /** v3's SDP helpers for `processSdp` (safe on unified-plan SDP). */
+  static readonly BandwidthHandler = BandwidthHandler;
+  readonly BandwidthHandler = BandwidthHandler;
+  static readonly CodecsHandler = CodecsHandler;
+  readonly CodecsHandler = CodecsHandler;
+  /** getStats.js: `getStats(peer, callback, intervalMs)`, with `connectionType` and the rest. */
+  static readonly getStats = getStats;
 
   // ---- state ----
   isInitiator = false;
