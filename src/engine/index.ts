@@ -41,6 +41,14 @@ export { setBandwidth, preferCodec, setOpusParameters } from './media/sdp.js';
 export type { PeerStats, FrameStats } from './peers/stats.js';
 export type { Unsubscribe } from './util/emitter.js';
 export type { Extra, Session, IceServer } from './signaling/protocol.js';
+export { registerTransport } from './signaling/registry.js';
+export {
+  BaseTransport,
+  type SignalingTransport,
+  type TransportFactory,
+  type TransportListener,
+  type TransportOptions,
+} from './signaling/transport.js';
 export { FileTransfers } from './files/file-transfers.js';
 export type {
   FileEvents,

@@ -8,7 +8,13 @@
  * use; this client is about 1.5 KB. socket.io's maintainers publish the same approach as their
  * "basic WebSocket-only client" example. The server stays the real socket.io 4.
  */
-type Listener = (...args: unknown[]) => void;
+import {
+  CLIENT_DISCONNECT,
+  RESERVED_TRANSPORT_EVENTS,
+  BaseTransport,
+  emitWithTimeout,
+  type SignalingTransport,
+} from './transport.js';
 
 export interface IoSocketOptions {
   /** Handshake query parameters. */
@@ -32,25 +38,20 @@ const EVENT = '2';
 const ACK = '3';
 const CONNECT_ERROR = '4';
 
-const RESERVED = new Set(['connect', 'connect_error', 'disconnect']);
-
-export class IoSocket {
+/** The socket.io transport: the default for every URL whose scheme has no registered transport. */
+export class IoSocket extends BaseTransport implements SignalingTransport {
   id: string | undefined;
   connected = false;
   readonly #url: string;
   readonly #namespace: string;
   readonly #timeout: number;
   #ws: WebSocket | undefined;
-  #listeners = new Map<string, Set<Listener>>();
-  #acks = new Map<number, Listener>();
-  /** Timers of acknowledgements with a time limit, cleared when the socket closes. */
-  #ackTimers = new Set<ReturnType<typeof setTimeout>>();
-  #nextAck = 0;
   #heartbeat: ReturnType<typeof setTimeout> | undefined;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   #pingWindow = 0;
 
   constructor(url: string, options: IoSocketOptions = {}) {
+    super();
     // Relative URLs resolve against the page's location, when there is one.
     const base = (globalThis as { location?: { href: string } }).location?.href;
     const parsed = new URL(url, base);
@@ -62,23 +63,6 @@ export class IoSocket {
     const scheme = parsed.protocol === 'https:' || parsed.protocol === 'wss:' ? 'wss:' : 'ws:';
     this.#url = `${scheme}//${parsed.host}${path}?${query.toString()}`;
     this.#timeout = options.timeout ?? 20_000;
-  }
-
-  on(event: string, listener: Listener): this {
-    let set = this.#listeners.get(event);
-    if (!set) this.#listeners.set(event, (set = new Set()));
-    set.add(listener);
-    return this;
-  }
-
-  off(event: string, listener: Listener): this {
-    this.#listeners.get(event)?.delete(listener);
-    return this;
-  }
-
-  removeAllListeners(): this {
-    this.#listeners.clear();
-    return this;
   }
 
   /** Opens the connection; `connect` or `connect_error` follows. */
@@ -97,12 +81,13 @@ export class IoSocket {
     return this;
   }
 
-  /**
-   * Emits an event. A function as last argument asks for an acknowledgement; with `timeoutMs`
-   * it is called with an Error first when none comes in time (socket.io's `timeout().emit()`).
-   */
+  /** Emits an event. A function as last argument asks for an acknowledgement. */
   emit(event: string, ...args: unknown[]): this {
-    this.#send(event, args);
+    if (!this.connected) return this;
+    const id = this.ackId(args);
+    this.#write(
+      `${MESSAGE}${EVENT}${this.#nsPrefix()}${id ?? ''}${JSON.stringify([event, ...args])}`,
+    );
     return this;
   }
 
@@ -113,25 +98,7 @@ export class IoSocket {
     args: unknown[],
     ack: (error: Error | null, ...args: unknown[]) => void,
   ): void {
-    const timer = setTimeout(() => {
-      this.#ackTimers.delete(timer);
-      if (id !== undefined) this.#acks.delete(id);
-      ack(new Error('operation has timed out'));
-    }, timeoutMs);
-    this.#ackTimers.add(timer);
-    const id = this.#send(event, [
-      ...args,
-      (...reply: unknown[]) => {
-        clearTimeout(timer);
-        this.#ackTimers.delete(timer);
-        ack(null, ...reply);
-      },
-    ]);
-    if (id === undefined) {
-      clearTimeout(timer);
-      this.#ackTimers.delete(timer);
-      ack(new Error('not connected'));
-    }
+    emitWithTimeout(this, timeoutMs, event, args, ack);
   }
 
   /**
@@ -140,24 +107,8 @@ export class IoSocket {
    */
   disconnect(silently = false): this {
     if (this.connected && !silently) this.#write(`${MESSAGE}${DISCONNECT}${this.#nsPrefix()}`);
-    this.#closed('io client disconnect');
+    this.#closed(CLIENT_DISCONNECT);
     return this;
-  }
-
-  /** Sends an event; returns the ack id when an acknowledgement was requested. */
-  #send(event: string, args: unknown[]): number | undefined {
-    if (!this.connected) return undefined;
-    let id: number | undefined;
-    const last = args.at(-1);
-    if (typeof last === 'function') {
-      id = this.#nextAck++;
-      this.#acks.set(id, last as Listener);
-      args = args.slice(0, -1);
-    }
-    this.#write(
-      `${MESSAGE}${EVENT}${this.#nsPrefix()}${id ?? ''}${JSON.stringify([event, ...args])}`,
-    );
-    return id;
   }
 
   #onPacket(packet: string): void {
@@ -190,22 +141,20 @@ export class IoSocket {
       clearTimeout(this.#connectTimer);
       this.connected = true;
       this.id = (payload as { sid?: string } | undefined)?.sid;
-      this.#dispatch('connect');
+      this.dispatch('connect');
     } else if (type === CONNECT_ERROR) {
       this.#fail((payload as { message?: string } | undefined)?.message ?? 'connect error');
     } else if (type === EVENT && Array.isArray(payload) && typeof payload[0] === 'string') {
       const [event, ...args] = payload as [string, ...unknown[]];
-      if (RESERVED.has(event)) return;
+      if (RESERVED_TRANSPORT_EVENTS.has(event)) return;
       if (id !== undefined) {
         args.push((...reply: unknown[]) => {
           this.#write(`${MESSAGE}${ACK}${this.#nsPrefix()}${id}${JSON.stringify(reply)}`);
         });
       }
-      this.#dispatch(event, ...args);
+      this.dispatch(event, ...args);
     } else if (type === ACK && id !== undefined && Array.isArray(payload)) {
-      const ack = this.#acks.get(id);
-      this.#acks.delete(id);
-      ack?.(...(payload as unknown[]));
+      this.acknowledged(id, payload as unknown[]);
     } else if (type === DISCONNECT) {
       this.#closed('io server disconnect');
     }
@@ -224,18 +173,16 @@ export class IoSocket {
     this.#heartbeat = setTimeout(() => this.#closed('ping timeout'), this.#pingWindow);
   }
 
+  /** The connection attempt failed (`connect_error`); nothing happens once connected. */
   #fail(message: string): void {
-    if (this.connected || !this.#ws) return;
-    this.#teardown();
-    this.#dispatch('connect_error', new Error(message));
+    if (!this.connected) this.#closed(message);
   }
 
   #closed(reason: string): void {
     if (!this.#ws) return;
     const wasConnected = this.connected;
     this.#teardown();
-    if (wasConnected) this.#dispatch('disconnect', reason);
-    else if (reason !== 'io client disconnect') this.#dispatch('connect_error', new Error(reason));
+    this.ended(wasConnected, reason);
   }
 
   #teardown(): void {
@@ -244,24 +191,9 @@ export class IoSocket {
     const ws = this.#ws;
     this.#ws = undefined;
     this.connected = false;
-    this.#acks.clear();
-    for (const timer of this.#ackTimers) clearTimeout(timer);
-    this.#ackTimers.clear();
     if (ws) {
       ws.onmessage = ws.onclose = ws.onerror = null;
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close();
-    }
-  }
-
-  #dispatch(event: string, ...args: unknown[]): void {
-    for (const listener of [...(this.#listeners.get(event) ?? [])]) {
-      try {
-        listener(...args);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
     }
   }
 }

@@ -6,7 +6,8 @@ import type {
   RelayEnvelope,
   ServerToClientEvents,
 } from './protocol.js';
-import { IoSocket } from './io-socket.js';
+import { createTransport } from './registry.js';
+import { CLIENT_DISCONNECT, emitWithTimeout, type SignalingTransport } from './transport.js';
 
 type AckArgs<E extends keyof ClientToServerEvents> =
   Parameters<ClientToServerEvents[E]> extends [...unknown[], (...args: infer A) => void]
@@ -16,7 +17,10 @@ type RequestArgs<E extends keyof ClientToServerEvents> =
   Parameters<ClientToServerEvents[E]> extends [...infer P, (...args: never[]) => void] ? P : never;
 
 export interface SignalingClientOptions {
-  /** socket.io server URL (origin, optionally with a namespace path). */
+  /**
+   * The signaling service: a socket.io server URL (origin, optionally with a namespace path), or
+   * a URL of a registered transport's scheme (`broadcast-channel:`).
+   */
   url: string;
   query: HandshakeQuery & Record<string, string>;
   /** Relay event name (the handshake's `msgEvent`). */
@@ -33,12 +37,13 @@ interface SignalingEvents {
 }
 
 /**
- * One socket.io connection speaking the v3 protocol: typed requests with acknowledgements that
- * reject (instead of hanging) on timeout or disconnect, and the relay envelope in and out.
+ * One signaling connection speaking the v3 protocol over any {@link SignalingTransport}: typed
+ * requests with acknowledgements that reject (instead of hanging) on timeout or disconnect, and
+ * the relay envelope in and out.
  */
 export class SignalingClient extends Emitter<SignalingEvents> {
-  /** The socket.io socket (v3 `connection.socket`): `emit()`, `on()`, `off()`. */
-  readonly socket: IoSocket;
+  /** The transport (v3 `connection.socket`): `emit()`, `on()`, `off()`. */
+  readonly socket: SignalingTransport;
   readonly #timeoutMs: number;
   readonly #messageEvent: string;
   #closeReason: RtcError | undefined;
@@ -48,7 +53,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     super();
     this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#messageEvent = options.messageEvent;
-    this.socket = new IoSocket(options.url, { query: options.query, timeout: this.#timeoutMs });
+    this.socket = createTransport(options.url, { query: options.query, timeout: this.#timeoutMs });
     this.onServer('userid-already-taken', (takenId, suggestedId) => {
       this.#closeReason = new RtcError(
         ErrorCode.USERID_TAKEN,
@@ -62,7 +67,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         this.#closeReason ??
         new RtcError(ErrorCode.SIGNALING_LOST, `Signaling connection lost (${reason})`);
       this.#failPending(error);
-      if (reason !== 'io client disconnect') this.emit('lost', { reason });
+      if (reason !== CLIENT_DISCONNECT) this.emit('lost', { reason });
     });
     this.socket.on(this.#messageEvent, (envelope) => {
       this.emit('relay', envelope as RelayEnvelope<unknown>);
@@ -135,10 +140,11 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     return new Promise<AckArgs<E>>((resolve, reject) => {
       const fail = (error: RtcError) => {
         this.#pending.delete(fail);
+        cancel();
         reject(error);
       };
       this.#pending.add(fail);
-      this.socket.emitWithTimeout(timeoutMs, event, args, (err, ...ack) => {
+      const cancel = emitWithTimeout(this.socket, timeoutMs, event, args, (err, ...ack) => {
         if (!this.#pending.delete(fail)) return;
         if (err) {
           reject(
