@@ -53,6 +53,25 @@ export function modernTrackConstraints(value: unknown): boolean | MediaTrackCons
   return Object.keys(out).length > 0 ? out : true;
 }
 
+/**
+ * Track constraints for getDisplayMedia, which refuses `min` and `exact` (a TypeError): they
+ * become `ideal` (v3's default screen constraints ask for `minAspectRatio`).
+ */
+export function displayTrackConstraints(
+  constraints: boolean | MediaTrackConstraints,
+): boolean | MediaTrackConstraints {
+  if (typeof constraints === 'boolean') return constraints;
+  const out: Legacy = {};
+  for (const [key, value] of Object.entries(constraints)) {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const { min, exact, ...allowed } = value as Legacy;
+      const ideal = allowed['ideal'] ?? exact ?? min;
+      out[key] = ideal === undefined ? allowed : { ...allowed, ideal };
+    } else out[key] = value;
+  }
+  return out;
+}
+
 /** `{audio, video}` in either form. */
 export function modernConstraints(constraints: unknown): MediaStreamConstraints {
   const c = (constraints ?? {}) as Legacy;

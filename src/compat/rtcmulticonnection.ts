@@ -28,6 +28,7 @@ import {
 } from './dom.js';
 import {
   ERRORS,
+  displayTrackConstraints,
   legacyError,
   modernConstraints,
   modernTrackConstraints,
@@ -39,6 +40,10 @@ import { LegacySocket } from './socket.js';
 import { DetectRTC } from './detect-rtc.js';
 import { BandwidthHandler, CodecsHandler } from './sdp-handlers.js';
 import { getStats } from './stats.js';
+import { HandlerTransport, type SocketHandler } from './custom-socket.js';
+import { registerTransport } from '../engine/signaling/registry.js';
+
+let customSchemes = 0;
 
 type Callback<A extends unknown[] = unknown[]> = (...args: A) => void;
 
@@ -276,6 +281,32 @@ export class RTCMultiConnection {
       },
       optional: [],
     });
+  }
+
+  /** Hook for `getScreenConstraints` overrides (getScreenId.js pages call it): as given by default. */
+  modifyScreenConstraints(screenConstraints: Record<string, unknown>): Record<string, unknown> {
+    return screenConstraints;
+  }
+
+  /**
+   * Captures a stream for the page itself: the connection knows nothing of it until the page adds
+   * it (`addStream`). `onGettingLocalMedia(stream)`, or `onLocalMediaError(error, constraints)`.
+   */
+  getUserMediaHandler(options: {
+    localMediaConstraints?: { audio?: unknown; video?: unknown };
+    onGettingLocalMedia?: (stream: MediaStream) => void;
+    onLocalMediaError?: (error: unknown, constraints: unknown) => void;
+  }): void {
+    const wanted = options.localMediaConstraints ?? {};
+    navigator.mediaDevices
+      .getUserMedia({
+        audio: modernTrackConstraints(wanted.audio),
+        video: modernTrackConstraints(wanted.video),
+      })
+      .then(
+        (stream) => options.onGettingLocalMedia?.(stream),
+        (error: unknown) => options.onLocalMediaError?.(error, wanted),
+      );
   }
 
   // ---------------------------------------------------------------- rooms
@@ -607,6 +638,17 @@ export class RTCMultiConnection {
     return this.#socket;
   }
 
+  /**
+   * Carries this connection's signaling over a v3 custom socket handler (Firebase, PubNub,
+   * SignalR, XHR, SIP...): `handler(connection, connectCallback)` makes a socket.io-like object
+   * and calls `connectCallback(socket)`. Takes effect at the next open/join/connectSocket.
+   */
+  setCustomSocketHandler(handler: SocketHandler): void {
+    const scheme = `rtcmc-custom-${++customSchemes}`;
+    registerTransport(scheme, (_url, options) => new HandlerTransport(handler, this, options));
+    this.socketURL = `${scheme}:`;
+  }
+
   /** Asks the server to rebroadcast another custom event name in the room. */
   setCustomSocketEvent(customEvent: string): void {
     this.#socket.emit('set-custom-socket-event-listener', customEvent);
@@ -687,7 +729,9 @@ export class RTCMultiConnection {
   #screenConstraints(): Promise<DisplayMediaStreamOptions> {
     return new Promise((resolve) => {
       this.getScreenConstraints((_error, constraints) => {
-        const video = modernTrackConstraints(constraints['video'] ?? constraints);
+        const video = displayTrackConstraints(
+          modernTrackConstraints(constraints['video'] ?? constraints),
+        );
         resolve({ video, audio: false });
       });
     });
@@ -901,6 +945,9 @@ export class RTCMultiConnection {
         Reflect.deleteProperty(this.streamEvents, info.stream.id);
         this.#elements.delete(info.stream.id);
         this.onstreamended(event);
+        // Pages set `stream.onended` (MediaStream's own event is gone from browsers).
+        const onended = (info.stream as { onended?: unknown }).onended;
+        if (typeof onended === 'function') onended.call(info.stream, new Event('ended'));
       }),
       room.on('joined', () => this.#socket.bind(room.socket)),
       room.on('reconnected', () => this.#socket.bind(room.socket)),

@@ -186,6 +186,57 @@ describe(
       }
     });
 
+    it('setCustomSocketHandler: a v3-style handler carries the signaling (here the socket.io client, as v3 used it)', async () => {
+      const roomId = 'compat-custom-socket';
+      // The seed's handlers (FirebaseConnection.js, PubNubConnection.js...) cannot load here: this
+      // stand-in follows their contract — make a socket.io-like object, store it in
+      // connection.socket, call connectCallback(socket) — over the server's own socket.io client.
+      const handler = (signalingUrl: string) => `
+      window.handlerCalls = 0;
+      connection.setCustomSocketHandler(function IoConnection(connection, connectCallback) {
+        window.handlerCalls++;
+        var socket = io(${JSON.stringify(signalingUrl)}, { transports: ['websocket'], query: connection.socketQuery });
+        connection.socket = socket;
+        socket.on('connect', function () { connectCallback(socket); });
+      });`;
+      const pages = [];
+      try {
+        for (const [i, userId] of ['h1', 'h2'].entries()) {
+          const { context, page } = await newPage(env.browser);
+          pages.push(context);
+          const html = legacyPage({
+            signalingUrl: env.signaling.url,
+            roomId,
+            userId,
+            open: i === 0,
+            manual: true,
+            script: 'rtc-elements',
+          })
+            .replace(
+              '</head>',
+              `<script src="${env.signaling.url}/socket.io/socket.io.js"></script></head>`,
+            )
+            .replace(
+              '</script></body>',
+              `${handler(env.signaling.url)}
+          window.ready = new Promise((resolve) => connection.${i === 0 ? 'open' : 'join'}(${JSON.stringify(roomId)}, (ok, id, error) => resolve({ ok, error })));
+        </script></body>`,
+            );
+          await page.goto(env.site.page(`/h${i}.html`, html));
+          assert.equal((await ready(page)).ok, true);
+          assert.equal(
+            await page.evaluate(() => (window as unknown as { handlerCalls: number }).handlerCalls),
+            1,
+          );
+        }
+        const [a, b] = await Promise.all(pages.map(async (c) => c.pages()[0]!));
+        await Promise.all([waitForLegacyRemoteVideos(a!, 1), waitForLegacyRemoteVideos(b!, 1)]);
+        await exchange(a!, b!, 'over a custom socket');
+      } finally {
+        await Promise.all(pages.map((c) => c.close()));
+      }
+    });
+
     it('documented callbacks: presence, status, extra, room full, custom socket events, files, closing the session', async () => {
       const roomId = 'compat-callbacks';
       const a = await open('/k1.html', {
