@@ -26,25 +26,28 @@ const browser = {
 };
 
 /**
- * Minifies the CSS inside lit's css`...` templates of the elements' *.styles.ts files (esbuild
- * leaves template literals alone): comments and indentation go, and the spaces around { } ; , >
- * and after a declaration's colon. Our styles have no strings where that would matter.
+ * Minifies the CSS inside lit's css`...` templates of the elements (esbuild leaves template
+ * literals alone): comments and indentation go, and the spaces around { } ; , > and after a
+ * declaration's colon. Our styles have no strings where that would matter.
  */
+const minifyCssText = (css) =>
+  css
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{};,>])\s*/g, '$1')
+    .replace(/([\w-]):\s+/g, '$1:')
+    .replace(/;}/g, '}')
+    .trim();
+
 const minifyCss = {
   name: 'minify-css-templates',
   setup(build) {
     build.onLoad({ filter: /[\\/]src[\\/]elements[\\/].*\.styles\.ts$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
-      const contents = source.replace(/css`([^`]*)`/g, (_, body) => {
-        const css = body
-          .replace(/\/\*[\s\S]*?\*\//g, '')
-          .replace(/\s+/g, ' ')
-          .replace(/\s*([{};,>])\s*/g, '$1')
-          .replace(/([\w-]):\s+/g, '$1:')
-          .replace(/;}/g, '}')
-          .trim();
-        return `css\`${css}\``;
-      });
+      const contents = source.replace(
+        /css`([^`]*)`/g,
+        (_, body) => `css\`${minifyCssText(body)}\``,
+      );
       return { contents, loader: 'ts' };
     });
   },
@@ -54,7 +57,8 @@ const minifyCss = {
  * Collapses the indentation inside lit's html`...` templates of the elements (esbuild keeps
  * template literals as written): a run of whitespace that holds a line break becomes one space,
  * which renders the same (none of our templates uses <pre> or white-space: pre). Found with the
- * TypeScript parser, so expressions inside ${...} are never touched.
+ * TypeScript parser, so expressions inside ${...} are never touched. A css`...` template without
+ * expressions in an element's own file is minified like the *.styles.ts files.
  */
 const minifyHtml = {
   name: 'minify-html-templates',
@@ -65,15 +69,19 @@ const minifyHtml = {
       const source = readFileSync(args.path, 'utf8');
       const file = ts.createSourceFile(args.path, source, ts.ScriptTarget.Latest, true);
       const edits = [];
-      const literal = (node) => {
+      const collapse = (text) => text.replace(/\s*\n\s*/g, ' ');
+      const literal = (node, minify = collapse) => {
         // Between the backtick/`}` and the backtick/`${` that delimit this piece of static text.
         const start = node.getStart(file) + 1;
         const end =
           node.end - (ts.isTemplateTail(node) || ts.isNoSubstitutionTemplateLiteral(node) ? 1 : 2);
-        edits.push([start, end]);
+        edits.push([start, end, minify]);
       };
       const visit = (node) => {
-        if (ts.isTaggedTemplateExpression(node) && node.tag.getText(file) === 'html') {
+        const tag = ts.isTaggedTemplateExpression(node) ? node.tag.getText(file) : '';
+        if (tag === 'css' && ts.isNoSubstitutionTemplateLiteral(node.template)) {
+          literal(node.template, minifyCssText);
+        } else if (tag === 'html') {
           const t = node.template;
           if (ts.isNoSubstitutionTemplateLiteral(t)) literal(t);
           else {
@@ -85,11 +93,9 @@ const minifyHtml = {
       };
       visit(file);
       let contents = source;
-      for (const [start, end] of edits.sort((a, b) => b[0] - a[0])) {
+      for (const [start, end, minify] of edits.sort((a, b) => b[0] - a[0])) {
         contents =
-          contents.slice(0, start) +
-          contents.slice(start, end).replace(/\s*\n\s*/g, ' ') +
-          contents.slice(end);
+          contents.slice(0, start) + minify(contents.slice(start, end)) + contents.slice(end);
       }
       return { contents, loader: 'ts' };
     });
@@ -112,7 +118,7 @@ await esbuild.build({
   const result = await minify(readFileSync(file, 'utf8'), {
     module: true,
     ecma: 2022,
-    compress: { passes: 2 },
+    compress: { passes: 3 },
     mangle: true,
     format: { comments: false },
     sourceMap: { content: readFileSync(map, 'utf8'), url: 'rtc-elements.js.map' },

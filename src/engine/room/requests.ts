@@ -12,38 +12,36 @@ import { SignalingClient } from '../signaling/socket-client.js';
 import { randomId } from '../util/id.js';
 import type { Presence, PublicRoomInfo } from './types.js';
 
-/** Maps the server's error strings (v3's and ours) to stable codes. */
+/** The stable code of each error string of the server (v3's and ours). */
+const ERROR_CODES = new Map<string, ErrorCode>([
+  [LEGACY_ERRORS.ROOM_FULL, ErrorCode.ROOM_FULL],
+  [LEGACY_ERRORS.INVALID_PASSWORD, ErrorCode.INVALID_PASSWORD],
+  [ROOM_ERRORS.TOO_MANY_ATTEMPTS, ErrorCode.TOO_MANY_ATTEMPTS],
+  [ROOM_ERRORS.UNAUTHORIZED, ErrorCode.UNAUTHORIZED],
+  [ROOM_ERRORS.JOIN_REJECTED, ErrorCode.JOIN_REJECTED],
+  [ROOM_ERRORS.USERID_TAKEN, ErrorCode.USERID_TAKEN],
+  [LEGACY_ERRORS.ROOM_PERMISSION_DENIED, ErrorCode.NOT_OWNER],
+  [LEGACY_ERRORS.DID_NOT_JOIN_ANY_ROOM, ErrorCode.INVALID_STATE],
+  [LEGACY_ERRORS.USERID_NOT_AVAILABLE, ErrorCode.PEER_NOT_FOUND],
+  [LEGACY_ERRORS.ROOM_NOT_AVAILABLE, ErrorCode.ROOM_NOT_FOUND],
+]);
+
+/**
+ * Maps the server's error strings to stable codes; the message is the server's string (v3's
+ * `connection.errors` wording). A refused open of a room that exists is ROOM_EXISTS.
+ */
 export function serverError(
   error: unknown,
   context: 'open' | 'join' | 'other' = 'other',
 ): RtcError {
   const text = typeof error === 'string' ? error : 'no reason given';
-  switch (text) {
-    case LEGACY_ERRORS.ROOM_FULL:
-      return new RtcError(ErrorCode.ROOM_FULL, 'The room is full');
-    case LEGACY_ERRORS.INVALID_PASSWORD:
-      return new RtcError(ErrorCode.INVALID_PASSWORD, 'Wrong room password');
-    case ROOM_ERRORS.TOO_MANY_ATTEMPTS:
-      return new RtcError(ErrorCode.TOO_MANY_ATTEMPTS, 'Too many wrong passwords: try again later');
-    case ROOM_ERRORS.UNAUTHORIZED:
-      return new RtcError(ErrorCode.UNAUTHORIZED, 'A valid room token is needed');
-    case ROOM_ERRORS.JOIN_REJECTED:
-      return new RtcError(ErrorCode.JOIN_REJECTED, 'The room’s owner did not let you in');
-    case ROOM_ERRORS.USERID_TAKEN:
-      return new RtcError(ErrorCode.USERID_TAKEN, 'That user id is taken');
-    case LEGACY_ERRORS.ROOM_PERMISSION_DENIED:
-      return new RtcError(ErrorCode.NOT_OWNER, 'Only the room’s owner may do that');
-    case LEGACY_ERRORS.DID_NOT_JOIN_ANY_ROOM:
-      return new RtcError(ErrorCode.INVALID_STATE, 'Join the room first');
-    case LEGACY_ERRORS.USERID_NOT_AVAILABLE:
-      return new RtcError(ErrorCode.PEER_NOT_FOUND, 'No such user in the room');
-    case LEGACY_ERRORS.ROOM_NOT_AVAILABLE:
-      return context === 'open'
-        ? new RtcError(ErrorCode.ROOM_EXISTS, 'The room already exists')
-        : new RtcError(ErrorCode.ROOM_NOT_FOUND, 'The room does not exist');
-    default:
-      return new RtcError(ErrorCode.INVALID_REQUEST, `The server refused the request: ${text}`);
-  }
+  if (context === 'open' && text === LEGACY_ERRORS.ROOM_NOT_AVAILABLE)
+    return new RtcError(ErrorCode.ROOM_EXISTS, 'The room already exists');
+  const code = ERROR_CODES.get(text);
+  return new RtcError(
+    code ?? ErrorCode.INVALID_REQUEST,
+    code ? text : `The server refused the request: ${text}`,
+  );
 }
 
 /**

@@ -83,35 +83,26 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     if (this.socket.connected) return Promise.resolve();
     if (this.#closeReason) return Promise.reject(this.#closeReason);
     return new Promise<void>((resolve, reject) => {
-      const fail = (error: RtcError) => {
-        cleanup();
-        reject(error);
-      };
-      const cleanup = () => {
-        this.#pending.delete(fail);
-        this.socket.off('connect', onConnect);
+      // `connect` calls it with nothing, a failure with the error.
+      const settle = (error?: unknown) => {
+        this.#pending.delete(settle);
+        this.socket.off('connect', settle);
         this.socket.off('connect_error', onError);
-      };
-      const onConnect = () => {
-        cleanup();
-        resolve();
+        if (error instanceof Error) reject(error);
+        else resolve();
       };
       const onError = (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
-        cleanup();
-        this.socket.disconnect();
-        reject(
+        settle(
           new RtcError(
             ErrorCode.SIGNALING_UNREACHABLE,
-            `Cannot reach the signaling server: ${message}`,
-            {
-              cause: error,
-            },
+            `Cannot reach the signaling server: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
           ),
         );
+        this.socket.disconnect();
       };
-      this.#pending.add(fail);
-      this.socket.on('connect', onConnect);
+      this.#pending.add(settle);
+      this.socket.on('connect', settle);
       this.socket.on('connect_error', onError);
       this.socket.connect();
     });
