@@ -150,9 +150,11 @@ export function configFrom(file: unknown, env: NodeJS.ProcessEnv = process.env):
   for (const key of ENV_KEYS) if (json[key] !== undefined) merged[key] = text(key, json[key]);
   if (json['port'] !== undefined) merged['PORT'] ??= text('port', json['port']);
   if (json['enableLogs'] !== undefined) {
-    if (typeof json['enableLogs'] !== 'boolean')
+    // RTCMultiConnection's own config.json writes it as a string ("true" / "false").
+    const enableLogs = json['enableLogs'];
+    if (![true, false, 'true', 'false'].includes(enableLogs as string))
       throw new Error('config.json: "enableLogs" must be true or false');
-    if (!json['enableLogs']) merged['LOG_LEVEL'] ??= 'silent';
+    if (enableLogs === false || enableLogs === 'false') merged['LOG_LEVEL'] ??= 'silent';
   }
   for (const key of ENV_KEYS) if (env[key] !== undefined && env[key] !== '') merged[key] = env[key];
   const config = configFromEnv(merged);

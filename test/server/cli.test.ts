@@ -76,5 +76,11 @@ describe('rtc-elements-server', () => {
       configFrom({ ALLOWED_ORIGINS: ['https://a.test', 'https://b.test'] }, {}).allowedOrigins,
       ['https://a.test', 'https://b.test'],
     );
+    // RTCMultiConnection's config.json writes enableLogs (and port) as strings.
+    const seed = { port: '9001', enableLogs: 'true' };
+    assert.equal(configFrom(seed, {}).logLevel, 'info');
+    assert.equal(configFrom(seed, {}).port, 9001);
+    assert.equal(configFrom({ ...seed, enableLogs: 'false' }, {}).logLevel, 'silent');
+    assert.equal(configFrom({ enableLogs: false }, {}).logLevel, 'silent');
   });
 });
