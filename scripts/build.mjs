@@ -102,11 +102,31 @@ const minifyHtml = {
   },
 };
 
+/**
+ * The `broadcast-channel:` transport (tabs of one browser, no server) loads when a page first
+ * uses it: in the element bundle its import points at a file of its own,
+ * dist/rtc-broadcast-channel.js, which pages using the default socket.io transport never fetch.
+ */
+const transportApart = {
+  name: 'transport-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/broadcast-channel\.js$/ }, () => ({
+      path: './rtc-broadcast-channel.js',
+      external: true,
+    }));
+  },
+};
+
 await esbuild.build({
   ...browser,
   entryPoints: { 'rtc-elements': 'src/elements/index.ts' },
   outdir: 'dist',
-  plugins: [minifyCss, minifyHtml],
+  plugins: [minifyCss, minifyHtml, transportApart],
+});
+await esbuild.build({
+  ...browser,
+  entryPoints: { 'rtc-broadcast-channel': 'src/engine/signaling/broadcast-channel.ts' },
+  outdir: 'dist',
 });
 
 // A second pass with terser (safe options only): its compressor and mangler find ~1.4 KB of gzip

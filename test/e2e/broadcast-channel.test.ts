@@ -4,10 +4,8 @@
 // (time until a closed tab is noticed, time to rebuild after the hub tab closes) go to stderr
 // only when RTC_E2E_FIGURES is set.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ROOT } from '../support/servers.js';
 import { useE2E } from './harness.js';
 import { waitForRemoteVideos } from './pages.js';
 
@@ -29,24 +27,11 @@ const RECORDED = [
   'rtc-error',
 ];
 
-/** Whether the built bundle has the transport (the channel name prefix is its mark). */
-function bundled(): boolean {
-  try {
-    return readFileSync(`${ROOT}dist/rtc-elements.js`, 'utf8').includes('rtc-signaling:');
-  } catch {
-    return false;
-  }
-}
-
 const report = (line: string) => {
   if (process.env['RTC_E2E_FIGURES']) process.stderr.write(`${line}\n`);
 };
 
-const skip = bundled()
-  ? false
-  : 'dist/rtc-elements.js does not register broadcast-channel: (README)';
-
-describe('broadcast-channel: a room across tabs with no server', { timeout: 180_000, skip }, () => {
+describe('broadcast-channel: a room across tabs with no server', { timeout: 180_000 }, () => {
   const env = useE2E();
   const contexts: BrowserContext[] = [];
   after(async () => {

@@ -48,24 +48,29 @@ export function bindRoomEvents(
     connection.on('user-id', ({ userId, previous }) =>
       fire(host, 'rtc-user-id-changed', { userId, previousUserId: previous }),
     ),
-    connection.on('owner-changed', (detail) => fire(host, 'rtc-owner-changed', detail)),
+    // Events whose detail is the engine's payload as it is.
+    ...(
+      [
+        'owner-changed',
+        'kicked',
+        'mute',
+        'unmute',
+        'custom-message',
+        'message',
+        'room-full',
+        'session-closed',
+        'broadcast-viewers',
+        'broadcast-ended',
+      ] as const
+    ).map((name) => connection.on(name, (detail) => fire(host, `rtc-${name}`, detail as never))),
     connection.on('participation-request', ({ userId, extra }) => {
       // Cancelable: preventDefault() turns the user away now; otherwise accept()/reject() decide.
       if (!fire(host, 'rtc-participation-request', { userId, extra }, { cancelable: true })) {
         connection.reject(userId);
       }
     }),
-    connection.on('kicked', (detail) => fire(host, 'rtc-kicked', detail)),
-    connection.on('mute', (detail) => fire(host, 'rtc-mute', detail)),
-    connection.on('unmute', (detail) => fire(host, 'rtc-unmute', detail)),
-    connection.on('custom-message', (detail) => fire(host, 'rtc-custom-message', detail)),
     connection.on('stream', (info) => fire(host, 'rtc-stream', { ...info })),
     connection.on('stream-ended', (info) => fire(host, 'rtc-stream-ended', { ...info })),
-    connection.on('message', (detail) => fire(host, 'rtc-message', detail)),
-    connection.on('room-full', (detail) => fire(host, 'rtc-room-full', detail)),
-    connection.on('session-closed', (detail) => fire(host, 'rtc-session-closed', detail)),
-    connection.on('broadcast-viewers', (detail) => fire(host, 'rtc-broadcast-viewers', detail)),
-    connection.on('broadcast-ended', (detail) => fire(host, 'rtc-broadcast-ended', detail)),
     connection.on('error', (e) =>
       fire(host, 'rtc-error', { code: e.code, message: e.message, error: e }),
     ),
@@ -81,10 +86,9 @@ function bindFileEvents(host: HTMLElement, connection: RoomConnection): Unsubscr
       const detail = { ...offer };
       if (!fire(host, 'rtc-file-offer', detail, { cancelable: true })) offer.respondWith(false);
     }),
-    files.on('file-start', (detail) => fire(host, 'rtc-file-start', detail)),
-    files.on('file-progress', (detail) => fire(host, 'rtc-file-progress', detail)),
-    files.on('file-end', (detail) => fire(host, 'rtc-file-end', detail)),
-    files.on('file-cancel', (detail) => fire(host, 'rtc-file-cancel', detail)),
+    ...(['file-start', 'file-progress', 'file-end', 'file-cancel'] as const).map((name) =>
+      files.on(name, (detail) => fire(host, `rtc-${name}`, detail as never)),
+    ),
     files.on('error', (e) =>
       fire(host, 'rtc-error', {
         code: e.code,
