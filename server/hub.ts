@@ -359,6 +359,17 @@ export class SignalingHub {
     on(socket.data.messageEvent, (ack, envelope) => relay(ctx, socket, envelope, ack));
     const customEvent = socket.data.customEvent;
     if (customEvent) on(customEvent, (_ack, message) => custom(ctx, socket, customEvent, message));
+    // v3's setCustomSocketEvent(name): one more room-scoped custom event for this socket (v3
+    // rebroadcast it to every socket on the server). A valid, unreserved name; at most 8.
+    const added = new Set<string>();
+    on('set-custom-socket-event-listener', (_ack, name) => {
+      const event = eventNameSchema.safeParse(name);
+      if (!event.success || event.data === socket.data.messageEvent || added.size >= 8)
+        return ctx.drop(socket, 'set-custom-socket-event-listener', 'invalid or too many names');
+      if (event.data === customEvent || added.has(event.data)) return;
+      added.add(event.data);
+      on(event.data, (_ack, message) => custom(ctx, socket, event.data, message));
+    });
     // Leaving runs in the socket's queue, after what it sent before (a join cannot complete
     // after the leave). Never rate limited: a flooder that goes away must still leave its room.
     let gone = false;

@@ -1015,10 +1015,9 @@ export class RTCMultiConnection {
       room.on('channel-open', ({ userId }) =>
         this.onopen({ userid: userId, extra: this.#extraOf(userId) }),
       ),
-      room.on('peer-state', ({ userId, state }) => {
-        if (state === 'closed' || state === 'failed')
-          this.onclose({ userid: userId, extra: this.#extraOf(userId) });
-      }),
+      room.on('peer-closed', ({ userId }) =>
+        this.onclose({ userid: userId, extra: this.#extraOf(userId) }),
+      ),
       room.on('peer-connection', ({ userId, pc }) => {
         peer(userId);
         const state = () =>

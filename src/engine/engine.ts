@@ -90,6 +90,8 @@ export class Engine {
 function normaliseUrl(url: string): string {
   try {
     const parsed = new URL(url);
+    // Non-web schemes (`broadcast-channel:name`) have no origin: the URL itself is the key.
+    if (parsed.origin === 'null') return url;
     return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
   } catch {
     return url;

@@ -697,9 +697,7 @@ describe('seed examples: rooms and users', { timeout: 180_000 }, () => {
 
   it(
     'onclose: the connection with a user ended (issue 9 member without a seed example)',
-    {
-      todo: 'engine: closing a peer connection on purpose (disconnectWith) emits no event the compat layer could map to onclose',
-    },
+    {},
     async () => {
       const a = await pages.open({ userid: 'oc-a' });
       const b = await pages.open({ userid: 'oc-b' });

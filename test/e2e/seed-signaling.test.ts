@@ -249,9 +249,7 @@ describe('seed examples: signaling', { timeout: 180_000 }, () => {
 
   it(
     "setCustomSocketEvent('abcdef'): custom socket listeners during a live session",
-    {
-      todo: 'server: set-custom-socket-event-listener is not handled (docs/protocol.md §4.16), so the new event is never passed on',
-    },
+    {},
     async () => {
       // The seed shows the listener and the emit; the call that names the event (the section's
       // subject, v3's `connection.setCustomSocketEvent('abcdef')`) is the completion.

@@ -66,6 +66,8 @@ interface MeshEvents {
   'peer-created': { userId: string; pc: RTCPeerConnection };
   /** The text channel to a user opened. */
   'channel-open': { userId: string };
+  /** The connection to a user was closed (it left, failed, was replaced or dropped on purpose). */
+  'peer-closed': { userId: string };
   /** The server renamed a user (v3 `changedUUID`). */
   renamed: { userId: string; previous: string };
   mute: { userId: string; kind: 'audio' | 'video' | 'both' };
@@ -195,13 +197,14 @@ export class Mesh extends Emitter<MeshEvents> {
     await Promise.all(receivers.map((peer) => peer.send(data)));
   }
 
-  /** Closes the connection to one user (its remote streams end). */
+  /** Closes the connection to one user (its remote streams end; `peer-closed` follows). */
   closePeer(userId: string): void {
     const peer = this.#peers.get(userId);
     if (!peer) return;
     this.#peers.delete(userId);
     clearTimeout(this.#restartTimers.get(peer));
     peer.close();
+    this.emit('peer-closed', { userId });
   }
 
   /** ICE restarts tried since each connection last worked. */

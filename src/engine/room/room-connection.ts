@@ -1017,6 +1017,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       mesh.on('mute', ({ userId, kind }) => this.#roster.setMuted(userId, kind, true)),
       mesh.on('unmute', ({ userId, kind }) => this.#roster.setMuted(userId, kind, false)),
       mesh.on('channel-open', (event) => this.emit('channel-open', event)),
+      mesh.on('peer-closed', (event) => this.emit('peer-closed', event)),
       mesh.on('peer-created', ({ userId, pc }) => {
         this.emit('peer-connection', { userId, pc });
         // A new connection learns our mute state once.

@@ -195,6 +195,8 @@ export interface RoomEvents {
   'peer-connection': { userId: string; pc: RTCPeerConnection };
   /** The text channel to a user opened (RTCMultiConnection's `onopen`). */
   'channel-open': { userId: string };
+  /** The peer connection to a user was closed (RTCMultiConnection's `onclose`). */
+  'peer-closed': { userId: string };
   /** The user id changed (after `USERID_TAKEN` with a retry). */
   'user-id': { userId: string; previous: string };
   state: { state: RoomState };
