@@ -360,9 +360,11 @@ export class SignalingHub {
     const customEvent = socket.data.customEvent;
     if (customEvent) on(customEvent, (_ack, message) => custom(ctx, socket, customEvent, message));
     // v3's setCustomSocketEvent(name): one more room-scoped custom event for this socket (v3
-    // rebroadcast it to every socket on the server). A valid, unreserved name; at most 8.
+    // rebroadcast it to every socket on the server). A valid, unreserved name; at most 8. Taken
+    // as it arrives (not in the socket's queue), so that the socket's next packet finds it.
     const added = new Set<string>();
-    on('set-custom-socket-event-listener', (_ack, name) => {
+    raw.on('set-custom-socket-event-listener', (name: unknown) => {
+      if (gone || !allowed(ackOf(undefined))) return;
       const event = eventNameSchema.safeParse(name);
       if (!event.success || event.data === socket.data.messageEvent || added.size >= 8)
         return ctx.drop(socket, 'set-custom-socket-event-listener', 'invalid or too many names');

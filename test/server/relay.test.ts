@@ -250,4 +250,39 @@ describe('relay', () => {
     assert.equal(a.count(DEFAULT_CUSTOM_EVENT), 0);
     assert.equal(b.count(DEFAULT_CUSTOM_EVENT), 1);
   });
+
+  it('set-custom-socket-event-listener adds a room-scoped custom event: valid, unreserved names, at most 8', async () => {
+    const server = await startTestServer();
+    const a = await user(server, 'sc-a');
+    const b = await user(server, 'sc-b');
+    const x = await user(server, 'sc-x');
+    await room(uid('room'), a, [b]);
+    await x.openRoom(uid('room-x'));
+    // Not registered yet: nothing passes.
+    a.emit('abcdef', 'too early');
+    await settle(a, b);
+    assert.equal(b.count('abcdef'), 0);
+    a.emit('set-custom-socket-event-listener', 'abcdef');
+    a.emit('abcdef', 'My userid is: sc-a');
+    assert.deepEqual(await b.waitFor('abcdef'), ['My userid is: sc-a']);
+    await settle(a, x);
+    await settle(a, a);
+    assert.equal(x.count('abcdef'), 0, 'other rooms hear nothing');
+    assert.equal(a.count('abcdef'), 0, 'not echoed to the sender');
+    // Reserved names, the relay event and junk are refused: a reserved name stays unrelayed.
+    const announced = b.count('user-connected');
+    for (const name of ['open-room', 'user-connected', a.messageEvent, '', 42, 'x'.repeat(200)])
+      a.emit('set-custom-socket-event-listener', name);
+    a.emit('user-connected', 'forged', {});
+    await settle(a, b);
+    assert.equal(b.count('user-connected'), announced);
+    // At most 8 names per socket: 'abcdef' and event-1..7; event-8 and event-9 are refused.
+    for (let i = 1; i <= 9; i++) a.emit('set-custom-socket-event-listener', `event-${i}`);
+    a.emit('event-8', 'eighth');
+    a.emit('event-9', 'ninth');
+    a.emit('event-7', 'seventh');
+    assert.deepEqual(await b.waitFor('event-7'), ['seventh']);
+    await settle(a, b);
+    assert.equal(b.count('event-8') + b.count('event-9'), 0);
+  });
 });
