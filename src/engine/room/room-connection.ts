@@ -58,6 +58,8 @@ type Mode = 'open' | 'join' | 'openOrJoin';
 const MAX_USERID_RETRIES = 3;
 /** How long a join may wait for an approve-joins room's owner (the server's default is 60 s). */
 const APPROVAL_WAIT_MS = 65_000;
+/** After a room was rebuilt, how long a still-connected peer has to be announced again. */
+const CONFIRM_MS = 8000;
 
 const streamKey = (info: StreamInfo) => `${info.type}:${info.userId}:${info.stream.id}`;
 
@@ -104,6 +106,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
   #reconnecting: { since: number; wake: () => void } | undefined;
   /** A draining server's hint: how long to wait before reconnecting elsewhere. */
   #retryAfter = 0;
+  /** Who the server announced since a rebuild, while still-connected peers await confirmation. */
+  #heard: Set<string> | undefined;
   /** A connection opened ahead of the join (`connect()`). */
   #early: SignalingClient | undefined;
   /** Who the server announced while we rejoined. */
@@ -924,10 +928,24 @@ export class RoomConnection extends Emitter<RoomEvents> {
       }
       if (opened) this.#roster.setOwner(this.#userId, false);
       const members = this.#announced;
+      const unconfirmed: string[] = [];
       for (const userId of this.getAllParticipants()) {
         const working = this.#mesh?.peers.get(userId)?.connectionState === 'connected';
         if (members.has(userId) && !working) this.#relay(userId, this.#participationRequest());
         else if (!members.has(userId) && !working) this.#removeParticipant(userId);
+        else if (!members.has(userId)) unconfirmed.push(userId);
+      }
+      // A peer still connected that the rebuilt room does not know may just not be back yet;
+      // one the server has not announced within CONFIRM_MS is gone (its tab closed with the server).
+      if (unconfirmed.length > 0) {
+        const attempt = this.#attempt;
+        this.#heard = members;
+        setTimeout(() => {
+          if (this.#heard === members) this.#heard = undefined;
+          if (attempt !== this.#attempt || this.#state !== RoomState.JOINED) return;
+          for (const userId of unconfirmed)
+            if (!members.has(userId)) this.#removeParticipant(userId);
+        }, CONFIRM_MS);
       }
     } finally {
       this.#announced = undefined;
@@ -1001,6 +1019,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       mesh.on('participation-request', ({ userId, extra }) => {
         // In a scalable broadcast, who asks us to connect is a viewer below us.
         if (this.#relayTree.parent !== undefined) this.#relayTree.addChild(userId);
+        this.#heard?.add(userId);
         this.#addParticipant(userId, extra);
       }),
       mesh.on('user-left', ({ userId }) => this.#removeParticipant(userId)),
@@ -1116,7 +1135,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
         if (Array.isArray(servers)) this.#iceServers = servers;
       }),
       signaling.onServer('user-connected', (userId, extra) => {
-        if (typeof userId === 'string') this.#announced?.add(userId);
+        if (typeof userId === 'string') {
+          this.#announced?.add(userId);
+          this.#heard?.add(userId);
+        }
         this.#addParticipant(userId, isRecord(extra) ? extra : undefined);
       }),
       signaling.onServer('user-disconnected', (userId) => this.#removeParticipant(userId)),
