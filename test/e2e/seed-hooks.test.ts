@@ -16,6 +16,7 @@ import {
   runAsync,
   seen,
   until,
+  senderCaps,
   useSeedPages,
   waitForAspect,
   waitSeen,
@@ -119,14 +120,7 @@ describe('seed examples: hooks and helpers', { timeout: 180_000 }, () => {
       assert.match(audio, /\r\na=maxptime:3\r\n/);
     }
     // connection.bandwidth itself caps what is sent (RTCRtpSender.setParameters).
-    const caps = await run<Record<string, number | null>>(
-      a.page,
-      `var out = {};
-      connection.peers['bwh-b'].peer.getSenders().forEach(function (s) {
-        if (s.track) out[s.track.kind] = (s.getParameters().encodings[0] || {}).maxBitrate || null;
-      });
-      out`,
-    );
+    const caps = await senderCaps(a.page, 'bwh-b');
     assert.deepEqual(caps, { audio: 128_000, video: 256_000 });
     await waitForAspect(b.page, 'bwh-a', 4 / 3);
   });

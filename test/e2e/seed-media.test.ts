@@ -19,6 +19,7 @@ import {
   runAsync,
   seen,
   until,
+  senderCaps,
   useSeedPages,
   waitAlert,
   waitForAspect,
@@ -723,14 +724,7 @@ describe('seed examples: media', { timeout: 240_000 }, () => {
     const b = await pages.open({ userid: 'bw-b' });
     await meet('seed-bandwidth', a.page, b.page);
     await waitForAspect(b.page, 'bw-a', SCREEN);
-    const caps = await run<Record<string, number | null>>(
-      a.page,
-      `var out = {};
-      connection.peers['bw-b'].peer.getSenders().forEach(function (s) {
-        if (s.track) out[s.track.kind] = (s.getParameters().encodings[0] || {}).maxBitrate || null;
-      });
-      out`,
-    );
+    const caps = await senderCaps(a.page, 'bw-b');
     assert.deepEqual(caps, { audio: 128_000, video: 1_024_000 });
   });
 

@@ -350,3 +350,15 @@ export async function waitForAspect(
 
 export const CAMERA = 4 / 3;
 export const SCREEN = 16 / 9;
+
+/** The `maxBitrate` of each kind the page sends to a user (null when uncapped), from its senders. */
+export function senderCaps(page: Page, userid: string): Promise<Record<string, number | null>> {
+  return run<Record<string, number | null>>(
+    page,
+    `var out = {};
+    connection.peers[${JSON.stringify(userid)}].peer.getSenders().forEach(function (s) {
+      if (s.track) out[s.track.kind] = (s.getParameters().encodings[0] || {}).maxBitrate || null;
+    });
+    out`,
+  );
+}

@@ -1,20 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import {
-  engine,
-  type RoomConnection,
-  type RoomEvents,
-  type RtcError,
-} from '../../src/engine/index.js';
-import { peerConnection, signalingUrl, uniqueRoom } from '../support/in-page.js';
-
-function next<K extends keyof RoomEvents>(room: RoomConnection, event: K): Promise<RoomEvents[K]> {
-  return new Promise((resolve) => {
-    const off = room.on(event, (payload) => {
-      off();
-      resolve(payload);
-    });
-  });
-}
+import { engine, type RoomConnection, type RtcError } from '../../src/engine/index.js';
+import { next, peerConnection, signalingUrl, uniqueRoom } from '../support/in-page.js';
 
 async function code(promise: Promise<unknown>): Promise<string> {
   try {

@@ -1,25 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { RtcError, type RoomConnection, type RoomEvents } from '../../src/engine/index.js';
-import { peerConnection, signalingUrl, uniqueRoom } from '../support/in-page.js';
-
-/** Resolves with the next payload of an engine event. */
-function next<K extends keyof RoomEvents>(room: RoomConnection, event: K): Promise<RoomEvents[K]> {
-  return new Promise((resolve) => {
-    const off = room.on(event, (payload) => {
-      off();
-      resolve(payload);
-    });
-  });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<RtcError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RtcError;
-  }
-  throw new Error('expected a rejection');
-}
+import type { RoomConnection } from '../../src/engine/index.js';
+import { next, peerConnection, rejection, signalingUrl, uniqueRoom } from '../support/in-page.js';
 
 describe('engine: RoomConnection', () => {
   const rooms: RoomConnection[] = [];

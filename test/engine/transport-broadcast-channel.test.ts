@@ -2,37 +2,8 @@
 // through the tab-local hub (BroadcastChannel + Web Locks work between objects of one page), with
 // real RTCPeerConnections and the fake camera. Each test uses its own hub name.
 import { expect, waitUntil } from '@open-wc/testing';
-import {
-  RoomConnection,
-  engine,
-  registerTransport,
-  type RoomEvents,
-  type RoomOptions,
-  type RtcError,
-} from '../../src/engine/index.js';
-import { broadcastChannelTransport } from '../../src/engine/signaling/broadcast-channel.js';
-import { uniqueRoom } from '../support/in-page.js';
-
-// dist/rtc-elements.js does not register the transport yet (see the README): the test does.
-registerTransport('broadcast-channel', broadcastChannelTransport);
-
-function next<K extends keyof RoomEvents>(room: RoomConnection, event: K): Promise<RoomEvents[K]> {
-  return new Promise((resolve) => {
-    const off = room.on(event, (payload) => {
-      off();
-      resolve(payload);
-    });
-  });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<RtcError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RtcError;
-  }
-  throw new Error('expected a rejection');
-}
+import { RoomConnection, engine, type RoomOptions } from '../../src/engine/index.js';
+import { next, rejection, uniqueRoom } from '../support/in-page.js';
 
 /** The hub's channel, to talk to it as a misbehaving tab would. */
 function rawChannel(url: string): BroadcastChannel {

@@ -1,6 +1,11 @@
 // Helpers for tests that run in the browser (web-test-runner).
 import { waitUntil } from '@open-wc/testing';
-import { RoomConnection, type RoomOptions } from '../../src/engine/index.js';
+import {
+  RoomConnection,
+  type RoomEvents,
+  type RoomOptions,
+  type RtcError,
+} from '../../src/engine/index.js';
 
 /** URL of the signaling server that web-test-runner.config.mjs started for this run. */
 const virtualModule = '/__signaling.js';
@@ -36,4 +41,27 @@ export function nextEvent<K extends keyof GlobalEventHandlersEventMap>(
       once: true,
     });
   });
+}
+
+/** Resolves with the next payload of an engine event. */
+export function next<K extends keyof RoomEvents>(
+  room: RoomConnection,
+  event: K,
+): Promise<RoomEvents[K]> {
+  return new Promise((resolve) => {
+    const off = room.on(event, (payload) => {
+      off();
+      resolve(payload);
+    });
+  });
+}
+
+/** The error a promise rejects with (fails when it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<RtcError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as RtcError;
+  }
+  throw new Error('expected a rejection');
 }
