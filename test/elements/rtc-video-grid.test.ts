@@ -80,6 +80,47 @@ describe('<rtc-video-grid>', () => {
     expect(tiles(grid, 'remote')[0]!.dataset['userId']).to.equal(cy.userId);
   });
 
+  it('keeps playing tiles playing while the grid updates (no restart, no black frame)', async () => {
+    const roomId = uniqueRoom();
+    const room = await fixture<RtcRoom>(html`
+      <rtc-room room-id=${roomId} socket-url=${signalingUrl}
+        ><rtc-video-grid></rtc-video-grid
+      ></rtc-room>
+    `);
+    const grid = room.querySelector('rtc-video-grid')!;
+    await nextEvent(room, 'rtc-joined');
+    const bob = peerConnection({ roomId, extra: { name: 'Bob' } });
+    const cy = peerConnection({ roomId });
+    cleanup.push(
+      () => bob.leave(),
+      () => cy.leave(),
+    );
+    await bob.join();
+    await waitUntil(() => tiles(grid, 'remote').length === 1, 'bob’s tile', { timeout: 15000 });
+    const [local] = tiles(grid, 'local');
+    const [remote] = tiles(grid, 'remote');
+    await decodes(local!);
+    await decodes(remote!);
+    // Assigning a <video> its own stream again runs the load algorithm: `emptied`, readyState 0,
+    // videoWidth 0 until the next frame. Each grid update must leave playing tiles alone.
+    const restarts: string[] = [];
+    for (const video of [local!, remote!]) {
+      video.addEventListener('emptied', () => restarts.push(video.dataset['streamType']!));
+    }
+    // Updates of every kind: someone joins with a new stream, an extra changes, plain re-renders.
+    await cy.join();
+    await waitUntil(() => tiles(grid, 'remote').length === 2, 'cy’s tile', { timeout: 15000 });
+    bob.updateExtraData({ name: 'Bob B.' });
+    await waitUntil(() => remote!.getAttribute('aria-label') === 'Bob B.', 'label updated');
+    for (let i = 0; i < 5; i++) {
+      grid.requestUpdate();
+      await grid.updateComplete;
+      expect(remote!.videoWidth, `frame width after update ${i}`).to.be.greaterThan(0);
+    }
+    expect(restarts).to.deep.equal([]);
+    expect(tiles(grid, 'remote')[0]).to.equal(remote);
+  });
+
   it('follows a room named by id from outside it', async () => {
     const roomId = uniqueRoom();
     const wrapper = await fixture<HTMLDivElement>(html`

@@ -139,6 +139,73 @@ describe('engine: media API', () => {
     await waitUntil(() => video().every((e) => e.active !== false), 'resumed');
   });
 
+  it('quick mute/unmute toggles end as the last call says (no change is lost)', async () => {
+    const roomId = uniqueRoom();
+    const a = make({ roomId, bandwidth: { video: 300 } });
+    const b = make({ roomId });
+    await a.open();
+    await b.join();
+    await waitUntil(
+      () => a.peerConnection(b.userId)?.connectionState === 'connected',
+      'connected',
+      { timeout: 10000 },
+    );
+    const video = () =>
+      a
+        .peerConnection(b.userId)!
+        .getSenders()
+        .find((s) => s.track?.kind === 'video')!
+        .getParameters().encodings;
+    // Chromium refuses a setParameters made in a later task while another is in flight, so
+    // each change here starts while the one before it is still being applied.
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+    for (const last of ['unmute', 'mute', 'unmute'] as const) {
+      a.mute('video');
+      await tick();
+      a.unmute('video');
+      await tick();
+      a.configure({ bandwidth: { video: last === 'mute' ? 250 : 200 } });
+      await tick();
+      a.mute('video');
+      await tick();
+      a[last]('video');
+      const active = last === 'unmute';
+      const cap = last === 'mute' ? 250_000 : 200_000;
+      await waitUntil(
+        () => video().every((e) => e.active === active && e.maxBitrate === cap),
+        `${last} and the new cap both applied`,
+        { timeout: 3000 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(video().every((e) => e.active === active && e.maxBitrate === cap)).to.equal(true);
+    }
+  });
+
+  it('a muted camera does not pause a screen share sent to someone who joins later', async () => {
+    const roomId = uniqueRoom();
+    const a = make({ roomId });
+    await a.open();
+    a.mute('video');
+    expect(await a.shareScreen()).to.equal(true);
+    const b = make({ roomId });
+    await b.join();
+    await waitUntil(() => remoteFrom(b, a.userId).length === 2, 'camera and screen', {
+      timeout: 10000,
+    });
+    const screenTrack = a.streams
+      .find((s) => s.type === 'local' && s.isScreen)!
+      .stream.getVideoTracks()[0]!;
+    const senders = a.peerConnection(b.userId)!.getSenders();
+    const active = (sender: RTCRtpSender | undefined) =>
+      sender!.getParameters().encodings.every((e) => e.active !== false);
+    const camera = senders.find((s) => s.track?.kind === 'video' && s.track !== screenTrack);
+    await waitUntil(() => !active(camera), 'the camera is paused');
+    // The screen is sent and decodes at b.
+    const width = sizeOf(remoteFrom(b, a.userId).find((s) => s.isScreen)!.stream);
+    await waitUntil(() => width() > 0, 'screen frames arrive', { timeout: 10000 });
+    expect(active(senders.find((s) => s.track === screenTrack))).to.equal(true);
+  });
+
   it('getStats summarises the connection', async () => {
     const roomId = uniqueRoom();
     const a = make({ roomId });

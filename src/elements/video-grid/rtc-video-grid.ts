@@ -104,10 +104,14 @@ export class RtcVideoGrid extends LitElement {
   }
 
   protected override updated(): void {
-    const live = new Set(this.#streams().map(streamKey));
+    const live = new Map(this.#streams().map((s) => [streamKey(s), s.stream]));
     for (const key of this.soundBlocked) if (!live.has(key)) this.soundBlocked.delete(key);
     const sink = this.#room.connection?.outputDevice;
     for (const video of this.renderRoot.querySelectorAll('video')) {
+      // Set here, not bound in the template: lit sets object values again on every render, and
+      // a video given its own stream again restarts (a black frame on every tile per update).
+      const stream = live.get(video.dataset['key'] ?? '');
+      if (stream && video.srcObject !== stream) video.srcObject = stream;
       if (video.paused && video.srcObject) this.#play(video);
       if (sink !== undefined && 'setSinkId' in video && video.sinkId !== sink) {
         void video.setSinkId(sink).catch(() => undefined);
@@ -174,7 +178,6 @@ export class RtcVideoGrid extends LitElement {
         <video
           part="video"
           class=${local && !info.isScreen ? 'mirrored' : ''}
-          .srcObject=${info.stream}
           .muted=${local || this.soundBlocked.has(streamKey(info))}
           ?muted=${local}
           autoplay

@@ -1,4 +1,9 @@
-import { applyMaxBitrate, bitrateFor, type Bandwidth } from '../media/bandwidth.js';
+import {
+  applyMaxBitrate,
+  bitrateFor,
+  updateParameters,
+  type Bandwidth,
+} from '../media/bandwidth.js';
 import type { LocalStream } from '../media/capture.js';
 import type { TrackKind } from '../media/local-media.js';
 
@@ -59,7 +64,8 @@ export class Outgoing {
           streamId: local.stream.id,
           source: track,
         });
-        if (this.#paused.has(track.kind as TrackKind)) void this.#setActive(sender, false);
+        // Muting pauses the camera and microphone, never a screen share.
+        if (!local.isScreen) void this.#setActive(sender, track.kind as TrackKind);
       }
     }
     void this.applyBandwidth();
@@ -118,7 +124,7 @@ export class Outgoing {
     await Promise.all(
       this.#sending
         .filter((s) => kinds.includes(s.kind) && !s.isScreen)
-        .map((s) => this.#setActive(s.sender, !paused)),
+        .map((s) => this.#setActive(s.sender, s.kind)),
     );
   }
 
@@ -136,9 +142,7 @@ export class Outgoing {
   async refresh(): Promise<void> {
     await this.applyBandwidth();
     await Promise.all(
-      this.#sending
-        .filter((s) => !s.isScreen)
-        .map((s) => this.#setActive(s.sender, !this.#paused.has(s.kind))),
+      this.#sending.filter((s) => !s.isScreen).map((s) => this.#setActive(s.sender, s.kind)),
     );
   }
 
@@ -147,15 +151,15 @@ export class Outgoing {
     this.#previous.clear();
   }
 
-  async #setActive(sender: RTCRtpSender, active: boolean): Promise<void> {
-    const params = sender.getParameters();
-    const encodings = params.encodings as RTCRtpEncodingParameters[] | undefined;
-    if (!encodings?.length || encodings.every((e) => e.active === active)) return;
-    for (const encoding of encodings) encoding.active = active;
-    try {
-      await sender.setParameters(params);
-    } catch {
-      // Before the first negotiation some browsers refuse: attach() applies it again later.
-    }
+  /** Pauses or resumes a sender's encodings to match what the user wants when its turn comes. */
+  #setActive(sender: RTCRtpSender, kind: TrackKind): Promise<boolean> {
+    return updateParameters(sender, (params) => {
+      const active = !this.#paused.has(kind);
+      // Before the first negotiation there may be no encodings: attach() applies it again later.
+      const encodings = params.encodings as RTCRtpEncodingParameters[] | undefined;
+      if (!encodings?.length || encodings.every((e) => e.active === active)) return false;
+      for (const encoding of encodings) encoding.active = active;
+      return true;
+    });
   }
 }
