@@ -32,7 +32,8 @@ export interface TreeState {
 }
 
 export class BroadcastTree {
-  readonly broadcaster: string;
+  /** The root (it changes only when the broadcaster takes a new id). */
+  broadcaster: string;
   readonly maxChildren: number;
   readonly #members = new Map<
     string,
@@ -74,10 +75,11 @@ export class BroadcastTree {
     return tree;
   }
 
-  /** A member took a new id (`changed-uuid`): same place in the tree. */
+  /** A member took a new id (`changed-uuid`): same place in the tree, the root's too. */
   rename(from: string, to: string): void {
     const entry = this.#members.get(from);
-    if (!entry || this.#members.has(to) || from === this.broadcaster) return;
+    if (!entry || this.#members.has(to)) return;
+    if (from === this.broadcaster) this.broadcaster = to;
     this.#members.delete(from);
     this.#members.set(to, entry);
     for (const child of entry.children) {

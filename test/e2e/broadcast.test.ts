@@ -136,7 +136,7 @@ describe('scalable broadcast', { timeout: 600_000 }, () => {
   /** A broadcaster and VIEWERS viewers, joined one after the other (placement follows arrival). */
   async function broadcast(
     roomId: string,
-    options: { session?: string; scalable?: boolean; grid?: boolean } = {},
+    options: { session?: string; scalable?: boolean; grid?: boolean; count?: number } = {},
   ): Promise<{ broadcaster: OpenedPage; viewers: OpenedPage[]; ids: string[] }> {
     const session = options.session ?? 'audio video broadcast';
     const attributes = {
@@ -155,7 +155,7 @@ describe('scalable broadcast', { timeout: 600_000 }, () => {
     await succeeds(broadcaster.page, 'open');
     const viewers: OpenedPage[] = [];
     const ids: string[] = [];
-    for (let i = 1; i <= VIEWERS; i++) {
+    for (let i = 1; i <= (options.count ?? VIEWERS); i++) {
       const id = `${roomId}-v${i}`;
       const viewer = await pages.open(
         { roomId, userId: id, session, attributes, grid },
@@ -349,6 +349,70 @@ describe('scalable broadcast', { timeout: 600_000 }, () => {
       assert.ok(value < 3000, `median recovery ${value} ms`);
     });
   }
+
+  it('the broadcaster and a relay take new ids: the tree, the attribution and the healing follow', async () => {
+    const roomId = 'renamed';
+    // b -> v1, v2; v1 -> v3
+    const { broadcaster, viewers, ids } = await broadcast(roomId, { count: 3 });
+    const [v1, v2, v3] = viewers as [OpenedPage, OpenedPage, OpenedPage];
+    for (const viewer of viewers) await watchFrames(viewer.page);
+    await Promise.all(viewers.map((v) => waitForLiveVideo(v.page)));
+    assert.equal(await parentOf(v3.page), ids[0]);
+    await succeeds(broadcaster.page, 'changeUserId', `${roomId}-B`);
+    await succeeds(v1.page, 'changeUserId', `${roomId}-V1`);
+    // Everyone follows the new ids: parents, and the broadcast shown as the renamed broadcaster's.
+    for (const [page, parent] of [
+      [v1.page, `${roomId}-B`],
+      [v2.page, `${roomId}-B`],
+      [v3.page, `${roomId}-V1`],
+    ] as const) {
+      await page.waitForFunction(
+        (p) => document.querySelector('rtc-room')!.connection!.broadcastParent === p,
+        parent,
+      );
+      await page.waitForFunction(
+        (b) =>
+          document
+            .querySelector('rtc-video-grid')!
+            .shadowRoot!.querySelector('video[data-stream-type="remote"]')
+            ?.getAttribute('data-user-id') === b,
+        `${roomId}-B`,
+      );
+    }
+    // A newcomer is placed under the renamed relay and sees the broadcast.
+    const v4 = await pages.open({
+      roomId,
+      userId: `${roomId}-v4`,
+      session: 'audio video broadcast',
+      grid: true,
+      attributes: {
+        'scalable-broadcast': true,
+        'single-broadcast-attendees': LIMIT,
+        'media-constraints': LOW_RES,
+      },
+    });
+    await succeeds(v4.page, 'join');
+    await watchFrames(v4.page);
+    await waitForLiveVideo(v4.page);
+    assert.equal(await parentOf(v4.page), `${roomId}-V1`);
+    await waitForEvent(broadcaster.page, 'rtc-broadcast-viewers', { count: 4 });
+    // The renamed relay leaves: the viewers below it show live frames again.
+    await v1.page.close();
+    for (const page of [v3.page, v4.page]) {
+      await page.waitForFunction((gone) => {
+        const parent = document.querySelector('rtc-room')!.connection!.broadcastParent;
+        return parent !== undefined && parent !== gone;
+      }, `${roomId}-V1`);
+      await page.evaluate(() => {
+        (window as unknown as { frameTimes: number[] }).frameTimes = [];
+      });
+      await waitForLiveVideo(page, 15_000);
+    }
+    // The renamed broadcaster leaves: the broadcast ends everywhere.
+    await succeeds(broadcaster.page, 'leave');
+    for (const viewer of [v2, v3, v4])
+      await waitForEvent(viewer.page, 'rtc-broadcast-ended', { broadcastId: roomId });
+  });
 
   it('the demo page: the first tab broadcasts, the next one watches (and is counted)', async () => {
     const url = `${env.signaling.url}/broadcast.html#demo-live`;

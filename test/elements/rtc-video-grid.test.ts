@@ -121,6 +121,31 @@ describe('<rtc-video-grid>', () => {
     expect(tiles(grid, 'remote')[0]).to.equal(remote);
   });
 
+  it('tiles follow a user taking a new id (a peer, and this page)', async () => {
+    const roomId = uniqueRoom();
+    const room = await fixture<RtcRoom>(html`
+      <rtc-room room-id=${roomId} socket-url=${signalingUrl}
+        ><rtc-video-grid></rtc-video-grid
+      ></rtc-room>
+    `);
+    const grid = room.querySelector('rtc-video-grid')!;
+    await nextEvent(room, 'rtc-joined');
+    const bob = peerConnection({ roomId });
+    cleanup.push(() => bob.leave());
+    await bob.join();
+    await waitUntil(() => tiles(grid, 'remote').length === 1, 'bob’s tile', { timeout: 15000 });
+    const [remote] = tiles(grid, 'remote');
+    await bob.changeUserId(`${roomId}-bob`);
+    await waitUntil(() => remote!.dataset['userId'] === `${roomId}-bob`, 'the remote tile renamed');
+    await room.changeUserId(`${roomId}-me`);
+    await waitUntil(
+      () => tiles(grid, 'local')[0]!.dataset['userId'] === `${roomId}-me`,
+      'the local tile renamed',
+    );
+    // The same <video> elements: renaming does not restart them.
+    expect(tiles(grid, 'remote')[0]).to.equal(remote);
+  });
+
   it('follows a room named by id from outside it', async () => {
     const roomId = uniqueRoom();
     const wrapper = await fixture<HTMLDivElement>(html`

@@ -200,6 +200,44 @@ for (const [name, setup] of SETUPS) {
       );
     });
 
+    it('a relay or the broadcaster taking a new id (changed-uuid) keeps its place in the tree', async () => {
+      const { nodes, tree } = await setup();
+      // caster → v1, v2; v1 → v3
+      const { roomid, caster, ids, viewers } = await broadcast(nodes, { count: 3 });
+      const [, v2, v3] = ids as [string, string, string];
+      const renamedCaster = uid('caster-renamed');
+      const renamedV1 = uid('v1-renamed');
+      assert.deepEqual(await caster.request('changed-uuid', renamedCaster), [true]);
+      assert.deepEqual(await viewers[0]!.request('changed-uuid', renamedV1), [true]);
+      assert.deepEqual((await tree(roomid))?.broadcaster, renamedCaster);
+      assert.deepEqual(
+        (await tree(roomid))?.members.map(([id, parent]) => [id, parent]),
+        [
+          [renamedCaster, null],
+          [renamedV1, renamedCaster],
+          [v2, renamedCaster],
+          [v3, renamedV1],
+        ],
+      );
+      // A new viewer is placed under the new ids; the count reaches the renamed broadcaster.
+      const v4 = await user(nodes[nodes.length - 1]!, uid('v4'), undefined, modern);
+      assert.deepEqual(await v4.joinRoom(roomid), [true]);
+      assert.deepEqual(await v4.waitFor('broadcast-parent'), [roomid, renamedV1]);
+      await caster.waitFor('number-of-broadcast-viewers-updated', (info) => viewersIn(info) === 4);
+      // The renamed relay leaves: its children move up.
+      viewers[0]!.close();
+      assert.deepEqual(
+        await viewers[2]!.waitFor('broadcast-parent', (_room, p) => p === renamedCaster, 2000),
+        [roomid, renamedCaster],
+      );
+      await caster.waitFor('number-of-broadcast-viewers-updated', (info) => viewersIn(info) === 3);
+      // The renamed broadcaster leaves: the broadcast ends for everyone.
+      caster.close();
+      for (const viewer of [viewers[1]!, viewers[2]!, v4])
+        assert.equal((await viewer.waitFor('closed-entire-session'))[0], roomid);
+      assert.equal(await tree(roomid), undefined);
+    });
+
     it('a relay whose connection drops leaves the tree at once (its children move), not the room', async () => {
       const { nodes, tree } = await setup({ reconnectGraceMs: 10_000 });
       const { roomid, casterId, caster, ids, viewers } = await broadcast(nodes);

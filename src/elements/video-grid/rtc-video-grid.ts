@@ -5,7 +5,8 @@ import { RoomController } from '../controllers/room-controller.js';
 import { define } from '../define.js';
 import { styles } from './rtc-video-grid.styles.js';
 
-const streamKey = (s: StreamInfo) => `${s.type}:${s.userId}:${s.stream.id}`;
+// Not the user id: a user taking a new id keeps its tiles (and their playing videos).
+const streamKey = (s: StreamInfo) => `${s.type}:${s.stream.id}`;
 
 /** The display name in a user's extra data, if any. */
 export function displayName(extra: Extra | undefined): string | undefined {
@@ -60,6 +61,8 @@ export class RtcVideoGrid extends LitElement {
       'participant-joined',
       'participant-left',
       'participant-updated',
+      'participant-renamed',
+      'user-id',
       'extra-updated',
       'joined',
       'mute',

@@ -76,6 +76,12 @@ export class BroadcastRelay {
     this.children.delete(userId);
   }
 
+  /** A member took a new id (the server's `changedUUID`): our parent or a child keeps its place. */
+  rename(previous: string, userId: string): void {
+    if (this.#parent === previous) this.#parent = userId;
+    if (this.children.delete(previous)) this.children.add(userId);
+  }
+
   /** A remote stream arrived; true when it is the broadcast (from our parent) and was taken. */
   streamStarted(userId: string, stream: MediaStream, isScreen: boolean): boolean {
     if (userId !== this.#parent) return false;

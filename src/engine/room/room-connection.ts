@@ -1025,13 +1025,19 @@ export class RoomConnection extends Emitter<RoomEvents> {
       mesh.on('user-left', ({ userId }) => this.#removeParticipant(userId)),
       mesh.on('extra', ({ userId, extra }) => this.#roster.update(userId, extra)),
       mesh.on('renamed', ({ userId, previous }) => {
-        this.#roster.rename(previous, userId);
+        this.#relayTree.rename(previous, userId);
+        let shown = false;
         for (const info of [...this.#streams.values()]) {
           if (info.type !== 'remote' || info.userId !== previous) continue;
           this.#streams.delete(streamKey(info));
           info.userId = userId;
           this.#streams.set(streamKey(info), info);
+          shown = true;
         }
+        // A broadcast's viewers show the broadcaster's streams without knowing it as a
+        // participant: they hear of its new id all the same.
+        if (!this.#roster.rename(previous, userId) && shown)
+          this.emit('participant-renamed', { userId, previous });
       }),
       mesh.on('mute', ({ userId, kind }) => this.#roster.setMuted(userId, kind, true)),
       mesh.on('unmute', ({ userId, kind }) => this.#roster.setMuted(userId, kind, false)),

@@ -59,20 +59,24 @@ export class Roster {
     this.#emit('participant-left', participant);
   }
 
-  /** A user took a new id: same place in the list, same extra and mute state. */
-  rename(previous: string, userId: string): void {
+  /**
+   * A user took a new id: same place in the list, same extra and mute state. False when it is
+   * not in the list (nothing was announced).
+   */
+  rename(previous: string, userId: string): boolean {
     if (this.#owner === previous) this.#owner = userId;
     const muted = this.#muted.get(previous);
     this.#muted.delete(previous);
     if (muted) this.#muted.set(userId, muted);
     const participant = this.#participants.get(previous);
-    if (!participant) return;
+    if (!participant) return false;
     this.#participants = new Map(
       [...this.#participants].map(([id, p]) =>
         id === previous ? [userId, { userId, extra: p.extra }] : [id, p],
       ),
     );
     this.#emit('participant-renamed', { userId, previous });
+    return true;
   }
 
   /** Records the owner; `announce` emits `owner-changed` when it is a change. */
