@@ -13,6 +13,18 @@ const videos = (grid: RtcVideoGrid) => [...grid.shadowRoot!.querySelectorAll('vi
 const tiles = (grid: RtcVideoGrid, type: 'local' | 'remote') =>
   videos(grid).filter((v) => v.dataset['streamType'] === type);
 
+/** A page in a new room with a grid inside it, once joined. */
+async function joinedGrid(): Promise<{ roomId: string; room: RtcRoom; grid: RtcVideoGrid }> {
+  const roomId = uniqueRoom();
+  const room = await fixture<RtcRoom>(html`
+    <rtc-room room-id=${roomId} socket-url=${signalingUrl}
+      ><rtc-video-grid></rtc-video-grid
+    ></rtc-room>
+  `);
+  await nextEvent(room, 'rtc-joined');
+  return { roomId, room, grid: room.querySelector('rtc-video-grid')! };
+}
+
 describe('<rtc-video-grid>', () => {
   const cleanup: (() => Promise<void>)[] = [];
   afterEach(async () => {
@@ -44,14 +56,7 @@ describe('<rtc-video-grid>', () => {
   });
 
   it('adds a decoding tile for each remote stream and removes it when the peer leaves', async () => {
-    const roomId = uniqueRoom();
-    const room = await fixture<RtcRoom>(html`
-      <rtc-room room-id=${roomId} socket-url=${signalingUrl}
-        ><rtc-video-grid></rtc-video-grid
-      ></rtc-room>
-    `);
-    const grid = room.querySelector('rtc-video-grid')!;
-    await nextEvent(room, 'rtc-joined');
+    const { roomId, grid } = await joinedGrid();
     const bob = peerConnection({ roomId, extra: { name: 'Bob' } });
     const cy = peerConnection({ roomId, extra: { fullName: 'Cy' } });
     cleanup.push(
@@ -81,14 +86,7 @@ describe('<rtc-video-grid>', () => {
   });
 
   it('keeps playing tiles playing while the grid updates (no restart, no black frame)', async () => {
-    const roomId = uniqueRoom();
-    const room = await fixture<RtcRoom>(html`
-      <rtc-room room-id=${roomId} socket-url=${signalingUrl}
-        ><rtc-video-grid></rtc-video-grid
-      ></rtc-room>
-    `);
-    const grid = room.querySelector('rtc-video-grid')!;
-    await nextEvent(room, 'rtc-joined');
+    const { roomId, grid } = await joinedGrid();
     const bob = peerConnection({ roomId, extra: { name: 'Bob' } });
     const cy = peerConnection({ roomId });
     cleanup.push(
@@ -122,14 +120,7 @@ describe('<rtc-video-grid>', () => {
   });
 
   it('tiles follow a user taking a new id (a peer, and this page)', async () => {
-    const roomId = uniqueRoom();
-    const room = await fixture<RtcRoom>(html`
-      <rtc-room room-id=${roomId} socket-url=${signalingUrl}
-        ><rtc-video-grid></rtc-video-grid
-      ></rtc-room>
-    `);
-    const grid = room.querySelector('rtc-video-grid')!;
-    await nextEvent(room, 'rtc-joined');
+    const { roomId, room, grid } = await joinedGrid();
     const bob = peerConnection({ roomId });
     cleanup.push(() => bob.leave());
     await bob.join();
@@ -221,14 +212,7 @@ describe('<rtc-video-grid>', () => {
     cleanup.push(async () => {
       HTMLMediaElement.prototype.play = realPlay;
     });
-    const roomId = uniqueRoom();
-    const room = await fixture<RtcRoom>(html`
-      <rtc-room room-id=${roomId} socket-url=${signalingUrl}
-        ><rtc-video-grid></rtc-video-grid
-      ></rtc-room>
-    `);
-    const grid = room.querySelector('rtc-video-grid')!;
-    await nextEvent(room, 'rtc-joined');
+    const { roomId, grid } = await joinedGrid();
     const bob = peerConnection({ roomId });
     cleanup.push(() => bob.leave());
     await bob.join();

@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { setBandwidth, type RoomConnection } from '../../src/engine/index.js';
+import { setBandwidth, type RoomConnection, type RoomOptions } from '../../src/engine/index.js';
 import { peerConnection, uniqueRoom } from '../support/in-page.js';
 
 function canvasStream(width: number, height: number): MediaStream {
@@ -39,17 +39,10 @@ describe('engine: media API', () => {
   afterEach(async () => {
     await Promise.all(rooms.splice(0).map((r) => r.leave()));
   });
-
-  it('processSdp rewrites every local description before it is set', async () => {
+  /** `a` opens a new room, `b` joins it; resolves once their connection is up. */
+  const connectedPair = async (options: Partial<RoomOptions> = {}) => {
     const roomId = uniqueRoom();
-    const seen: string[] = [];
-    const a = make({
-      roomId,
-      processSdp: (sdp) => {
-        seen.push(sdp.slice(0, 10));
-        return setBandwidth(sdp, 'video', 123);
-      },
-    });
+    const a = make({ roomId, ...options });
     const b = make({ roomId });
     await a.open();
     await b.join();
@@ -58,6 +51,17 @@ describe('engine: media API', () => {
       'connected',
       { timeout: 10000 },
     );
+    return { a, b };
+  };
+
+  it('processSdp rewrites every local description before it is set', async () => {
+    const seen: string[] = [];
+    const { a, b } = await connectedPair({
+      processSdp: (sdp) => {
+        seen.push(sdp.slice(0, 10));
+        return setBandwidth(sdp, 'video', 123);
+      },
+    });
     expect(seen.length).to.be.greaterThan(0);
     // Chromium keeps the munged limit but may express it as TIAS (bits per second).
     expect(a.peerConnection(b.userId)!.localDescription!.sdp).to.match(
@@ -117,16 +121,7 @@ describe('engine: media API', () => {
   });
 
   it('mute pauses the encodings (nothing is sent) and unmute resumes them', async () => {
-    const roomId = uniqueRoom();
-    const a = make({ roomId });
-    const b = make({ roomId });
-    await a.open();
-    await b.join();
-    await waitUntil(
-      () => a.peerConnection(b.userId)?.connectionState === 'connected',
-      'connected',
-      { timeout: 10000 },
-    );
+    const { a, b } = await connectedPair();
     const video = () =>
       a
         .peerConnection(b.userId)!
@@ -140,16 +135,7 @@ describe('engine: media API', () => {
   });
 
   it('quick mute/unmute toggles end as the last call says (no change is lost)', async () => {
-    const roomId = uniqueRoom();
-    const a = make({ roomId, bandwidth: { video: 300 } });
-    const b = make({ roomId });
-    await a.open();
-    await b.join();
-    await waitUntil(
-      () => a.peerConnection(b.userId)?.connectionState === 'connected',
-      'connected',
-      { timeout: 10000 },
-    );
+    const { a, b } = await connectedPair({ bandwidth: { video: 300 } });
     const video = () =>
       a
         .peerConnection(b.userId)!
@@ -207,16 +193,7 @@ describe('engine: media API', () => {
   });
 
   it('getStats summarises the connection', async () => {
-    const roomId = uniqueRoom();
-    const a = make({ roomId });
-    const b = make({ roomId });
-    await a.open();
-    await b.join();
-    await waitUntil(
-      () => a.peerConnection(b.userId)?.connectionState === 'connected',
-      'connected',
-      { timeout: 10000 },
-    );
+    const { a, b } = await connectedPair();
     await a.getStats(b.userId);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const stats = await a.getStats(b.userId);
