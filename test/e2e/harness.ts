@@ -14,18 +14,21 @@ export interface E2E {
 
 /**
  * Starts the servers and the browser for the enclosing suite and stops them after it.
- * `signaling` gives the signaling server's options (it may start what they need first);
- * `stop` runs after everything else has closed.
+ * `signaling` gives the signaling server's options (it may start what they need first), or
+ * `start` starts the signaling server itself; `stop` runs after everything else has closed.
  */
 export function useE2E(
   setup: {
     signaling?: () => AppOptions | Promise<AppOptions>;
+    start?: () => Promise<RunningServer>;
     stop?: () => Promise<void>;
   } = {},
 ): E2E {
   const env = {} as E2E;
   before(async () => {
-    env.signaling = await startSignaling((await setup.signaling?.()) ?? {});
+    env.signaling = setup.start
+      ? await setup.start()
+      : await startSignaling((await setup.signaling?.()) ?? {});
     env.site = await startStaticSite();
     env.browser = await launchBrowser();
   });

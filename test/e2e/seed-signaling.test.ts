@@ -10,12 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Socket } from 'socket.io';
-import { attachSignaling, createApp } from '../../server/index.js';
-import { launchBrowser } from '../support/browser.js';
-import { ROOT, startStaticSite } from '../support/servers.js';
-import type { E2E } from './harness.js';
+import { attachSignaling, createApp, type RunningServer } from '../../server/index.js';
+import { ROOT } from '../support/servers.js';
+import { useE2E } from './harness.js';
 import {
   callback,
   connectedTo,
@@ -63,34 +62,22 @@ function hook(raw: unknown): void {
   socket.on('whatever', (message: unknown) => whatever.push([String(userid), message]));
 }
 
-/** The suite's servers: ours with the hook (serving /dist/ and pages of its own origin), a site, Chromium. */
-function useHookedE2E(demoDir: string): E2E {
-  const env = {} as E2E;
-  before(async () => {
-    const app = createApp({ distDir: `${ROOT}dist`, demoDir });
-    const http = createServer(app);
-    const signaling = attachSignaling(http, { logger: 'silent' }, hook);
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    env.signaling = {
-      ...signaling,
-      app,
-      http,
-      url,
-      close: async () => {
-        await signaling.close();
-        await new Promise<void>((resolve) => http.close(() => resolve()));
-      },
-    };
-    env.site = await startStaticSite();
-    env.browser = await launchBrowser();
-  });
-  after(async () => {
-    await env.browser.close();
-    await env.site.close();
-    await env.signaling.close();
-  });
-  return env;
+/** Our server with the hook, as the seed's server.js attaches it (serving /dist/ and pages of its own origin). */
+async function startHooked(demoDir: string): Promise<RunningServer> {
+  const app = createApp({ distDir: `${ROOT}dist`, demoDir });
+  const http = createServer(app);
+  const signaling = attachSignaling(http, { logger: 'silent' }, hook);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    ...signaling,
+    app,
+    http,
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    close: async () => {
+      await signaling.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
 }
 
 /** The built server (`npm start`, dist/server/main.js) with a config.json; its output. */
@@ -134,7 +121,7 @@ async function startWithConfig(
 
 describe('seed examples: signaling', { timeout: 180_000 }, () => {
   const demoDir = seedOrigin();
-  const env = useHookedE2E(demoDir);
+  const env = useE2E({ start: () => startHooked(demoDir) });
   const pages = useSeedPages(env, demoDir);
 
   it("socketURL: the server on another port of the host, or '/' on the server's own origin", async () => {

@@ -28,7 +28,8 @@ export function updateParameters(
       return false;
     }
   };
-  const next = (pending.get(sender) ?? Promise.resolve(true)).then(run);
+  // Each change runs after the one before it, however that one ended.
+  const next = (pending.get(sender) ?? Promise.resolve(true)).then(run, run);
   pending.set(sender, next);
   return next;
 }

@@ -57,15 +57,16 @@ export class Outgoing {
       for (const track of local.stream.getTracks()) {
         if (track.readyState === 'ended' || this.#sending.some((s) => s.source === track)) continue;
         const sender = pc.addTrack(track, local.stream);
+        const kind = track.kind as TrackKind;
         this.#sending.push({
           sender,
-          kind: track.kind as TrackKind,
+          kind,
           isScreen: local.isScreen,
           streamId: local.stream.id,
           source: track,
         });
         // Muting pauses the camera and microphone, never a screen share.
-        if (!local.isScreen) void this.#setActive(sender, track.kind as TrackKind);
+        if (!local.isScreen && this.#paused.has(kind)) void this.#setActive(sender, kind);
       }
     }
     void this.applyBandwidth();
