@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { posix } from 'node:path';
 import express, { type Express } from 'express';
 import { attachSignaling, type Signaling, type SignalingOptions } from './signaling.js';
 import { connectRedis, type RedisConnection } from './redis/store.js';
@@ -39,6 +40,9 @@ export function createApp(options: AppOptions = {}): Express {
     app.use(
       '/dist',
       (req, res, next) => {
+        // Browser files only: the server's own code and its source maps are for nobody's page
+        // (however the path is spelt: //server, /./server, %73erver, /SERVER).
+        if (serverFile(req.path)) return void res.status(404).end();
         const origin = req.headers.origin;
         if (allowed === '*') res.setHeader('Access-Control-Allow-Origin', '*');
         else if (origin && allowed.includes(origin)) {
@@ -53,6 +57,17 @@ export function createApp(options: AppOptions = {}): Express {
   }
   if (options.demoDir) app.use(express.static(options.demoDir));
   return app;
+}
+
+/** Whether a path under /dist/ names the server's build (dist/server/). */
+function serverFile(path: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return true;
+  }
+  return /^\/server(\/|$)/i.test(posix.normalize(decoded.replace(/\\/g, '/')).replace(/^\/+/, '/'));
 }
 
 /** Starts the HTTP server with the app and signaling attached. Resolves once listening. */

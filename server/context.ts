@@ -8,14 +8,15 @@ import {
   type ServerToClientEvents,
 } from '../src/engine/signaling/protocol.js';
 import type { Logger } from './log.js';
-import type { RoomStore, UserRecord } from './rooms.js';
-
-/** Per-socket state, kept on `socket.data`. */
+import type { RoomRecord, RoomStore, UserRecord } from './rooms.js';
 import type { RoomToken } from './auth.js';
 import { Metrics } from './metrics.js';
 import { healTree, rejoinTree } from './handlers/broadcast.js';
 import type { RateLimits } from './rate-limit.js';
+import type { QueueLimits } from './socket-queue.js';
+import type { FairQueue } from './fair-queue.js';
 
+/** Per-socket state, kept on `socket.data`. */
 export interface SocketData {
   userId: string;
   extra: Extra;
@@ -30,6 +31,8 @@ export interface SocketData {
   modern: boolean;
   /** The verified room token (`token` in the handshake), when the server requires them. */
   auth?: RoomToken | undefined;
+  /** The client's address (the TCP peer's, or from a trusted proxy's X-Forwarded-For). */
+  address: string;
 }
 
 /**
@@ -77,6 +80,10 @@ export interface HubOptions {
   iceServers: (userId: string) => IceServer[] | Promise<IceServer[]>;
   /** Per-socket and per-address limits. */
   rateLimits: RateLimits;
+  /** How many requests (and bytes) one socket may have waiting. */
+  queueLimits: QueueLimits;
+  /** Password hashing, bounded and fair between clients (keyed by address). */
+  hashing: FairQueue;
   /** Relay and custom event names for clients that name none (v3 config.json). */
   messageEvent?: string | undefined;
   customEvent?: string | undefined;
@@ -111,6 +118,31 @@ export interface PendingJoin {
 
 export const userChannel = (userId: string) => `user:${userId}`;
 export const roomChannel = (roomId: string) => `room:${roomId}`;
+/**
+ * Every socket is in the channel of the relay event it listens to, on every node. A custom event
+ * is broadcast to its room except that channel (see `custom`): whatever name a client picks, no
+ * member ever receives a client's payload on its relay event, whose envelopes only the server
+ * writes.
+ */
+export const relayEventChannel = (event: string) => `relay-event:${event}`;
+
+/**
+ * Whether a socket may administer a room (passwords, kick, close, approvals): it owns the room
+ * and, on a server with room tokens, its token's role is `owner` (a role bounds what a socket
+ * may do even if ownership reached it).
+ */
+export function administers(ctx: HubContext, socket: SignalingSocket, room: RoomRecord): boolean {
+  if (room.owner !== socket.data.userId) return false;
+  return !ctx.options.authSecret || socket.data.auth?.role === 'owner';
+}
+
+/**
+ * Whether a socket may ask about a room it is not in: on a server with room tokens, only about
+ * the room its token is for.
+ */
+export function mayAskAbout(ctx: HubContext, socket: SignalingSocket, roomId: string): boolean {
+  return !ctx.options.authSecret || socket.data.auth?.room === roomId;
+}
 
 /**
  * What every handler shares: the socket.io server, options, the users connected to this node,
@@ -305,6 +337,12 @@ export class HubContext {
     data.roomId = undefined;
     await socket.leave(roomChannel(roomId));
     await this.removeFromRoom(roomId, data.userId, data.extra);
+  }
+
+  /** Takes the socket out of a room it was in besides its current one (see `removeFromRoom`). */
+  async exitRoom(socket: SignalingSocket, roomId: string): Promise<void> {
+    await socket.leave(roomChannel(roomId));
+    await this.removeFromRoom(roomId, socket.data.userId, socket.data.extra);
   }
 
   /**

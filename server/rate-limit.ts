@@ -1,13 +1,19 @@
-/** Limits on what one client may send, generous for real calls (defaults below). */
+/**
+ * Limits on what one client may send and open, generous for real calls (defaults below). Every
+ * limit can be set with an environment variable or config.json key (see config.ts); 0 turns it
+ * off.
+ */
 export interface RateLimits {
-  /** Sustained events per second per socket (default 50). */
+  /** Sustained packets per second per socket, every packet counted (default 50). */
   messagesPerSecond: number;
-  /** Burst of events a socket may send at once (default 300: a mesh join sends many candidates). */
+  /** Burst of packets a socket may send at once (default 300: a mesh join sends many candidates). */
   messageBurst: number;
-  /** Events refused in a row before the socket is disconnected (default 500). */
+  /** Packets refused in a row before the socket is disconnected (default 500). */
   disconnectAfter: number;
-  /** New sockets per client address per minute (default 600). */
+  /** New connections per client address per minute, any transport (default 600). */
   connectionsPerMinute: number;
+  /** Connections one client address may hold open at once, any transport (default 500). */
+  connectionsPerAddress: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
@@ -15,9 +21,10 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   messageBurst: 300,
   disconnectAfter: 500,
   connectionsPerMinute: 600,
+  connectionsPerAddress: 500,
 };
 
-/** A token bucket: `take()` is false when the caller is over its rate. */
+/** A token bucket: `take()` is false when the caller is over its rate (a rate of 0: never). */
 export class TokenBucket {
   #tokens: number;
   #at: number;
@@ -26,12 +33,13 @@ export class TokenBucket {
 
   constructor(rate: number, burst: number, now = Date.now()) {
     this.#rate = rate;
-    this.#burst = burst;
-    this.#tokens = burst;
+    this.#burst = Math.max(1, burst);
+    this.#tokens = this.#burst;
     this.#at = now;
   }
 
   take(now = Date.now()): boolean {
+    if (this.#rate <= 0) return true;
     this.#tokens = Math.min(this.#burst, this.#tokens + ((now - this.#at) / 1000) * this.#rate);
     this.#at = now;
     if (this.#tokens < 1) return false;
@@ -40,25 +48,85 @@ export class TokenBucket {
   }
 }
 
-/** New connections per address in a sliding minute; entries expire so memory stays bounded. */
-export class ConnectionLimiter {
-  readonly #seen = new Map<string, number[]>();
-  readonly #max: number;
+/**
+ * One socket's budget: every packet it sends takes a token, handled event or not. Over its rate
+ * a packet is refused; `disconnectAfter` refusals in a row mean the socket is flooding.
+ */
+export class PacketBudget {
+  readonly #bucket: TokenBucket;
+  readonly #disconnectAfter: number;
+  #refused = 0;
 
-  constructor(perMinute: number) {
-    this.#max = perMinute;
+  constructor(limits: RateLimits) {
+    this.#bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+    this.#disconnectAfter = limits.disconnectAfter;
   }
 
+  /** `ok`, `refused` (over the rate), or `flood` (refused too often in a row: cut it off). */
+  take(): 'ok' | 'refused' | 'flood' {
+    if (this.#bucket.take()) {
+      this.#refused = 0;
+      return 'ok';
+    }
+    this.#refused++;
+    return this.#disconnectAfter > 0 && this.#refused >= this.#disconnectAfter
+      ? 'flood'
+      : 'refused';
+  }
+
+  /** True for the first refusal of a run (log once per run). */
+  get firstRefusal(): boolean {
+    return this.#refused === 1;
+  }
+}
+
+/**
+ * Connections per client address: new ones in a sliding minute and open ones at once. Checked
+ * when a transport's handshake arrives, before the server allocates anything for it. Memory stays
+ * bounded: an address is forgotten once it has no open connection and no recent one.
+ */
+export class ConnectionLimiter {
+  readonly #seen = new Map<string, number[]>();
+  readonly #open = new Map<string, number>();
+  readonly #perMinute: number;
+  readonly #perAddress: number;
+
+  constructor(perMinute: number, perAddress = 0) {
+    this.#perMinute = perMinute;
+    this.#perAddress = perAddress;
+  }
+
+  /** Counts a new connection attempt; false when the address is over a limit. */
   allow(address: string, now = Date.now()): boolean {
+    if (this.#perAddress > 0 && (this.#open.get(address) ?? 0) >= this.#perAddress) return false;
+    if (this.#perMinute <= 0) return true;
     if (this.#seen.size > 10_000) this.#sweep(now);
     const recent = (this.#seen.get(address) ?? []).filter((t) => now - t < 60_000);
-    if (recent.length >= this.#max) {
+    if (recent.length >= this.#perMinute) {
       this.#seen.set(address, recent);
       return false;
     }
     recent.push(now);
     this.#seen.set(address, recent);
     return true;
+  }
+
+  /** A connection from `address` opened; the returned function marks it closed (once). */
+  opened(address: string): () => void {
+    this.#open.set(address, (this.#open.get(address) ?? 0) + 1);
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      const left = (this.#open.get(address) ?? 1) - 1;
+      if (left > 0) this.#open.set(address, left);
+      else this.#open.delete(address);
+    };
+  }
+
+  /** Open connections of an address (for tests and metrics). */
+  openCount(address: string): number {
+    return this.#open.get(address) ?? 0;
   }
 
   #sweep(now: number): void {

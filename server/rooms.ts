@@ -44,6 +44,11 @@ export interface UserRecord {
   token: string;
   /** While the socket is gone and the user keeps its room: until when (ms); 0 when connected. */
   graceUntil: number;
+  /**
+   * The role its room token gives (`owner` or `guest`), '' on a server without tokens. A guest
+   * never becomes a room's owner: ownership moves to the next participant who is not one.
+   */
+  role: string;
 }
 
 export type JoinOutcome =
@@ -71,9 +76,12 @@ export interface RoomStore {
   get(id: string): Promise<RoomRecord | undefined>;
   /** Creates the room unless one with participants exists; the owner's user record moves in. */
   create(room: RoomRecord): Promise<boolean>;
-  /** Adds a participant unless the room is missing or full. */
+  /** Adds a participant unless the room is missing or full; takes an ownerless room unless a guest. */
   join(id: string, userId: string): Promise<JoinOutcome>;
-  /** Removes a participant; moves ownership or closes the room as needed. */
+  /**
+   * Removes a participant; moves ownership (to the longest-present participant who is not a
+   * guest; none: the room has no owner until one joins) or closes the room as needed.
+   */
   leave(id: string, userId: string): Promise<LeaveOutcome>;
   /** Deletes the room; returns it as it was. */
   delete(id: string): Promise<RoomRecord | undefined>;
@@ -97,7 +105,8 @@ export interface RoomStore {
   setUserExtra(userId: string, sid: string, extra: Extra): Promise<void>;
   /**
    * Renames a user held by `sid`, in its room too (ownership included), and remembers the old id
-   * for `aliasTtlMs`; false when `to` is taken or already in the room.
+   * for `aliasTtlMs` (0: not at all); drops any alias of `to`. False when `to` is taken or
+   * already in the room.
    */
   renameUser(from: string, to: string, sid: string, aliasTtlMs: number): Promise<boolean>;
   /** The id a user renamed to within the alias period, if any. */
@@ -174,6 +183,7 @@ export class MemoryRoomStore implements RoomStore {
       if (isFull(room)) return { ok: false, reason: 'full' };
       room.participants.push(userId);
     }
+    if (room.owner === '' && this.#users.get(userId)?.role !== 'guest') room.owner = userId;
     this.#enter(userId, id);
     return { ok: true, room: structuredClone(room) };
   }
@@ -197,9 +207,8 @@ export class MemoryRoomStore implements RoomStore {
       for (const member of room.participants) this.#exit(member, id);
       return { ...left, closed: true, remaining: [...room.participants] };
     }
-    // Ownership moves to the longest-present participant.
-    const [next] = room.participants as [string, ...string[]];
-    room.owner = next;
+    // Ownership moves to the longest-present participant who may own it (not a guest).
+    room.owner = room.participants.find((p) => this.#users.get(p)?.role !== 'guest') ?? '';
     return { ...left, room: structuredClone(room), newOwner: room.owner };
   }
 
@@ -271,7 +280,7 @@ export class MemoryRoomStore implements RoomStore {
     this.#users.set(to, { ...user, userId: to });
     const now = Date.now();
     for (const [id, alias] of this.#aliases) if (alias.until < now) this.#aliases.delete(id);
-    this.#aliases.set(from, { to, until: now + aliasTtlMs });
+    if (aliasTtlMs > 0) this.#aliases.set(from, { to, until: now + aliasTtlMs });
     this.#aliases.delete(to);
     return true;
   }

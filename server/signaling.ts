@@ -1,7 +1,7 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { Server, type ServerOptions } from 'socket.io';
-import { LIMITS, type IceServer } from '../src/engine/signaling/protocol.js';
+import { LIMITS, ROOM_ERRORS, type IceServer } from '../src/engine/signaling/protocol.js';
 import { SignalingHub, type SignalingServer, type SignalingSocket } from './hub.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { MemoryRoomStore, type RoomStore } from './rooms.js';
@@ -9,6 +9,10 @@ import { turnCredentials, type TurnConfig } from './turn.js';
 import { verifyRoomToken, type RoomToken } from './auth.js';
 import { idSchema } from './validation.js';
 import { ConnectionLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js';
+import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './socket-queue.js';
+import { FairQueue, type FairQueueLimits } from './fair-queue.js';
+import { addressOf, type TrustProxy } from './client-address.js';
+import { createHash } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { ClusterMonitor, type ClusterTiming } from './cluster.js';
 import type { RedisConnection } from './redis/store.js';
@@ -41,8 +45,20 @@ export interface SignalingOptions {
    * `role` (`owner` opens, `guest` joins) and `exp`, passed as the handshake's `token`.
    */
   authSecret?: string | undefined;
-  /** Per-socket message rate and per-address connection rate (see DEFAULT_RATE_LIMITS). */
+  /** Per-socket packet rate and per-address connection limits (see DEFAULT_RATE_LIMITS; 0: off). */
   rateLimits?: Partial<RateLimits> | undefined;
+  /** How many requests (and bytes) one socket may have waiting (see DEFAULT_QUEUE_LIMITS; 0: off). */
+  queueLimits?: Partial<QueueLimits> | undefined;
+  /**
+   * Password hashing: jobs at once (default 1), and jobs one client address (default 4) and the
+   * whole server (default 1000) may have waiting.
+   */
+  hashLimits?: Partial<FairQueueLimits> | undefined;
+  /**
+   * Reverse proxies whose X-Forwarded-For gives the client address (`TRUST_PROXY`): addresses,
+   * CIDRs, `loopback` / `linklocal` / `uniquelocal`, or a number of hops. Default: none.
+   */
+  trustProxy?: TrustProxy;
   /** The relay / custom event of clients that name none (RTCMultiConnection's config.json). */
   messageEvent?: string | undefined;
   customEvent?: string | undefined;
@@ -100,6 +116,12 @@ export function attachSignaling(
   const allowed = options.allowedOrigins ?? '*';
   const originAllowed = (origin: string | undefined) =>
     allowed === '*' || allowed.includes('*') || origin === undefined || allowed.includes(origin);
+  const rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const connections = new ConnectionLimiter(
+    rateLimits.connectionsPerMinute,
+    rateLimits.connectionsPerAddress,
+  );
+  const clientAddress = addressOf(options.trustProxy);
 
   let io: SignalingServer;
   if (target instanceof Server) {
@@ -109,8 +131,23 @@ export function attachSignaling(
       maxHttpBufferSize: LIMITS.maxHttpBufferSize,
       allowEIO3: true,
       cors: { origin: allowed === '*' ? true : allowed, credentials: false },
-      allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin)),
+      // A transport that never says which namespace it wants is dropped after 10 s (not 45).
+      connectTimeout: 10_000,
+      // Every transport's handshake (WebSocket or long-polling) is counted against its client
+      // address here, before the server allocates anything for it.
+      allowRequest: (req, callback) => {
+        if (!originAllowed(req.headers.origin)) return callback('Origin not allowed', false);
+        const address = clientAddress(req);
+        (req as { rtcAddress?: string }).rtcAddress = address;
+        if (connections.allow(address)) return callback(null, true);
+        logger.warn('too many connections', { address });
+        callback('Too many connections', false);
+      },
       ...options.socketOptions,
+    });
+    io.engine.on('connection', (conn: { request: IncomingMessage; once: Once }) => {
+      const address = (conn.request as { rtcAddress?: string }).rtcAddress;
+      if (address !== undefined) conn.once('close', connections.opened(address));
     });
   } else {
     throw new TypeError(
@@ -125,40 +162,48 @@ export function attachSignaling(
   const turn = options.turn;
   const staticServers = (userId: string) =>
     typeof iceServers === 'function' ? iceServers(userId) : iceServers;
+  const store = redis?.store ?? options.store ?? new MemoryRoomStore();
   const authSecret = options.authSecret ? new TextEncoder().encode(options.authSecret) : undefined;
+  io.use((socket, next) => {
+    // `hub` exists by the time any socket connects.
+    if (hub.draining) return next(new Error('Server shutting down'));
+    // The client address (from allowRequest; a socket.io server passed in may not have it).
+    const handshake = socket.handshake as { rtcAddress?: string };
+    handshake.rtcAddress =
+      (socket.request as { rtcAddress?: string }).rtcAddress ?? clientAddress(socket.request);
+    next();
+  });
   if (authSecret) {
+    // With room tokens, identity comes from the token: a socket without a valid one is refused
+    // before it gets anything (an id, ICE servers, answers). An expired token still names its
+    // holder: it reconnects only to resume the session it had (with the server's secret).
     io.use((socket, next) => {
       const { query, auth } = socket.handshake;
       const token = (auth as { token?: unknown } | undefined)?.token ?? query['token'];
-      void verifyRoomToken(token, authSecret).then((claims) => {
-        if (claims && idSchema.safeParse(claims.sub).success) {
-          (socket.handshake as { rtcToken?: RoomToken }).rtcToken = claims;
+      const refuse = () => next(new Error(ROOM_ERRORS.UNAUTHORIZED));
+      void (async () => {
+        const claims = await verifyRoomToken(token, authSecret);
+        if (!claims || !idSchema.safeParse(claims.sub).success) return refuse();
+        if (claims.exp * 1000 <= Date.now()) {
+          const proof = typeof query['resume'] === 'string' ? query['resume'] : '';
+          const held = proof ? await store.getUser(claims.sub) : undefined;
+          if (!held?.token || held.token !== sha256(proof)) return refuse();
         }
+        (socket.handshake as { rtcToken?: RoomToken }).rtcToken = claims;
         next();
-      });
+      })().catch(refuse);
     });
   }
-  io.use((_socket, next) => {
-    // `hub` exists by the time any socket connects.
-    if (hub.draining) return next(new Error('Server shutting down'));
-    next();
-  });
-  const rateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
-  const connections = new ConnectionLimiter(rateLimits.connectionsPerMinute);
-  io.use((socket, next) => {
-    // Behind a proxy every client shares its address: raise the limit or set it per proxy.
-    if (connections.allow(socket.handshake.address)) return next();
-    logger.warn('too many connections', { address: socket.handshake.address });
-    next(new Error('Too many connections'));
-  });
   const hub = new SignalingHub(io, {
     node,
     clustered: !!redis,
     rateLimits,
+    queueLimits: { ...DEFAULT_QUEUE_LIMITS, ...options.queueLimits },
+    hashing: new FairQueue({ concurrency: 1, perKey: 4, total: 1000, ...options.hashLimits }),
     authSecret,
     messageEvent: options.messageEvent,
     customEvent: options.customEvent,
-    store: redis?.store ?? options.store ?? new MemoryRoomStore(),
+    store,
     logger,
     iceServers: turn
       ? async (userId) => [...(await staticServers(userId)), turnCredentials(turn, userId)]
@@ -227,6 +272,12 @@ async function closeTransports(io: SignalingServer, ms: number): Promise<void> {
     new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
   ]);
   clearTimeout(timer);
+}
+
+type Once = (event: 'close', listener: () => void) => unknown;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function isHttpServer(value: unknown): value is HttpServer {

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { LIMITS, RESERVED_EVENTS } from '../src/engine/signaling/protocol.js';
+import { isValidEventName, isValidId, LIMITS } from '../src/engine/signaling/protocol.js';
+import { checkJson } from '../src/engine/signaling/json-check.js';
 
-// Control characters are never valid in ids: they end up in logs and in other users' pages.
-// eslint-disable-next-line no-control-regex
-const printable = /^[^\u0000-\u001f\u007f]+$/;
-
-export const idSchema = z.string().min(1).max(LIMITS.idLength).regex(printable);
+// Ids and event names as the protocol defines them (no control or invisible characters: they end
+// up in logs and in other users' pages).
+export const idSchema = z.string().refine(isValidId, { message: 'not a valid id' });
 
 /** A plain JSON object whose serialised size stays under a bound. */
 export const jsonObject = (maxBytes: number) =>
@@ -54,10 +53,7 @@ export const envelopeSchema = z.object({
 
 export const eventNameSchema = z
   .string()
-  .min(1)
-  .max(LIMITS.eventNameLength)
-  .regex(printable)
-  .refine((name) => !RESERVED_EVENTS.has(name), { message: 'reserved event name' });
+  .refine(isValidEventName, { message: 'not a valid or a reserved event name' });
 
 export function jsonSize(value: unknown): number {
   try {
@@ -68,11 +64,14 @@ export function jsonSize(value: unknown): number {
   }
 }
 
-/** Parses the handshake `extra` (JSON text); anything invalid becomes `{}`. */
+/** Parses the handshake `extra` (JSON text); anything invalid (too deep too) becomes `{}`. */
 export function parseExtra(raw: unknown): Record<string, unknown> {
   if (typeof raw !== 'string' || raw.length > LIMITS.extraBytes) return {};
   try {
-    const parsed = extraSchema.safeParse(JSON.parse(raw));
+    const value: unknown = JSON.parse(raw);
+    if (!checkJson(value, { maxDepth: LIMITS.jsonDepth, maxBytes: LIMITS.extraBytes * 3 }).ok)
+      return {};
+    const parsed = extraSchema.safeParse(value);
     return parsed.success ? parsed.data : {};
   } catch {
     return {};

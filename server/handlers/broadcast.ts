@@ -13,7 +13,13 @@
  * and the room's tree goes with the room.
  */
 import { BroadcastTree, type Move } from '../broadcast/tree.js';
-import { userChannel, type AckFn, type HubContext } from '../context.js';
+import {
+  mayAskAbout,
+  userChannel,
+  type AckFn,
+  type HubContext,
+  type SignalingSocket,
+} from '../context.js';
 import type { RoomRecord } from '../rooms.js';
 
 /**
@@ -130,14 +136,38 @@ export async function parentOf(
   return state ? BroadcastTree.fromState(state).parentOf(userId) : undefined;
 }
 
-/** `get-number-of-users-in-specific-broadcast(broadcastId)`: v3's viewer count (0 for none). */
+/**
+ * `get-number-of-users-in-specific-broadcast(broadcastId)`: v3's viewer count (0 for none). A
+ * password-protected broadcast tells only its members; on a server with room tokens, a socket
+ * asks only about its token's room.
+ */
 export async function viewerCount(
   ctx: HubContext,
+  socket: SignalingSocket,
   broadcastId: unknown,
   ack: AckFn,
 ): Promise<void> {
-  const state = typeof broadcastId === 'string' ? await ctx.store.getTree(broadcastId) : undefined;
+  const id = typeof broadcastId === 'string' ? broadcastId : '';
+  const room = id && mayAskAbout(ctx, socket, id) ? await ctx.store.get(id) : undefined;
+  const visible = !!room && (!room.passwordHash || room.participants.includes(socket.data.userId));
+  const state = visible ? await ctx.store.getTree(id) : undefined;
   ack(state ? state.members.length - 1 : 0);
+}
+
+/**
+ * Whether two members of a scalable broadcast are neighbours in its tree (parent and child),
+ * the only members that negotiate a connection with each other.
+ */
+export async function neighbours(
+  ctx: HubContext,
+  roomId: string,
+  a: string,
+  b: string,
+): Promise<boolean> {
+  const state = await ctx.store.getTree(roomId);
+  if (!state) return false;
+  const tree = BroadcastTree.fromState(state);
+  return tree.parentOf(a) === b || tree.parentOf(b) === a;
 }
 
 function announceViewers(ctx: HubContext, roomId: string, owner: string, count: number): void {

@@ -1,5 +1,11 @@
 import { LEGACY_ERRORS, type RelayEnvelope } from '../../src/engine/signaling/protocol.js';
-import { roomChannel, type AckFn, type HubContext, type SignalingSocket } from '../context.js';
+import {
+  administers,
+  roomChannel,
+  type AckFn,
+  type HubContext,
+  type SignalingSocket,
+} from '../context.js';
 
 /** The caller's room when the caller owns it; otherwise acks the v3 error and returns undefined. */
 async function ownedRoom(ctx: HubContext, socket: SignalingSocket, ack: AckFn, event: string) {
@@ -13,7 +19,7 @@ async function ownedRoom(ctx: HubContext, socket: SignalingSocket, ack: AckFn, e
     ack(false, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
     return undefined;
   }
-  if (room.owner !== socket.data.userId) {
+  if (!administers(ctx, socket, room)) {
     ctx.logger.warn(`refused "${event}" from a non-owner`, { userId: socket.data.userId, roomId });
     ack(false, LEGACY_ERRORS.ROOM_PERMISSION_DENIED);
     return undefined;
@@ -102,7 +108,7 @@ export async function participationDecision(
     return ctx.drop(socket, 'participation-decision', 'no such pending join in the room');
   }
   const room = await ctx.store.get(roomId);
-  if (room?.owner !== socket.data.userId) {
+  if (!room || !administers(ctx, socket, room)) {
     return ctx.drop(socket, 'participation-decision', 'not the owner');
   }
   // The joiner waits on its own node: the node that has it decides.

@@ -1,9 +1,15 @@
-import { LEGACY_ERRORS, ROOM_ERRORS } from '../../src/engine/signaling/protocol.js';
-import type { AckFn, HubContext, SignalingSocket } from '../context.js';
+import { LEGACY_ERRORS, LIMITS, ROOM_ERRORS } from '../../src/engine/signaling/protocol.js';
+import {
+  administers,
+  mayAskAbout,
+  type AckFn,
+  type HubContext,
+  type SignalingSocket,
+} from '../context.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import type { RoomRecord } from '../rooms.js';
+import type { Undo } from '../undo.js';
 import { idSchema } from '../validation.js';
-import { LIMITS } from '../../src/engine/signaling/protocol.js';
 
 export type PasswordCheck = 'ok' | 'wrong' | 'limited';
 
@@ -31,7 +37,16 @@ export async function checkPassword(
     return limited(ctx, socket, room);
   }
   socket.data.passwordFailures++;
-  if (!(await verifyPassword(password, room.passwordHash))) return 'wrong';
+  const hash = room.passwordHash;
+  // Hashing waits its turn (bounded and fair between clients); refused, the guess is given back.
+  const right = await ctx.options.hashing
+    .run(socket.data.address, () => verifyPassword(password, hash))
+    .catch(async (error: unknown) => {
+      socket.data.passwordFailures--;
+      await ctx.store.addGuesses(room.id, -1, passwordWindowMs);
+      throw error;
+    });
+  if (!right) return 'wrong';
   socket.data.passwordFailures--;
   await ctx.store.addGuesses(room.id, -1, passwordWindowMs);
   return 'ok';
@@ -53,6 +68,7 @@ export async function setPassword(
   socket: SignalingSocket,
   password: unknown,
   ack: AckFn,
+  undo: Undo,
 ): Promise<void> {
   const roomId = socket.data.roomId;
   if (!roomId) {
@@ -65,12 +81,15 @@ export async function setPassword(
     return;
   }
   const room = await ctx.store.get(roomId);
-  if (room?.owner !== socket.data.userId) {
+  if (!room || !administers(ctx, socket, room)) {
     ack(false, roomId, LEGACY_ERRORS.ROOM_PERMISSION_DENIED);
     return;
   }
-  const passwordHash = password ? await hashPassword(password) : undefined;
+  const passwordHash = password
+    ? await ctx.options.hashing.run(socket.data.address, () => hashPassword(password))
+    : undefined;
   await ctx.store.update(roomId, { passwordHash });
+  undo.push('the password', () => ctx.store.update(roomId, { passwordHash: room.passwordHash }));
   // A new password is a new secret: guesses against the old one no longer lock the room.
   await ctx.store.clearGuesses(roomId);
   ack(true, roomId, null);
@@ -100,7 +119,7 @@ export async function isValidPassword(
     ack(false, id, 'You did not enter the room-id.');
     return;
   }
-  const room = await ctx.store.get(id);
+  const room = mayAskAbout(ctx, socket, id) ? await ctx.store.get(id) : undefined;
   if (!room || room.participants.length === 0) {
     ack(false, id, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
     return;

@@ -1,8 +1,19 @@
-import { LIMITS, isRecord, type RelayEnvelope } from '../../src/engine/signaling/protocol.js';
+import {
+  LIMITS,
+  isRecord,
+  isUserLeft,
+  type RelayEnvelope,
+} from '../../src/engine/signaling/protocol.js';
 import type { Socket } from 'socket.io';
-import { roomChannel, type AckFn, type HubContext, type SignalingSocket } from '../context.js';
+import {
+  relayEventChannel,
+  roomChannel,
+  type AckFn,
+  type HubContext,
+  type SignalingSocket,
+} from '../context.js';
 import { envelopeSchema, jsonSize } from '../validation.js';
-import { parentOf } from './broadcast.js';
+import { neighbours, parentOf } from './broadcast.js';
 
 /**
  * The relay event: `{remoteUserId, sender, message}`. The sender is the socket's own identity,
@@ -65,6 +76,14 @@ export async function relay(
     socket.emit('user-not-found', remoteUserId);
     return ctx.drop(socket, 'relay', 'target is not in the room');
   }
+  // In a scalable broadcast only neighbours in the tree (parent and child) negotiate; anyone may
+  // still end a connection with anyone (a former parent, after the tree healed).
+  if (
+    room.relayLimit > 0 &&
+    !ending(message) &&
+    !(await neighbours(ctx, room.id, data.userId, target))
+  )
+    return ctx.drop(socket, 'relay', 'not a neighbour in the relay tree');
   await ctx.deliver(
     target,
     envelope(target),
@@ -72,7 +91,16 @@ export async function relay(
   );
 }
 
-/** The custom event (v3's `socketCustomEvent`): rebroadcast inside the sender's room only. */
+/** A message that only ends a connection. */
+function ending(message: unknown): boolean {
+  return message === 'dropPeerConnection' || isUserLeft(message);
+}
+
+/**
+ * The custom event (v3's `socketCustomEvent`): rebroadcast inside the sender's room only, and
+ * never to a member whose relay event has that name (on any node): only the server writes what
+ * arrives on a relay event, so a custom message can never pass for a relay envelope.
+ */
 export async function custom(
   ctx: HubContext,
   socket: SignalingSocket,
@@ -82,5 +110,8 @@ export async function custom(
   const roomId = socket.data.roomId;
   if (!roomId) return ctx.drop(socket, event, 'sender is in no room');
   if (jsonSize(message) > LIMITS.relayBytes) return ctx.drop(socket, event, 'message too large');
-  (socket as unknown as Socket).to(roomChannel(roomId)).emit(event, message);
+  (socket as unknown as Socket)
+    .to(roomChannel(roomId))
+    .except(relayEventChannel(event))
+    .emit(event, message);
 }

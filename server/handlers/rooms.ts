@@ -7,6 +7,7 @@ import {
   type RoomInfo,
 } from '../../src/engine/signaling/protocol.js';
 import {
+  mayAskAbout,
   roomChannel,
   userChannel,
   type AckFn,
@@ -14,6 +15,7 @@ import {
   type SignalingSocket,
 } from '../context.js';
 import { hashPassword } from '../passwords.js';
+import type { Undo } from '../undo.js';
 import { isFull, type RoomRecord } from '../rooms.js';
 import { idSchema, roomRequestSchema } from '../validation.js';
 import { checkPassword, passwordError } from './passwords.js';
@@ -28,6 +30,7 @@ export async function openRoom(
   socket: SignalingSocket,
   payload: unknown,
   ack: AckFn,
+  undo: Undo,
 ): Promise<void> {
   const parsed = roomRequestSchema.safeParse(payload);
   if (!parsed.success) return ctx.reject(socket, 'open-room', ack, parsed.error.message);
@@ -37,18 +40,24 @@ export async function openRoom(
     ack(false, ROOM_ERRORS.UNAUTHORIZED);
     return;
   }
-  // Re-opening the room you are in leaves it first (v3 does); any other room is left only once
-  // the new one exists, so a refused open never costs the user its room.
   const reopening = data.roomId === request.sessionid;
-  if (reopening) await ctx.leaveRoom(socket);
   const existing = await ctx.store.get(request.sessionid);
-  if (existing && existing.participants.length > 0) {
+  // Re-opening the room you are in (alone) is allowed (v3 does it); a room with others is not.
+  const others = existing?.participants.filter((p) => !reopening || p !== data.userId) ?? [];
+  if (others.length > 0) {
     ack(false, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
     return;
   }
   const extra = request.extra ?? data.extra;
   const session = request.session ?? { audio: true, video: true };
   const relayLimit = request.relayLimit ?? legacyRelayLimit(socket);
+  // Everything that can be refused or fail without a change comes first (hashing included).
+  const passwordHash = request.password
+    ? await ctx.options.hashing.run(data.address, () => hashPassword(request.password ?? ''))
+    : undefined;
+  // Re-opening leaves the room first (v3 does); any other room is left only once the new one
+  // exists, so a refused open never costs the user its room.
+  if (reopening) await ctx.leaveRoom(socket);
   const room: RoomRecord = {
     id: request.sessionid,
     owner: data.userId,
@@ -56,7 +65,7 @@ export async function openRoom(
     maxParticipants: data.maxParticipants,
     extra,
     session,
-    passwordHash: request.password ? await hashPassword(request.password) : undefined,
+    passwordHash,
     identifier: request.identifier ?? '',
     // A broadcast (one-way, or scalable) ends with its broadcaster: the tree has no other root.
     autoClose: data.autoClose || !!session['oneway'] || !!session['broadcast'] || relayLimit > 0,
@@ -68,15 +77,45 @@ export async function openRoom(
     ack(false, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
     return;
   }
+  undo.push('create the room', () => ctx.store.delete(room.id));
   await ctx.store.clearGuesses(room.id);
-  if (!reopening) await ctx.leaveRoom(socket);
-  if (extra !== data.extra) await ctx.store.setUserExtra(data.userId, socket.id, extra);
-  data.extra = extra;
-  data.roomId = room.id;
-  await socket.join(roomChannel(room.id));
+  const previous = await enterRoom(ctx, socket, room.id, extra, undo);
   await startTree(ctx, room);
+  // Only now, inside the new room, leave the one it was in.
+  if (previous) await ctx.exitRoom(socket, previous);
   ctx.metrics.opens++;
   ack(true);
+}
+
+/**
+ * The socket's side of being in a room (after the store took the user in): its extra, its
+ * `roomId`, the room's channel, each step recorded in `undo`. Returns the room it was in before
+ * (for the caller to leave once nothing else can fail).
+ */
+async function enterRoom(
+  ctx: HubContext,
+  socket: SignalingSocket,
+  roomId: string,
+  extra: RoomRecord['extra'],
+  undo: Undo,
+): Promise<string | undefined> {
+  const data = socket.data;
+  const before = { extra: data.extra, roomId: data.roomId };
+  if (extra !== data.extra) {
+    await ctx.store.setUserExtra(data.userId, socket.id, extra);
+    undo.push('store the extra', () =>
+      ctx.store.setUserExtra(data.userId, socket.id, before.extra),
+    );
+    data.extra = extra;
+  }
+  undo.push('socket state', async () => {
+    data.extra = before.extra;
+    if (data.roomId === roomId) data.roomId = before.roomId;
+    await socket.leave(roomChannel(roomId));
+  });
+  data.roomId = roomId;
+  await socket.join(roomChannel(roomId));
+  return before.roomId !== roomId ? before.roomId : undefined;
 }
 
 /** `join-room`: existence, password, capacity, the owner's approval when asked for, then in. */
@@ -85,6 +124,7 @@ export async function joinRoom(
   socket: SignalingSocket,
   payload: unknown,
   ack: AckFn,
+  undo: Undo,
 ): Promise<void> {
   const parsed = roomRequestSchema.safeParse(payload);
   if (!parsed.success) return ctx.reject(socket, 'join-room', ack, parsed.error.message);
@@ -96,6 +136,12 @@ export async function joinRoom(
   }
   if (data.roomId === request.sessionid) {
     ack(true);
+    return;
+  }
+  // Only a room's opener may carry the room's id as its user id (v3's broadcaster does): a
+  // joiner with it would receive what is addressed to the room.
+  if (request.sessionid === data.userId) {
+    ack(false, ROOM_ERRORS.USERID_TAKEN);
     return;
   }
   const room = await ctx.store.get(request.sessionid);
@@ -124,30 +170,29 @@ export async function joinRoom(
     );
     return;
   }
-  // Only now, inside the new room, leave the current one.
-  await ctx.leaveRoom(socket);
-  if (request.extra) {
-    data.extra = request.extra;
-    await ctx.store.setUserExtra(data.userId, socket.id, data.extra);
-  }
-  data.roomId = room.id;
-  await socket.join(roomChannel(room.id));
+  const userId = data.userId;
+  undo.push('join the room', () => ctx.removeFromRoom(room.id, userId, data.extra));
+  const previous = await enterRoom(ctx, socket, room.id, request.extra ?? data.extra, undo);
   // Everyone learns about everyone once: members about the joiner, the joiner about members. In
   // a scalable broadcast only the broadcaster and the viewer's parent: the tree, not a mesh.
-  const parent = await placeViewer(ctx, outcome.room, data.userId);
+  const parent = await placeViewer(ctx, outcome.room, userId);
   const members = outcome.room.participants.filter(
     (member) =>
-      member !== data.userId &&
+      member !== userId &&
       (parent === undefined || member === parent || member === outcome.room.owner),
   );
+  const records = await ctx.store.getUsers(members);
+  // Only now, inside the new room, leave the one it was in.
+  if (previous) await ctx.exitRoom(socket, previous);
   if (parent === undefined) {
-    socket.to(roomChannel(room.id)).emit('user-connected', data.userId, data.extra);
+    socket.to(roomChannel(room.id)).emit('user-connected', userId, data.extra);
   } else {
     for (const member of members)
-      ctx.io.to(userChannel(member)).emit('user-connected', data.userId, data.extra);
+      ctx.io.to(userChannel(member)).emit('user-connected', userId, data.extra);
   }
-  const records = await ctx.store.getUsers(members);
   members.forEach((member, i) => socket.emit('user-connected', member, records[i]?.extra ?? {}));
+  // A room that had no owner (its owner left, only guests stayed) is the joiner's now.
+  if (outcome.room.owner === userId && room.owner !== userId) ctx.announceOwner(room.id, userId);
   // rtc-elements clients learn who owns the room (v3 clients have no use for it).
   if (data.modern)
     socket.emit('room-info', room.id, { owner: outcome.room.owner } satisfies RoomInfo);
@@ -167,6 +212,8 @@ function approval(
 ): Promise<boolean> {
   const userId = socket.data.userId;
   ctx.pendingJoins.get(userId)?.decide(false);
+  // Nobody may decide (the owner left and only guests stayed): refused at once.
+  if (!room.owner) return Promise.resolve(false);
   return new Promise<boolean>((resolve) => {
     const done = (accepted: boolean) => {
       if (ctx.pendingJoins.get(userId)?.decide !== done) return;
@@ -184,17 +231,28 @@ function approval(
   });
 }
 
-/** `check-presence(roomid)`: v3's `(exists, roomid, extra + _room)`. */
-export async function checkPresence(ctx: HubContext, roomId: unknown, ack: AckFn): Promise<void> {
+/**
+ * `check-presence(roomid)`: v3's `(exists, roomid, extra + _room)`. A password-protected room
+ * shows a non-member its flags only, never its owner's extra; on a server with room tokens a
+ * socket asks only about its token's room.
+ */
+export async function checkPresence(
+  ctx: HubContext,
+  socket: SignalingSocket,
+  roomId: unknown,
+  ack: AckFn,
+): Promise<void> {
   const id = typeof roomId === 'string' || typeof roomId === 'number' ? String(roomId) : '';
-  const room = idSchema.safeParse(id).success ? await ctx.store.get(id) : undefined;
+  const visible = idSchema.safeParse(id).success && mayAskAbout(ctx, socket, id);
+  const room = visible ? await ctx.store.get(id) : undefined;
   if (!room || room.participants.length === 0) {
     const absent: PresenceExtra = { _room: { isFull: false, isPasswordProtected: false } };
     ack(false, id, absent);
     return;
   }
+  const member = room.participants.includes(socket.data.userId);
   const extra: PresenceExtra = {
-    ...room.extra,
+    ...(room.passwordHash && !member ? {} : room.extra),
     _room: { isFull: isFull(room), isPasswordProtected: !!room.passwordHash },
   };
   ack(true, id, extra);
@@ -203,6 +261,7 @@ export async function checkPresence(ctx: HubContext, roomId: unknown, ack: AckFn
 /** `get-public-rooms(identifier)`: the rooms opened with that public identifier. */
 export async function getPublicRooms(
   ctx: HubContext,
+  socket: SignalingSocket,
   identifier: unknown,
   ack: AckFn,
 ): Promise<void> {
@@ -214,7 +273,10 @@ export async function getPublicRooms(
     ack(null, LEGACY_ERRORS.PUBLIC_IDENTIFIER_MISSING);
     return;
   }
-  const rooms = await ctx.store.listPublic(identifier);
+  // On a server with room tokens, a socket sees only its token's room.
+  const rooms = (await ctx.store.listPublic(identifier)).filter((room) =>
+    mayAskAbout(ctx, socket, room.id),
+  );
   const list: PublicRoom[] = rooms.map((room) => ({
     sessionid: room.id,
     owner: room.owner,

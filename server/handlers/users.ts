@@ -11,6 +11,7 @@ import {
   type SignalingSocket,
 } from '../context.js';
 import { extraSchema, idSchema } from '../validation.js';
+import type { Undo } from '../undo.js';
 import { renameInTree } from './broadcast.js';
 
 /** How long relays addressed to a user's old id still reach it after a rename. */
@@ -21,16 +22,23 @@ export async function updateExtra(
   ctx: HubContext,
   socket: SignalingSocket,
   extra: unknown,
+  undo: Undo,
 ): Promise<void> {
   const parsed = extraSchema.safeParse(extra);
   if (!parsed.success) return ctx.drop(socket, 'extra-data-updated', parsed.error.message);
   const data = socket.data;
-  if (JSON.stringify(data.extra) === JSON.stringify(parsed.data)) return;
+  const before = data.extra;
+  if (JSON.stringify(before) === JSON.stringify(parsed.data)) return;
+  await ctx.store.setUserExtra(data.userId, socket.id, parsed.data);
+  undo.push('store the extra', () => ctx.store.setUserExtra(data.userId, socket.id, before));
   data.extra = parsed.data;
-  await ctx.store.setUserExtra(data.userId, socket.id, data.extra);
+  undo.push('socket extra', () => (data.extra = before));
   if (!data.roomId) return;
   const room = await ctx.store.get(data.roomId);
-  if (room?.owner === data.userId) await ctx.store.update(room.id, { extra: parsed.data });
+  if (room?.owner === data.userId) {
+    await ctx.store.update(room.id, { extra: parsed.data });
+    undo.push("the room's extra", () => ctx.store.update(room.id, { extra: room.extra }));
+  }
   socket.to(roomChannel(data.roomId)).emit('extra-data-updated', data.userId, parsed.data);
 }
 
@@ -62,6 +70,7 @@ export async function changeUserId(
   socket: SignalingSocket,
   newUserId: unknown,
   ack: AckFn,
+  undo: Undo,
 ): Promise<void> {
   const data = socket.data;
   const from = data.userId;
@@ -74,22 +83,45 @@ export async function changeUserId(
     ack(true);
     return;
   }
+  // On a server with room tokens the token's subject is the only id a socket can have.
+  if (ctx.options.authSecret) {
+    ack(false, ROOM_ERRORS.UNAUTHORIZED);
+    return;
+  }
   if (ctx.users.has(newUserId) || newUserId === 'system' || newUserId === data.roomId) {
     ack(false, ROOM_ERRORS.USERID_TAKEN);
     return;
   }
   // Hold the new id while the store renames: a socket asking for it meanwhile finds it taken.
   ctx.users.set(newUserId, socket);
+  undo.push('hold the new id', () => {
+    if (ctx.users.get(newUserId) === socket) ctx.users.delete(newUserId);
+  });
   if (!(await ctx.store.renameUser(from, newUserId, socket.id, RENAME_ALIAS_MS))) {
     ctx.users.delete(newUserId);
     ack(false, ROOM_ERRORS.USERID_TAKEN);
     return;
   }
+  // Renaming back (with no alias) also drops the alias the rename left.
+  undo.push('rename in the store', () => ctx.store.renameUser(newUserId, from, socket.id, 0));
   ctx.users.delete(from);
+  ctx.users.set(newUserId, socket);
   data.userId = newUserId;
-  if (data.roomId) await renameInTree(ctx, data.roomId, from, newUserId);
-  await socket.leave(userChannel(from));
+  undo.push('socket id', () => {
+    data.userId = from;
+    ctx.users.set(from, socket);
+  });
+  if (data.roomId) {
+    const roomId = data.roomId;
+    await renameInTree(ctx, roomId, from, newUserId);
+    undo.push('rename in the tree', () => renameInTree(ctx, roomId, newUserId, from));
+  }
   await socket.join(userChannel(newUserId));
+  undo.push('user channel', async () => {
+    await socket.leave(userChannel(newUserId));
+    await socket.join(userChannel(from));
+  });
+  await socket.leave(userChannel(from));
   if (data.roomId) {
     // v3's own notice, sent by the server (so it cannot be forged): peers rename their entry.
     const room = await ctx.store.get(data.roomId);

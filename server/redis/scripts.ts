@@ -33,6 +33,7 @@ local function exit(user, room)
   local key = P .. 'user:' .. user
   if redis.call('HGET', key, 'room') == room then redis.call('HSET', key, 'room', '') end
 end
+local function guest(user) return redis.call('HGET', P .. 'user:' .. user, 'role') == 'guest' end
 local function drop(key, id)
   local identifier = redis.call('HGET', key, 'identifier')
   redis.call('DEL', key, P .. 'tree:' .. id)
@@ -68,6 +69,9 @@ if not contains(list, ARGV[3]) then
   table.insert(list, ARGV[3])
   save(KEYS[1], list)
 end
+if redis.call('HGET', KEYS[1], 'owner') == '' and not guest(ARGV[3]) then
+  redis.call('HSET', KEYS[1], 'owner', ARGV[3])
+end
 enter(ARGV[3], ARGV[2])
 return {'ok', redis.call('HGETALL', KEYS[1])}
 `);
@@ -97,7 +101,14 @@ if redis.call('HGET', KEYS[1], 'autoClose') == '1' then
   return {'closed', rest}
 end
 save(KEYS[1], rest)
-redis.call('HSET', KEYS[1], 'owner', rest[1])
+local owner = ''
+for _, x in ipairs(rest) do
+  if not guest(x) then
+    owner = x
+    break
+  end
+end
+redis.call('HSET', KEYS[1], 'owner', owner)
 return {'moved', redis.call('HGETALL', KEYS[1])}
 `);
 
@@ -159,7 +170,7 @@ redis.call('RENAME', KEYS[1], KEYS[2])
 local node = redis.call('HGET', KEYS[2], 'node')
 redis.call('SREM', P .. 'node-users:' .. node, ARGV[2])
 redis.call('SADD', P .. 'node-users:' .. node, ARGV[3])
-redis.call('SET', P .. 'alias:' .. ARGV[2], ARGV[3], 'PX', ARGV[5])
+if tonumber(ARGV[5]) > 0 then redis.call('SET', P .. 'alias:' .. ARGV[2], ARGV[3], 'PX', ARGV[5]) end
 redis.call('DEL', P .. 'alias:' .. ARGV[3])
 return 1
 `);

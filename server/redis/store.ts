@@ -359,6 +359,8 @@ function userFields(user: UserRecord, omit?: keyof UserRecord): string[] {
     user.token,
     'graceUntil',
     String(user.graceUntil),
+    'role',
+    user.role,
   ];
   const at = omit ? fields.indexOf(omit) : -1;
   if (at >= 0) fields.splice(at, 2);
@@ -378,6 +380,7 @@ function userFrom(userId: string, reply: HashReply): UserRecord | undefined {
     modern: hash['modern'] === '1',
     token: hash['token'] ?? '',
     graceUntil: Number(hash['graceUntil'] ?? 0),
+    role: hash['role'] ?? '',
   };
 }
 

@@ -42,11 +42,16 @@ export class Engine {
     socketUrl: string;
     roomId: string;
     timeoutMs?: number;
+    /** A room token, for servers that require them (`AUTH_SECRET`). */
+    token?: string;
   }): Promise<Presence> {
     const live = this.get(options.socketUrl, options.roomId);
     if (live) return live.checkPresence();
-    return withSignaling(options.socketUrl, options.timeoutMs, (s) =>
-      checkPresence(s, options.roomId),
+    return withSignaling(
+      options.socketUrl,
+      options.timeoutMs,
+      (s) => checkPresence(s, options.roomId),
+      options.token,
     );
   }
 
@@ -55,9 +60,13 @@ export class Engine {
     socketUrl: string;
     identifier: string;
     timeoutMs?: number;
+    token?: string;
   }): Promise<PublicRoomInfo[]> {
-    return withSignaling(options.socketUrl, options.timeoutMs, (s) =>
-      publicRooms(s, options.identifier),
+    return withSignaling(
+      options.socketUrl,
+      options.timeoutMs,
+      (s) => publicRooms(s, options.identifier),
+      options.token,
     );
   }
 
@@ -66,9 +75,13 @@ export class Engine {
     socketUrl: string;
     broadcastId: string;
     timeoutMs?: number;
+    token?: string;
   }): Promise<number> {
-    return withSignaling(options.socketUrl, options.timeoutMs, (s) =>
-      broadcastViewers(s, options.broadcastId),
+    return withSignaling(
+      options.socketUrl,
+      options.timeoutMs,
+      (s) => broadcastViewers(s, options.broadcastId),
+      options.token,
     );
   }
 

@@ -35,6 +35,8 @@ export const ErrorCode = {
   USERID_TAKEN: 'USERID_TAKEN',
   /** A request is malformed: refused by the engine before sending, or by the server. */
   INVALID_REQUEST: 'INVALID_REQUEST',
+  /** The server refused the request for now (too many requests, or too busy): try again later. */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** A method was called with bad arguments or at the wrong time. */
   INVALID_STATE: 'INVALID_STATE',
   /** Camera/microphone/screen permission denied. */

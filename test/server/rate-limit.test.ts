@@ -31,12 +31,17 @@ describe('rate limits', () => {
     assert.equal(got.sender, aId);
   });
 
-  it('new connections per address are limited per minute', async () => {
+  it('new connections per address are limited per minute, on every transport', async () => {
     const server = await startTestServer({ rateLimits: { connectionsPerMinute: 5 } });
     for (let i = 0; i < 5; i++) await connect(server, { query: { userid: uid('cl') } });
+    // Refused at the WebSocket handshake (a browser WebSocket reads no reason from it).
     await assert.rejects(
       connect(server, { query: { userid: uid('cl') } }),
-      /Too many connections|connect_error|timed out/,
+      /Too many connections|connect_error|timed out|websocket error/,
     );
+    // A long-polling handshake from that address is refused too, before any session exists.
+    const response = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`);
+    assert.equal(response.status, 403);
+    assert.match(await response.text(), /Too many connections/);
   });
 });

@@ -39,6 +39,7 @@ function user(userId: string, patch: Partial<UserRecord> = {}): UserRecord {
     modern: true,
     token: '',
     graceUntil: 0,
+    role: '',
     ...patch,
   };
 }

@@ -24,6 +24,8 @@ const ERROR_CODES = new Map<string, ErrorCode>([
   [LEGACY_ERRORS.DID_NOT_JOIN_ANY_ROOM, ErrorCode.INVALID_STATE],
   [LEGACY_ERRORS.USERID_NOT_AVAILABLE, ErrorCode.PEER_NOT_FOUND],
   [LEGACY_ERRORS.ROOM_NOT_AVAILABLE, ErrorCode.ROOM_NOT_FOUND],
+  [ROOM_ERRORS.RATE_LIMITED, ErrorCode.RATE_LIMITED],
+  [ROOM_ERRORS.BUSY, ErrorCode.RATE_LIMITED],
 ]);
 
 /**
@@ -52,6 +54,7 @@ export async function withSignaling<T>(
   socketUrl: string,
   timeoutMs: number | undefined,
   run: (signaling: SignalingClient) => Promise<T>,
+  token?: string,
 ): Promise<T> {
   const signaling = new SignalingClient({
     // `socketUrl` may list several servers (separated by spaces): ask the first.
@@ -65,6 +68,8 @@ export async function withSignaling<T>(
       maxParticipantsAllowed: '1000',
       extra: '{}',
       rtcElements: String(PROTOCOL_REVISION),
+      // A server with room tokens answers only sockets that carry one.
+      ...(token ? { token } : {}),
     },
     messageEvent: DEFAULT_MESSAGE_EVENT,
     timeoutMs,

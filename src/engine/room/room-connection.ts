@@ -675,7 +675,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
   #ask<T>(run: (signaling: SignalingClient) => Promise<T>): Promise<T> {
     const signaling = this.#signaling;
     if (signaling?.connected) return run(signaling);
-    return withSignaling(this.socketUrl, this.#options.timeoutMs, run);
+    return withSignaling(this.socketUrl, this.#options.timeoutMs, run, this.#options.token);
   }
 
   #decide(userId: string, accepted: boolean): void {

@@ -7,6 +7,8 @@
  * fields that v3 clients ignore, and one new server event (`ice-servers`). See docs/protocol.md.
  */
 
+import { checkJson } from './json-check.js';
+
 /** Default relay event name (RTCMultiConnection's `socketMessageEvent`). */
 export const DEFAULT_MESSAGE_EVENT = 'RTCMultiConnection-Message';
 /** Default custom event name (RTCMultiConnection's `socketCustomEvent`). */
@@ -22,6 +24,11 @@ export const LIMITS = {
   passwordLength: 256,
   relayBytes: 64 * 1024,
   maxHttpBufferSize: 128 * 1024,
+  /**
+   * How deep any payload may nest (objects and arrays), as Jackson and Python bound JSON: real
+   * messages stay under 10; past about 1,700 levels serialisers exhaust the stack.
+   */
+  jsonDepth: 1024,
 } as const;
 
 /** The error strings RTCMultiConnection clients compare against (`connection.errors`). */
@@ -44,8 +51,10 @@ export const ROOM_ERRORS = {
   TOO_MANY_ATTEMPTS: 'Too many attempts',
   /** The server requires a room token (`AUTH_SECRET`) and this one is missing or does not allow it. */
   UNAUTHORIZED: 'Unauthorized',
-  /** The socket sends faster than the server's limit; the event was dropped. */
+  /** The socket sends faster than the server's limit (or queued too much); the event was dropped. */
   RATE_LIMITED: 'Rate limited',
+  /** Expensive work (password hashing) is queued past its bound: try again in a moment. */
+  BUSY: 'Server busy',
 } as const;
 export type LegacyError = (typeof LEGACY_ERRORS)[keyof typeof LEGACY_ERRORS];
 
@@ -351,39 +360,49 @@ export interface IceServer {
   credential?: string;
 }
 
-/** Event names the relay event may not take (they would shadow protocol events). */
-export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
-  'open-room',
-  'join-room',
-  'check-presence',
-  'extra-data-updated',
-  'get-remote-user-extra-data',
-  'user-connected',
-  'user-disconnected',
-  'userid-already-taken',
-  'set-isInitiator-true',
-  'user-not-found',
-  'ice-servers',
-  'closed-entire-session',
-  'owner-changed',
-  'room-info',
-  'participation-request',
-  'participation-decision',
-  'kicked',
-  'reconnect-elsewhere',
-  'session',
-  'broadcast-parent',
-  'number-of-broadcast-viewers-updated',
-  'get-number-of-users-in-specific-broadcast',
-  'kick-user',
-  'changed-uuid',
-  'disconnect-with',
-  'close-entire-session',
-  'set-password',
-  'is-valid-password',
-  'get-public-rooms',
+/**
+ * Every event of the protocol, in either direction. Typed as a record of both maps' names, so the
+ * compiler refuses it when an event is missing (or misspelled): a new event is reserved at once.
+ */
+const PROTOCOL_EVENTS: Record<keyof ClientToServerEvents | keyof ServerToClientEvents, true> = {
+  'open-room': true,
+  'join-room': true,
+  'check-presence': true,
+  'extra-data-updated': true,
+  'get-remote-user-extra-data': true,
+  'set-password': true,
+  'is-valid-password': true,
+  'get-public-rooms': true,
+  'close-entire-session': true,
+  'changed-uuid': true,
+  'disconnect-with': true,
+  'kick-user': true,
+  'participation-decision': true,
+  'get-number-of-users-in-specific-broadcast': true,
+  'user-connected': true,
+  'user-disconnected': true,
+  'userid-already-taken': true,
+  'set-isInitiator-true': true,
+  'closed-entire-session': true,
+  'user-not-found': true,
+  'ice-servers': true,
+  'room-info': true,
+  'owner-changed': true,
+  'participation-request': true,
+  kicked: true,
+  'reconnect-elsewhere': true,
+  session: true,
+  'broadcast-parent': true,
+  'number-of-broadcast-viewers-updated': true,
+};
+
+/** Event names the relay and custom events may not take. */
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set<string>([
+  ...Object.keys(PROTOCOL_EVENTS),
+  // v3's own socket events that are not in the maps (handled outside them, or refused).
   'set-custom-socket-event-listener',
   'admin',
+  // socket.io's and EventEmitter's reserved names.
   'connect',
   'connect_error',
   'disconnect',
@@ -414,16 +433,22 @@ export const isChangedUuid = (m: unknown): m is ChangedUuidMessage =>
 export const isStreamSync = (m: unknown): m is StreamSyncMessage =>
   isRecord(m) && m['streamSyncNeeded'] === true && typeof m['streamid'] === 'string';
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+/**
+ * Characters no id may hold: C0 and C1 controls, and the invisible ones that change how the text
+ * around them is shown (bidi overrides and isolates, zero-width characters, line and paragraph
+ * separators, the byte-order mark). An id is shown to other people and written to logs.
+ */
+const HIDDEN_CHARACTERS =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 
-/** A user or room id the server accepts: 1-256 characters, none of them control characters. */
+/** A user or room id the server accepts: 1-256 characters, no control or invisible characters. */
 export function isValidId(value: unknown): value is string {
   return (
     typeof value === 'string' &&
     value.length > 0 &&
     value.length <= LIMITS.idLength &&
-    !CONTROL_CHARACTERS.test(value)
+    !HIDDEN_CHARACTERS.test(value)
   );
 }
 
@@ -433,9 +458,25 @@ export function isValidEventName(value: unknown): value is string {
     typeof value === 'string' &&
     value.length > 0 &&
     value.length <= LIMITS.eventNameLength &&
-    !CONTROL_CHARACTERS.test(value) &&
+    !HIDDEN_CHARACTERS.test(value) &&
     !RESERVED_EVENTS.has(value)
   );
+}
+
+/**
+ * A relay envelope as a client accepts it from the server: plain JSON within the protocol's
+ * bounds, valid `remoteUserId` and `sender` ids, a message that is an object or a string, and an
+ * optional object `extra`. Undefined for anything else (dropped unread).
+ */
+export function parseRelayEnvelope(value: unknown): RelayEnvelope<unknown> | undefined {
+  if (!isRecord(value) || !isValidId(value['remoteUserId']) || !isValidId(value['sender']))
+    return undefined;
+  const { message, extra } = value;
+  if (!isRecord(message) && typeof message !== 'string') return undefined;
+  if (extra !== undefined && !isRecord(extra)) return undefined;
+  if (!checkJson(value, { maxDepth: LIMITS.jsonDepth, maxBytes: LIMITS.maxHttpBufferSize }).ok)
+    return undefined;
+  return value as unknown as RelayEnvelope<unknown>;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

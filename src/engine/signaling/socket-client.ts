@@ -1,10 +1,12 @@
 import { ErrorCode, RtcError } from '../errors.js';
 import { Emitter, type Unsubscribe } from '../util/emitter.js';
-import type {
-  ClientToServerEvents,
-  HandshakeQuery,
-  RelayEnvelope,
-  ServerToClientEvents,
+import {
+  parseRelayEnvelope,
+  ROOM_ERRORS,
+  type ClientToServerEvents,
+  type HandshakeQuery,
+  type RelayEnvelope,
+  type ServerToClientEvents,
 } from './protocol.js';
 import { createTransport } from './registry.js';
 import { CLIENT_DISCONNECT, emitWithTimeout, type SignalingTransport } from './transport.js';
@@ -69,8 +71,10 @@ export class SignalingClient extends Emitter<SignalingEvents> {
       this.#failPending(error);
       if (reason !== CLIENT_DISCONNECT) this.emit('lost', { reason });
     });
-    this.socket.on(this.#messageEvent, (envelope) => {
-      this.emit('relay', envelope as RelayEnvelope<unknown>);
+    // Only the server writes what arrives here; still, nothing malformed gets past this point.
+    this.socket.on(this.#messageEvent, (raw) => {
+      const envelope = parseRelayEnvelope(raw);
+      if (envelope) this.emit('relay', envelope);
     });
   }
 
@@ -92,12 +96,19 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         else resolve();
       };
       const onError = (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
         settle(
-          new RtcError(
-            ErrorCode.SIGNALING_UNREACHABLE,
-            `Cannot reach the signaling server: ${error instanceof Error ? error.message : String(error)}`,
-            { cause: error },
-          ),
+          reason === ROOM_ERRORS.UNAUTHORIZED
+            ? new RtcError(
+                ErrorCode.UNAUTHORIZED,
+                'The server requires a valid room token (the token attribute)',
+                { cause: error },
+              )
+            : new RtcError(
+                ErrorCode.SIGNALING_UNREACHABLE,
+                `Cannot reach the signaling server: ${reason}`,
+                { cause: error },
+              ),
         );
         this.socket.disconnect();
       };
