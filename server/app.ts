@@ -92,7 +92,7 @@ export async function startServer(
     }),
   });
   const http = createServer(app);
-  const attached = attachSignaling(http, { ...options, redis });
+  const attached = attachSignaling(http, { ...options, redis: redis ?? options.redis });
   await attached.ready;
   const token = options.metricsToken;
   app.get('/metrics', (req, res) => {

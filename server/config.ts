@@ -1,9 +1,10 @@
 import type { IceServer } from '../src/engine/signaling/protocol.js';
 import { parseLogLevel, type LogLevel } from './log.js';
 import { parseTurn, type TurnConfig } from './turn.js';
+import { LIMIT_KEYS, limitsFromEnv, type LimitsConfig } from './config-limits.js';
 
 /** Server settings, from environment variables. */
-export interface ServerConfig {
+export interface ServerConfig extends LimitsConfig {
   /** `PORT` (default 9001). */
   port: number;
   /** `HOST` (default 127.0.0.1; set 0.0.0.0 to listen on every interface). */
@@ -42,6 +43,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     metricsToken: env['METRICS_TOKEN'] || undefined,
     redisUrl: parseRedisUrl(env['REDIS_URL']),
     reconnectGraceMs: parseGrace(env['RECONNECT_GRACE_MS']),
+    ...limitsFromEnv(env),
   };
 }
 
@@ -119,6 +121,7 @@ const ENV_KEYS = [
   'ICE_SERVERS',
   'LOG_LEVEL',
   'METRICS_TOKEN',
+  ...LIMIT_KEYS,
 ] as const;
 /** RTCMultiConnection's config.json keys that this server understands. */
 const SEED_KEYS = ['port', 'socketURL', 'socketMessageEvent', 'socketCustomEvent', 'enableLogs'];

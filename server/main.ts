@@ -25,6 +25,12 @@ Options:
 Environment (each also a config.json key): PORT, HOST, ALLOWED_ORIGINS, ICE_SERVERS, TURN_URLS,
 TURN_SECRET, TURN_TTL, AUTH_SECRET, METRICS_TOKEN, LOG_LEVEL, RECONNECT_GRACE_MS, and REDIS_URL (redis://host:6379:
 run as one of several nodes sharing that Redis; without it everything stays in this process).
+Limits (whole numbers; 0 turns one off where it says so in the README): MESSAGES_PER_SECOND,
+MESSAGE_BURST, DISCONNECT_AFTER, CONNECTIONS_PER_MINUTE, CONNECTIONS_PER_ADDRESS, QUEUE_EVENTS,
+QUEUE_BYTES, HASH_CONCURRENCY, HASH_QUEUE_PER_ADDRESS, HASH_QUEUE_TOTAL, MAX_PARTICIPANTS_LIMIT,
+MAX_PASSWORD_FAILURES, MAX_ROOM_PASSWORD_FAILURES, PASSWORD_WINDOW_MS, APPROVAL_TIMEOUT_MS; and
+TRUST_PROXY (the reverse proxies whose X-Forwarded-For names the client: addresses, CIDRs,
+loopback, or a number of hops).
 config.json also takes RTCMultiConnection's port, socketURL, socketMessageEvent,
 socketCustomEvent and enableLogs.`;
 

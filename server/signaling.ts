@@ -208,7 +208,8 @@ export function attachSignaling(
     iceServers: turn
       ? async (userId) => [...(await staticServers(userId)), turnCredentials(turn, userId)]
       : staticServers,
-    maxParticipantsLimit: options.maxParticipantsLimit ?? 1000,
+    // 0 turns a limit off.
+    maxParticipantsLimit: options.maxParticipantsLimit || Number.MAX_SAFE_INTEGER,
     maxPasswordFailures: options.maxPasswordFailures ?? 10,
     maxRoomPasswordFailures: options.maxRoomPasswordFailures ?? 100,
     passwordWindowMs: options.passwordWindowMs ?? 15 * 60_000,

@@ -27,12 +27,14 @@ export async function checkPassword(
 ): Promise<PasswordCheck> {
   if (!room.passwordHash) return 'ok';
   const { maxPasswordFailures, maxRoomPasswordFailures, passwordWindowMs } = ctx.options;
-  if (socket.data.passwordFailures >= maxPasswordFailures) return limited(ctx, socket, room);
+  // 0 turns either limit off.
+  if (maxPasswordFailures > 0 && socket.data.passwordFailures >= maxPasswordFailures)
+    return limited(ctx, socket, room);
   // Count the guess as wrong while it is checked (in the shared store, so guesses spread over
   // sockets and nodes add up and simultaneous ones cannot all get past the limit); a right one
   // gives its count back.
   const count = await ctx.store.addGuesses(room.id, 1, passwordWindowMs);
-  if (count > maxRoomPasswordFailures) {
+  if (maxRoomPasswordFailures > 0 && count > maxRoomPasswordFailures) {
     await ctx.store.addGuesses(room.id, -1, passwordWindowMs);
     return limited(ctx, socket, room);
   }

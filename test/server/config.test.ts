@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { configFromEnv } from '../../server/index.js';
+import { configFrom } from '../../server/config.js';
 
 describe('configFromEnv', () => {
   it('has safe defaults', () => {
@@ -18,7 +19,80 @@ describe('configFromEnv', () => {
       redisUrl: undefined,
       // A dropped rtc-elements user keeps its room this long, to resume.
       reconnectGraceMs: 15_000,
+      // Abuse limits (each settable; 0 turns most off), and no trusted proxy.
+      rateLimits: {
+        messagesPerSecond: 50,
+        messageBurst: 300,
+        disconnectAfter: 500,
+        connectionsPerMinute: 600,
+        connectionsPerAddress: 500,
+      },
+      queueLimits: { events: 64, bytes: 1024 * 1024 },
+      hashLimits: { concurrency: 1, perKey: 4, total: 1000 },
+      maxParticipantsLimit: 1000,
+      maxPasswordFailures: 10,
+      maxRoomPasswordFailures: 100,
+      passwordWindowMs: 15 * 60_000,
+      approvalTimeoutMs: 60_000,
+      trustProxy: undefined,
     });
+  });
+
+  it('every limit is an environment variable and a config.json key; 0 turns one off', () => {
+    const env = {
+      MESSAGES_PER_SECOND: '0',
+      MESSAGE_BURST: '20',
+      DISCONNECT_AFTER: '0',
+      CONNECTIONS_PER_MINUTE: '0',
+      CONNECTIONS_PER_ADDRESS: '7',
+      QUEUE_EVENTS: '8',
+      QUEUE_BYTES: '65536',
+      HASH_CONCURRENCY: '2',
+      HASH_QUEUE_PER_ADDRESS: '3',
+      HASH_QUEUE_TOTAL: '50',
+      MAX_PARTICIPANTS_LIMIT: '0',
+      MAX_PASSWORD_FAILURES: '5',
+      MAX_ROOM_PASSWORD_FAILURES: '0',
+      PASSWORD_WINDOW_MS: '60000',
+      APPROVAL_TIMEOUT_MS: '5000',
+      TRUST_PROXY: 'loopback, 10.0.0.0/8',
+    };
+    const expected = {
+      rateLimits: {
+        messagesPerSecond: 0,
+        messageBurst: 20,
+        disconnectAfter: 0,
+        connectionsPerMinute: 0,
+        connectionsPerAddress: 7,
+      },
+      queueLimits: { events: 8, bytes: 65536 },
+      hashLimits: { concurrency: 2, perKey: 3, total: 50 },
+      maxParticipantsLimit: 0,
+      maxPasswordFailures: 5,
+      maxRoomPasswordFailures: 0,
+      passwordWindowMs: 60_000,
+      approvalTimeoutMs: 5000,
+      trustProxy: ['loopback', '10.0.0.0/8'],
+    };
+    const fromEnv = configFromEnv(env);
+    const fromFile = configFrom(
+      { ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, Number(v) || v])) },
+      {},
+    );
+    for (const config of [fromEnv, fromFile])
+      for (const [key, value] of Object.entries(expected))
+        assert.deepEqual(config[key as keyof typeof config], value, key);
+    assert.equal(configFromEnv({ TRUST_PROXY: '2' }).trustProxy, 2);
+    for (const [key, value] of [
+      ['MESSAGE_BURST', '0'],
+      ['HASH_CONCURRENCY', '0'],
+      ['QUEUE_EVENTS', '-1'],
+      ['CONNECTIONS_PER_MINUTE', '1.5'],
+      ['APPROVAL_TIMEOUT_MS', 'soon'],
+      ['TRUST_PROXY', 'not an address'],
+      ['TRUST_PROXY', '99'],
+    ] as const)
+      assert.throws(() => configFromEnv({ [key]: value }), new RegExp(key), `${key}=${value}`);
   });
 
   it('parses RECONNECT_GRACE_MS (0 turns resuming off)', () => {

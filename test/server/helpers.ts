@@ -323,6 +323,8 @@ export async function waitUntil<T>(
     const value = await probe();
     if (done(value)) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    // Let I/O in between: a probe answered from memory would otherwise spin on microtasks.
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
