@@ -168,6 +168,35 @@ describe('<rtc-room>', () => {
     expect((await message).detail).to.deep.equal({ userId: peer.userId, data: 'hello room' });
   });
 
+  it('an ice-servers entry the browser refuses is dropped: the call works, one rtc-error says so', async () => {
+    const roomId = uniqueRoom();
+    const errors: string[] = [];
+    const el = await fixture<RtcRoom>(
+      html`<rtc-room
+        room-id=${roomId}
+        socket-url=${signalingUrl}
+        session="data"
+        ice-servers='[{"urls":["stun:127.0.0.1:3478","stun:stun.l.google.com:19302?transport=udp"]}]'
+        @rtc-error=${(e: CustomEvent<{ code: string; message: string }>) =>
+          errors.push(`${e.detail.code}: ${e.detail.message}`)}
+      ></rtc-room>`,
+    );
+    await nextEvent(el, 'rtc-joined');
+    const peer = peerConnection({ roomId, session: 'data' });
+    cleanup.push(() => peer.leave());
+    await peer.join();
+    await waitUntil(() => el.connection?.connectedUserIds.length === 1, 'peer connected', {
+      timeout: 10000,
+    });
+    const got = new Promise<unknown>((resolve) => peer.on('message', ({ data }) => resolve(data)));
+    await el.send('through');
+    expect(await got).to.equal('through');
+    expect(errors).to.have.length(1);
+    expect(errors[0]).to.match(
+      /^INVALID_REQUEST: .*stun:stun\.l\.google\.com:19302\?transport=udp/,
+    );
+  });
+
   it('send() before joining rejects with INVALID_STATE and fires rtc-error', async () => {
     const el = await fixture<RtcRoom>(
       html`<rtc-room manual room-id=${uniqueRoom()} socket-url=${signalingUrl}></rtc-room>`,

@@ -1,5 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { LocalStream } from '../../src/engine/media/capture.js';
+import { ErrorCode, type RtcError } from '../../src/engine/errors.js';
 import { Peer } from '../../src/engine/peers/peer.js';
 import {
   isCandidate,
@@ -24,6 +25,7 @@ function pair(
     hold?: (m: RelayMessage) => boolean;
     localA?: LocalStream[];
     localB?: LocalStream[];
+    iceServers?: RTCIceServer[];
   } = {},
 ): Pair & { release(): void } {
   const held: (() => void)[] = [];
@@ -42,7 +44,7 @@ function pair(
     else setTimeout(run);
   };
   const base = (local: LocalStream[]) => ({
-    iceServers: [],
+    iceServers: options.iceServers ?? [],
     legacy: false,
     localStreams: () => local,
     mediaReady: Promise.resolve(),
@@ -136,6 +138,29 @@ describe('engine: Peer', () => {
     expect(
       descriptions.map((d) => `${d.from}:${(d.message as { type: string }).type}`),
     ).to.deep.equal(['a:offer', 'b:answer']);
+  });
+
+  it('drops ICE server URLs the browser refuses, reports them once and still connects', async () => {
+    // What every RTCMultiConnection demo passes: Chromium refuses a stun: URL with a query.
+    const iceServers: RTCIceServer[] = [
+      { urls: ['stun:127.0.0.1:3478', 'stun:stun.l.google.com:19302?transport=udp'] },
+      { urls: 'turn:127.0.0.1:3478' }, // a TURN URL without credentials
+      { urls: 'stun:127.0.0.1:3479' },
+    ];
+    const p = pair({ iceServers });
+    track(p);
+    const errors: RtcError[] = [];
+    p.a.on('error', (error) => errors.push(error));
+    p.b.on('error', (error) => errors.push(error));
+    await p.a.send('hello');
+    await Promise.all([connected(p.a), connected(p.b)]);
+    expect(errors.map((e) => e.code)).to.deep.equal([ErrorCode.INVALID_REQUEST]);
+    expect(errors[0]!.message).to.contain('stun:stun.l.google.com:19302?transport=udp');
+    expect(errors[0]!.message).to.contain('turn:127.0.0.1:3478');
+    expect(p.a.pc.getConfiguration().iceServers?.map((s) => s.urls)).to.deep.equal([
+      ['stun:127.0.0.1:3478'],
+      ['stun:127.0.0.1:3479'],
+    ]);
   });
 
   it('marks every offer after the first as renegotiatingPeer, with the rtc-elements marker', async () => {

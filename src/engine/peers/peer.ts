@@ -4,6 +4,7 @@ import { streamLabels, type LocalStream } from '../media/capture.js';
 import { applyCodecPreferences, canPreferCodecs, type CodecPreferences } from '../media/codecs.js';
 import { preferCodec } from '../media/sdp.js';
 import type { TrackKind } from '../media/local-media.js';
+import { usableIceServers } from './ice-servers.js';
 import { Outgoing } from './outgoing.js';
 import { summarizeStats, type PeerStats, type StatsSample } from './stats.js';
 import { TextReassembler, encodeText } from '../data/text-messages.js';
@@ -107,10 +108,20 @@ export class Peer extends Emitter<PeerEvents> {
     this.legacy = options.legacy;
     // Toward a v3 peer we are always the polite side: it cannot roll back.
     this.#polite = options.legacy || options.localUserId < options.remoteUserId;
+    // ICE server URLs the browser refuses are dropped (reported once per list), not fatal.
+    const ice = usableIceServers(options.iceServers);
     this.pc = new RTCPeerConnection({
-      iceServers: options.iceServers,
+      iceServers: ice.servers,
       iceTransportPolicy: options.iceTransportPolicy ?? 'all',
     });
+    if (ice.report) {
+      const error = new RtcError(
+        ErrorCode.INVALID_REQUEST,
+        `Ignored ICE server URLs the browser refuses: ${ice.rejected.join(', ')}`,
+      );
+      // After the caller has subscribed to this peer's events.
+      queueMicrotask(() => this.emit('error', error));
+    }
     this.#outgoing = new Outgoing({
       pc: this.pc,
       remoteUserId: options.remoteUserId,
