@@ -8,7 +8,10 @@ export interface RateLimits {
   messagesPerSecond: number;
   /** Burst of packets a socket may send at once (default 300: a mesh join sends many candidates). */
   messageBurst: number;
-  /** Packets refused in a row before the socket is disconnected (default 500). */
+  /**
+   * Refused packets, less one for each accepted since, at which the socket is disconnected
+   * (default 500): a socket far over its rate is cut off however its packets are spread.
+   */
   disconnectAfter: number;
   /** New connections per client address per minute, any transport (default 600). */
   connectionsPerMinute: number;
@@ -50,7 +53,9 @@ export class TokenBucket {
 
 /**
  * One socket's budget: every packet it sends takes a token, handled event or not. Over its rate
- * a packet is refused; `disconnectAfter` refusals in a row mean the socket is flooding.
+ * a packet is refused; when refusals outnumber acceptances by `disconnectAfter`, the socket is
+ * flooding. (Counting refusals in a row instead would let a flood through whenever the server,
+ * busy, spreads its packets over time: each token that trickles back would reset the count.)
  */
 export class PacketBudget {
   readonly #bucket: TokenBucket;
@@ -65,7 +70,7 @@ export class PacketBudget {
   /** `ok`, `refused` (over the rate), or `flood` (refused too often in a row: cut it off). */
   take(): 'ok' | 'refused' | 'flood' {
     if (this.#bucket.take()) {
-      this.#refused = 0;
+      this.#refused = Math.max(0, this.#refused - 1);
       return 'ok';
     }
     this.#refused++;

@@ -1,7 +1,7 @@
 /** Abuse limits: a flooding socket is refused then cut off; connection bursts per address; others unaffected. */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { cleanup, connect, room, startTestServer, uid, user } from './helpers.js';
+import { cleanup, connect, room, startTestServer, uid, user, withTimeout } from './helpers.js';
 
 describe('rate limits', () => {
   afterEach(cleanup);
@@ -20,7 +20,10 @@ describe('rate limits', () => {
     for (let i = 0; i < 400; i++) {
       flooder.socket.emit('check-presence', 'some-room', (...args: unknown[]) => acks.push(args));
     }
-    await new Promise<void>((resolve) => flooder.socket.once('disconnect', () => resolve()));
+    await withTimeout(
+      new Promise<void>((resolve) => flooder.socket.once('disconnect', () => resolve())),
+      'the flooder to be cut off',
+    );
     assert.ok(acks.filter((x) => x[1] === 'Rate limited').length >= 1, 'told why');
     assert.ok(acks.filter((x) => x[1] !== 'Rate limited').length <= 60, 'served only its burst');
 
