@@ -19,6 +19,26 @@ export interface LegacyFile {
   file?: File;
 }
 
+/**
+ * What a receiver's `onFileEnd` gets in v3: the received data as a Blob (not a File) with the
+ * file's fields as its own properties (FileBufferReader merges them in and adds `url`), so pages
+ * can hand it to `URL.createObjectURL()`, `FileReader` or an `<a download>`, and read
+ * `name`, `size`, `userid`... from it as from v3's object.
+ */
+export function receivedBlob(file: Blob, fields: LegacyFile): Blob & LegacyFile {
+  // A Blob over the same data (no copy).
+  const blob = file.slice(0, file.size, file.type);
+  for (const [key, value] of Object.entries({ ...fields, type: file.type, size: file.size })) {
+    Object.defineProperty(blob, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return blob as Blob & LegacyFile;
+}
+
 /** A media element for a stream: muted when it is ours (no echo), with controls, playing. */
 export function mediaElement(stream: MediaStream, local: boolean): HTMLMediaElement {
   const video = stream.getVideoTracks().length > 0;

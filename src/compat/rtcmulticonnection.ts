@@ -21,6 +21,7 @@ import {
   fileProgressed,
   fileStarted,
   mediaElement,
+  receivedBlob,
   removeStream,
   selectFile,
   showStream,
@@ -82,10 +83,15 @@ const MEDIA_CODES: string[] = [
   ErrorCode.MEDIA_ERROR,
 ];
 
-/** The room id v3 derives from the page's address when none is given. */
-function roomFromLocation(): string {
-  const href = (globalThis as { location?: Location }).location?.href ?? 'room';
-  return href.replace(/[^a-zA-Z0-9]/g, '').slice(-64) || 'room';
+/**
+ * The room id v3 derives from the page's address when none is given, character for character
+ * as RTCMultiConnection 3.7.1 does (it removes / : # ? $ ^ % . ` ~ ! + @ [ | ] and any character
+ * before a space, and keeps the rest, '-' and '_' included): pages on one address, on either
+ * script, must agree on it (it also names their custom socket event).
+ */
+export function roomFromLocation(href: string): string {
+  const v3 = /\/|:|#|\?|\$|\^|%|\.|`|~|!|\+|@|\[|\||]|\|*. /g;
+  return href.replace(v3, '').split('\n').join('').split('\r').join('') || 'room';
 }
 
 export class RTCMultiConnection {
@@ -170,10 +176,14 @@ export class RTCMultiConnection {
   readonly #elements = new Map<string, HTMLMediaElement>();
   /** File ids by the `uuid` a page set on the File (v3's cancel-by-uuid). */
   readonly #fileIds = new Map<string, string>();
+  /** Users announced in the room, and those whose online status the page has been given. */
+  readonly #arrived = new Set<string>();
+  readonly #online = new Set<string>();
   #userIdTaken = false;
 
   constructor(roomid?: string, forceOptions: { autoOpenOrJoin?: boolean } = {}) {
-    this.sessionid = this.channel = roomid ?? roomFromLocation();
+    this.sessionid = this.channel =
+      roomid ?? roomFromLocation((globalThis as { location?: Location }).location?.href ?? '');
     const body = (globalThis as { document?: Document }).document?.body ?? null;
     this.videosContainer = body;
     this.filesContainer = body;
@@ -915,7 +925,22 @@ export class RTCMultiConnection {
     };
   }
 
+  /**
+   * `onUserStatusChanged(online)`, once per arrival, when the user is both announced and in
+   * `getAllParticipants()` (has a peer connection). v3 pages count participants in that callback;
+   * v3 itself calls it again for every relayed negotiation message (its default
+   * onExtraDataUpdated), by which time the peer counts. Users we never connect to (v3: never
+   * `user-connected`) get no online status.
+   */
+  #statusOnline(userId: string): void {
+    if (!this.#arrived.has(userId) || this.#online.has(userId)) return;
+    this.#online.add(userId);
+    this.onUserStatusChanged({ userid: userId, status: 'online', extra: this.#extraOf(userId) });
+  }
+
   #unbind(): void {
+    this.#arrived.clear();
+    this.#online.clear();
     for (const off of this.#off) off();
     this.#off = [];
   }
@@ -953,9 +978,12 @@ export class RTCMultiConnection {
       room.on('reconnected', () => this.#socket.bind(room.socket)),
       room.on('participant-joined', ({ userId, extra }) => {
         peer(userId).extra = extra;
-        this.onUserStatusChanged({ userid: userId, status: 'online', extra });
+        this.#arrived.add(userId);
+        if (this.getAllParticipants().includes(userId)) this.#statusOnline(userId);
       }),
       room.on('participant-left', ({ userId, extra }) => {
+        this.#arrived.delete(userId);
+        this.#online.delete(userId);
         this.#admit(userId, false);
         this.#preferences.delete(userId);
         Reflect.deleteProperty(this.peers, userId);
@@ -967,6 +995,7 @@ export class RTCMultiConnection {
         this.onExtraDataUpdated({ userid: userId, extra });
       }),
       room.on('participant-renamed', ({ userId, previous }) => {
+        for (const set of [this.#arrived, this.#online]) if (set.delete(previous)) set.add(userId);
         const entry = this.peers[previous];
         Reflect.deleteProperty(this.peers, previous);
         if (entry) Object.assign(peer(userId), { extra: entry.extra });
@@ -1029,6 +1058,7 @@ export class RTCMultiConnection {
             extra: this.#extraOf(userId),
           });
         pc.addEventListener('iceconnectionstatechange', state);
+        this.#statusOnline(userId);
         pc.addEventListener('signalingstatechange', () => {
           state();
           if (
@@ -1052,7 +1082,10 @@ export class RTCMultiConnection {
       files.on('file-progress', (info) => this.onFileProgress(this.#fileEvent(info, info.bytes))),
       files.on('file-end', (info) => {
         if (info.relayed) return;
-        this.onFileEnd(this.#fileEvent(info, info.size, info.url, info.file));
+        const event = this.#fileEvent(info, info.size, info.url, info.file);
+        // The receiver gets the file itself (a Blob with the fields), as v3 pages expect.
+        const file = info.direction === 'receive' ? info.file : undefined;
+        this.onFileEnd(file ? receivedBlob(file, event) : event);
       }),
     );
   }

@@ -1,0 +1,80 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { RTCMultiConnection, roomFromLocation } from '../../src/compat/rtcmulticonnection.js';
+import { signalingUrl, uniqueRoom } from '../support/in-page.js';
+
+/** A data-only connection as a v3 page sets one up (file sharing on, no logs). */
+function dataConnection(): RTCMultiConnection {
+  const connection = new RTCMultiConnection();
+  connection.socketURL = `${signalingUrl}/`;
+  connection.session = { data: true };
+  connection.enableFileSharing = true;
+  connection.enableLogs = false;
+  return connection;
+}
+
+/** Runs a v3 method that calls back with `(ok, ...)`; resolves to `ok`. */
+const settled = (run: (callback: (...args: unknown[]) => void) => void) =>
+  new Promise<unknown>((resolve) => run((ok) => resolve(ok)));
+
+describe('RTCMultiConnection (compat) as RTCMultiConnection 3.7.1 pages observe it', () => {
+  const connections: RTCMultiConnection[] = [];
+  afterEach(() => connections.splice(0).forEach((c) => c.leave()));
+
+  async function pair(): Promise<[RTCMultiConnection, RTCMultiConnection]> {
+    const roomId = uniqueRoom('compat');
+    const a = dataConnection();
+    const b = dataConnection();
+    connections.push(a, b);
+    expect(await settled((done) => a.open(roomId, done))).to.equal(true);
+    return [a, b];
+  }
+
+  it('derives the room (and channel) from the address as 3.7.1 does, keeping "-" and "_"', () => {
+    expect(
+      roomFromLocation('https://example.com:9001/demos/custom-socket-event.html?a=b#x_y'),
+    ).to.equal('httpsexamplecom9001demoscustom-socket-eventhtmla=bx_y');
+    // The test page's own address has a "-" (?wtr-session-id=...).
+    expect(location.href).to.contain('-');
+    const connection = new RTCMultiConnection();
+    expect(connection.channel).to.equal(connection.sessionid);
+    expect(connection.channel).to.equal(
+      location.href.replace(/\/|:|#|\?|\$|\^|%|\.|`|~|!|\+|@|\[|\||]|\|*. /g, ''),
+    );
+  });
+
+  it('onUserStatusChanged(online) comes once per arrival, when the peer counts in getAllParticipants()', async () => {
+    const [a, b] = await pair();
+    // What v3 demos do: show the number of participants from this callback.
+    const counts: number[] = [];
+    a.onUserStatusChanged = () => counts.push(a.getAllParticipants().length);
+    expect(await settled((done) => b.join(a.sessionid, done))).to.equal(true);
+    await waitUntil(() => counts.includes(1), 'a status change sees the participant', {
+      timeout: 10000,
+    });
+    await waitUntil(() => a.peers[b.userid]?.peer?.connectionState === 'connected', 'connected', {
+      timeout: 10000,
+    });
+    expect(counts).to.deep.equal([1]);
+  });
+
+  it("a receiver's onFileEnd gets the file as a Blob with v3's fields (createObjectURL works)", async () => {
+    const [a, b] = await pair();
+    const ended = new Promise<Blob & { name: string; uuid: string; url: string }>((resolve) => {
+      b.onFileEnd = (file) =>
+        resolve(file as unknown as Blob & { name: string; uuid: string; url: string });
+    });
+    a.onopen = () => a.send(new File(['hello, v3'], 'hello.txt', { type: 'text/plain' }));
+    expect(await settled((done) => b.join(a.sessionid, done))).to.equal(true);
+    const file = await ended;
+    expect(file).to.be.instanceOf(Blob);
+    expect(file.name).to.equal('hello.txt');
+    expect(file.size).to.equal(9);
+    expect(file.type).to.equal('text/plain');
+    expect(file.uuid).to.be.a('string');
+    expect(await (await fetch(file.url)).text()).to.equal('hello, v3');
+    // What the author's file-sharing demo does with it.
+    const url = URL.createObjectURL(file);
+    expect(await (await fetch(url)).text()).to.equal('hello, v3');
+    URL.revokeObjectURL(url);
+  });
+});
