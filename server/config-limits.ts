@@ -53,7 +53,7 @@ const SPECS = {
   QUEUE_EVENTS: { default: DEFAULT_QUEUE_LIMITS.events, off: true, max: 1e6 },
   QUEUE_BYTES: { default: DEFAULT_QUEUE_LIMITS.bytes, off: true, max: 2 ** 31 },
   HASH_CONCURRENCY: { default: 1, min: 1, max: 64 },
-  HASH_QUEUE_PER_ADDRESS: { default: 4, min: 1, max: 1e6 },
+  HASH_QUEUE_PER_ADDRESS: { default: 64, min: 1, max: 1e6 },
   HASH_QUEUE_TOTAL: { default: 1000, min: 1, max: 1e7 },
   MAX_PARTICIPANTS_LIMIT: { default: 1000, off: true, max: 1e6 },
   MAX_PASSWORD_FAILURES: { default: 10, off: true, max: 1e9 },

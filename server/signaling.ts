@@ -50,7 +50,7 @@ export interface SignalingOptions {
   /** How many requests (and bytes) one socket may have waiting (see DEFAULT_QUEUE_LIMITS; 0: off). */
   queueLimits?: Partial<QueueLimits> | undefined;
   /**
-   * Password hashing: jobs at once (default 1), and jobs one client address (default 4) and the
+   * Password hashing: jobs at once (default 1), and jobs one client address (default 64) and the
    * whole server (default 1000) may have waiting.
    */
   hashLimits?: Partial<FairQueueLimits> | undefined;
@@ -199,7 +199,7 @@ export function attachSignaling(
     clustered: !!redis,
     rateLimits,
     queueLimits: { ...DEFAULT_QUEUE_LIMITS, ...options.queueLimits },
-    hashing: new FairQueue({ concurrency: 1, perKey: 4, total: 1000, ...options.hashLimits }),
+    hashing: new FairQueue({ concurrency: 1, perKey: 64, total: 1000, ...options.hashLimits }),
     authSecret,
     messageEvent: options.messageEvent,
     customEvent: options.customEvent,

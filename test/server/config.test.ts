@@ -28,7 +28,7 @@ describe('configFromEnv', () => {
         connectionsPerAddress: 500,
       },
       queueLimits: { events: 64, bytes: 1024 * 1024 },
-      hashLimits: { concurrency: 1, perKey: 4, total: 1000 },
+      hashLimits: { concurrency: 1, perKey: 64, total: 1000 },
       maxParticipantsLimit: 1000,
       maxPasswordFailures: 10,
       maxRoomPasswordFailures: 100,
