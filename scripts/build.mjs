@@ -103,17 +103,43 @@ const minifyHtml = {
 };
 
 /**
- * The `broadcast-channel:` transport (tabs of one browser, no server) loads when a page first
- * uses it: in the element bundle its import points at a file of its own,
- * dist/rtc-broadcast-channel.js, which pages using the default socket.io transport never fetch.
+ * Parts of the engine that only some pages use load the first time a page uses them: in the
+ * element bundle their dynamic import points at a file of their own, which other pages never
+ * fetch. The `broadcast-channel:` transport (tabs of one browser, no server):
+ * dist/rtc-broadcast-channel.js; file transfer (the first file sent or offered): dist/rtc-files.js;
+ * peer statistics (`getStats()`): dist/rtc-stats.js. Each is built on its own; the files and stats
+ * parts import nothing the bundle has (so no class exists twice: errors come from the bundle).
  */
-const transportApart = {
-  name: 'transport-apart',
+const APART = [
+  {
+    module: /^\.\/broadcast-channel\.js$/,
+    from: 'signaling',
+    entry: 'src/engine/signaling/broadcast-channel.ts',
+    name: 'rtc-broadcast-channel',
+  },
+  {
+    module: /^\.\/file-engine\.js$/,
+    from: 'files',
+    entry: 'src/engine/files/file-engine.ts',
+    name: 'rtc-files',
+  },
+  {
+    module: /^\.\/stats\.js$/,
+    from: 'peers',
+    entry: 'src/engine/peers/stats.ts',
+    name: 'rtc-stats',
+  },
+];
+const apart = {
+  name: 'apart',
   setup(build) {
-    build.onResolve({ filter: /^\.\/broadcast-channel\.js$/ }, () => ({
-      path: './rtc-broadcast-channel.js',
-      external: true,
-    }));
+    for (const { module, from, name } of APART) {
+      build.onResolve({ filter: module }, (args) =>
+        args.kind === 'dynamic-import' && args.importer.includes(`${from}/`)
+          ? { path: `./${name}.js`, external: true }
+          : undefined,
+      );
+    }
   },
 };
 
@@ -121,11 +147,11 @@ await esbuild.build({
   ...browser,
   entryPoints: { 'rtc-elements': 'src/elements/index.ts' },
   outdir: 'dist',
-  plugins: [minifyCss, minifyHtml, transportApart],
+  plugins: [minifyCss, minifyHtml, apart],
 });
 await esbuild.build({
   ...browser,
-  entryPoints: { 'rtc-broadcast-channel': 'src/engine/signaling/broadcast-channel.ts' },
+  entryPoints: Object.fromEntries(APART.map(({ name, entry }) => [name, entry])),
   outdir: 'dist',
 });
 

@@ -232,9 +232,9 @@ function approval(
 }
 
 /**
- * `check-presence(roomid)`: v3's `(exists, roomid, extra + _room)`. A password-protected room
- * shows a non-member its flags only, never its owner's extra; on a server with room tokens a
- * socket asks only about its token's room.
+ * `check-presence(roomid)`: v3's `(exists, roomid, extra + _room)` (the owner's extra is the
+ * room's public face, as in public room lists); on a server with room tokens a socket asks only
+ * about its token's room.
  */
 export async function checkPresence(
   ctx: HubContext,
@@ -250,9 +250,8 @@ export async function checkPresence(
     ack(false, id, absent);
     return;
   }
-  const member = room.participants.includes(socket.data.userId);
   const extra: PresenceExtra = {
-    ...(room.passwordHash && !member ? {} : room.extra),
+    ...room.extra,
     _room: { isFull: isFull(room), isPasswordProtected: !!room.passwordHash },
   };
   ack(true, id, extra);

@@ -6,7 +6,7 @@ import { preferCodec } from '../media/sdp.js';
 import type { TrackKind } from '../media/local-media.js';
 import { usableIceServers } from './ice-servers.js';
 import { Outgoing } from './outgoing.js';
-import { summarizeStats, type PeerStats, type StatsSample } from './stats.js';
+import type { PeerStats, StatsSample } from './stats.js';
 import { TextReassembler, encodeText } from '../data/text-messages.js';
 import {
   PROTOCOL_REVISION,
@@ -215,7 +215,11 @@ export class Peer extends Emitter<PeerEvents> {
 
   /** A plain summary of the connection: candidate type, RTT, bitrates, loss, frames. */
   async stats(): Promise<PeerStats> {
-    const report = await this.pc.getStats();
+    // Loaded the first time a page asks (its own file in the element bundle).
+    const [{ summarizeStats }, report] = await Promise.all([
+      import('./stats.js'),
+      this.pc.getStats(),
+    ]);
     // Rates are measured against a sample at least a second old, so that several callers (an
     // app and a stats overlay polling every second) never shrink each other's window to nothing.
     const now = Date.now();

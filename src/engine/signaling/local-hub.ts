@@ -169,7 +169,10 @@ export class LocalHub {
     const [a, b] = args;
     if (event === user.msgEvent) return this.#relay(user, room, a);
     if (event === user.customEvent) {
-      if (room && jsonLength(a) <= LIMITS.relayBytes) this.#toRoom(room, user, event, a);
+      // Never to a member whose relay event has that name: only the hub writes relay envelopes.
+      if (room && jsonLength(a) <= LIMITS.relayBytes)
+        for (const member of room.members)
+          if (member !== user && member.msgEvent !== event) this.#emit(member, event, a);
       return;
     }
     const other = room?.members.find((member) => member.id === a && member !== user);

@@ -7,8 +7,6 @@
  * fields that v3 clients ignore, and one new server event (`ice-servers`). See docs/protocol.md.
  */
 
-import { checkJson } from './json-check.js';
-
 /** Default relay event name (RTCMultiConnection's `socketMessageEvent`). */
 export const DEFAULT_MESSAGE_EVENT = 'RTCMultiConnection-Message';
 /** Default custom event name (RTCMultiConnection's `socketCustomEvent`). */
@@ -464,9 +462,9 @@ export function isValidEventName(value: unknown): value is string {
 }
 
 /**
- * A relay envelope as a client accepts it from the server: plain JSON within the protocol's
- * bounds, valid `remoteUserId` and `sender` ids, a message that is an object or a string, and an
- * optional object `extra`. Undefined for anything else (dropped unread).
+ * A relay envelope as a client accepts it from the server (which checked its depth and size):
+ * valid `remoteUserId` and `sender` ids, a message that is an object or a string, and an optional
+ * object `extra`. Undefined for anything else (dropped unread).
  */
 export function parseRelayEnvelope(value: unknown): RelayEnvelope<unknown> | undefined {
   if (!isRecord(value) || !isValidId(value['remoteUserId']) || !isValidId(value['sender']))
@@ -474,8 +472,6 @@ export function parseRelayEnvelope(value: unknown): RelayEnvelope<unknown> | und
   const { message, extra } = value;
   if (!isRecord(message) && typeof message !== 'string') return undefined;
   if (extra !== undefined && !isRecord(extra)) return undefined;
-  if (!checkJson(value, { maxDepth: LIMITS.jsonDepth, maxBytes: LIMITS.maxHttpBufferSize }).ok)
-    return undefined;
   return value as unknown as RelayEnvelope<unknown>;
 }
 
