@@ -1,41 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { PacketBudget } from './rate-limit.js';
 import type { RoomToken } from './auth.js';
 import type { Socket } from 'socket.io';
-import {
-  DEFAULT_CUSTOM_EVENT,
-  DEFAULT_MESSAGE_EVENT,
-  INVALID_PAYLOAD,
-  LEGACY_ERRORS,
-  LIMITS,
-  type PresenceExtra,
-  ROOM_ERRORS,
-} from '../src/engine/signaling/protocol.js';
-import { checkJson } from '../src/engine/signaling/json-check.js';
-import { SocketQueue } from './socket-queue.js';
-import { BusyError } from './fair-queue.js';
-import { Undo } from './undo.js';
+import { DEFAULT_CUSTOM_EVENT, DEFAULT_MESSAGE_EVENT } from '../src/engine/signaling/protocol.js';
 import {
   HubContext,
   relayEventChannel,
   roomChannel,
   userChannel,
-  type AckFn,
   type HubOptions,
   type SignalingServer,
   type SignalingSocket,
 } from './context.js';
-import {
-  closeEntireSession,
-  disconnectWith,
-  kickUser,
-  participationDecision,
-} from './handlers/moderation.js';
-import { isValidPassword, setPassword } from './handlers/passwords.js';
-import { custom, relay } from './handlers/relay.js';
-import { rejoinTree, viewerCount } from './handlers/broadcast.js';
-import { checkPresence, getPublicRooms, joinRoom, openRoom } from './handlers/rooms.js';
-import { changeUserId, remoteExtra, updateExtra } from './handlers/users.js';
+import { rejoinTree } from './handlers/broadcast.js';
+import { Inbound } from './inbound.js';
 import type { UserRecord } from './rooms.js';
 import type { TreeState } from './broadcast/tree.js';
 import { eventNameSchema, idSchema, parseExtra } from './validation.js';
@@ -290,145 +267,11 @@ export class SignalingHub {
 
   #bind(socket: SignalingSocket, accepted: Promise<boolean>): void {
     const ctx = this.#ctx;
+    const inbound = new Inbound(ctx, socket, accepted);
     const raw = socket as unknown as Socket;
-    // Requests wait for the user id to be registered; a refused socket's requests are ignored.
-    const queue = new SocketQueue(accepted, ctx.options.queueLimits);
-    const budget = new PacketBudget(ctx.options.rateLimits);
-    let gone = false;
-    const refuse = (event: string, ack: AckFn, reason: string) => {
-      ctx.metrics.rejections++;
-      ack(false, ROOM_ERRORS.RATE_LIMITED);
-      if (reason === 'rate' && !budget.firstRefusal) return;
-      ctx.logger.warn(reason === 'rate' ? 'rate limited' : 'request queue full', {
-        userId: socket.data.userId,
-        event: event.slice(0, 64),
-      });
-    };
-    // The table of requests this socket may send: its relay and custom events have names of its
-    // own. A handler that throws has what it changed undone, then answers with its event's own
-    // failure shape (v3 clients read it).
-    const handlers = new Map<string, Handler>();
-    const on = (
-      event: string,
-      handle: (ack: AckFn, undo: Undo, ...args: unknown[]) => unknown,
-      failure: (reason: string) => unknown[] = (reason) => [false, reason],
-    ) => handlers.set(event, { handle, failure });
-    const run = (event: string, handler: Handler, ack: AckFn, args: unknown[]) => async () => {
-      // After the socket left (disconnect or drain) its late requests are ignored.
-      if (!(await accepted) || gone) return;
-      const undo = new Undo();
-      try {
-        await handler.handle(ack, undo, ...args);
-      } catch (error) {
-        ctx.metrics.errors++;
-        ctx.logger.error(`handler "${event}" failed`, {
-          userId: socket.data.userId,
-          error: String(error),
-        });
-        await undo.run(ctx.logger);
-        ack(...handler.failure(error instanceof BusyError ? ROOM_ERRORS.BUSY : INVALID_PAYLOAD));
-      }
-    };
-    // Every packet the socket sends comes here first, handled event or not: it takes from the
-    // socket's budget, then must be plain JSON within the protocol's depth and size, before any
-    // handler reads it. Our events go to the socket's queue; others (a library user's own
-    // listeners from the socket hook) are passed on.
-    raw.use((packet, next) => {
-      const [name, ...args] = packet as unknown[];
-      const event = typeof name === 'string' ? name : '';
-      // The client's ack comes last, whatever came before it (a missing or extra argument).
-      const ack = ackOf(typeof args.at(-1) === 'function' ? args.pop() : undefined);
-      if (gone) return;
-      const verdict = budget.take();
-      if (verdict !== 'ok') {
-        refuse(event, ack, 'rate');
-        if (verdict === 'flood') {
-          ctx.logger.warn('disconnected for flooding', { userId: socket.data.userId });
-          raw.disconnect(true);
-        }
-        return;
-      }
-      const handler = handlers.get(event);
-      const check = checkJson(args, { maxDepth: LIMITS.jsonDepth + 1, maxBytes: PACKET_BYTES });
-      if (!check.ok) {
-        ctx.drop(socket, event || 'packet', check.reason);
-        ack(...(handler?.failure(INVALID_PAYLOAD) ?? [false, INVALID_PAYLOAD]));
-        return;
-      }
-      if (!handler) return next();
-      if (handler.immediate) return void handler.handle(ack, new Undo(), ...args);
-      if (!queue.push(check.bytes, run(event, handler, ack, args))) refuse(event, ack, 'queue');
-    });
-    const absent: PresenceExtra = { _room: { isFull: false, isPasswordProtected: false } };
-    on('open-room', (ack, undo, payload) => openRoom(ctx, socket, payload, ack, undo));
-    on('join-room', (ack, undo, payload) => joinRoom(ctx, socket, payload, ack, undo));
-    on(
-      'check-presence',
-      (ack, _undo, roomId) => checkPresence(ctx, socket, roomId, ack),
-      () => [false, '', absent],
-    );
-    on(
-      'get-public-rooms',
-      (ack, _undo, identifier) => getPublicRooms(ctx, socket, identifier, ack),
-      (reason) => [null, reason],
-    );
-    on(
-      'get-number-of-users-in-specific-broadcast',
-      (ack, _undo, id) => viewerCount(ctx, socket, id, ack),
-      () => [0],
-    );
-    on(
-      'set-password',
-      (ack, undo, password) => setPassword(ctx, socket, password, ack, undo),
-      (reason) => [false, null, reason],
-    );
-    on(
-      'is-valid-password',
-      (ack, _undo, password, roomId) => isValidPassword(ctx, socket, password, roomId, ack),
-      (reason) => [false, '', reason],
-    );
-    on('extra-data-updated', (_ack, undo, extra) => updateExtra(ctx, socket, extra, undo));
-    on(
-      'get-remote-user-extra-data',
-      (ack, _undo, userId) => remoteExtra(ctx, socket, userId, ack),
-      () => [LEGACY_ERRORS.USERID_NOT_AVAILABLE],
-    );
-    on('changed-uuid', (ack, undo, userId) => changeUserId(ctx, socket, userId, ack, undo));
-    on('close-entire-session', (ack) => closeEntireSession(ctx, socket, ack));
-    on('kick-user', (ack, _undo, userId) => kickUser(ctx, socket, userId, ack));
-    on(
-      'disconnect-with',
-      (ack, _undo, userId) => disconnectWith(ctx, socket, userId, ack),
-      () => [],
-    );
-    on('participation-decision', (_ack, _undo, userId, accepted) =>
-      participationDecision(ctx, socket, userId, accepted),
-    );
-    on(socket.data.messageEvent, (ack, _undo, envelope) => relay(ctx, socket, envelope, ack));
-    const customEvent = socket.data.customEvent;
-    if (customEvent)
-      on(customEvent, (_ack, _undo, message) => custom(ctx, socket, customEvent, message));
-    // v3's setCustomSocketEvent(name): one more room-scoped custom event for this socket (v3
-    // rebroadcast it to every socket on the server). A valid, unreserved name; at most 8. Taken
-    // as it arrives (not in the socket's queue), so that the socket's next packet finds it.
-    let added = 0;
-    handlers.set('set-custom-socket-event-listener', {
-      immediate: true,
-      failure: () => [],
-      handle: (_ack, _undo, name) => {
-        const event = eventNameSchema.safeParse(name);
-        if (!event.success || event.data === socket.data.messageEvent || added >= 8)
-          return ctx.drop(socket, 'set-custom-socket-event-listener', 'invalid or too many names');
-        if (handlers.has(event.data)) return;
-        added++;
-        on(event.data, (_ack2, _undo2, message) => custom(ctx, socket, event.data, message));
-      },
-    });
-    // Leaving runs in the socket's queue, after what it sent before (a join cannot complete
-    // after the leave). Never refused: a flooder that goes away must still leave its room.
-    const leave = (reason: string) => {
-      gone = true;
-      return queue.always(() =>
+    raw.use((packet, next) => inbound.packet(packet, next));
+    const leave = (reason: string) =>
+      inbound.close(() =>
         this.#disconnect(socket, reason).catch((error: unknown) => {
           ctx.metrics.errors++;
           ctx.logger.error('disconnect failed', {
@@ -437,7 +280,6 @@ export class SignalingHub {
           });
         }),
       );
-    };
     this.#leave.set(socket, leave);
     raw.on('disconnect', (reason: string) => void leave(reason));
   }
@@ -466,18 +308,6 @@ export class SignalingHub {
   }
 }
 
-/** One request type of a socket: how to handle it, and its ack when it fails. */
-interface Handler {
-  handle: (ack: AckFn, undo: Undo, ...args: unknown[]) => unknown;
-  /** The ack of a failed request, with the reason's string where the event's shape has one. */
-  failure: (reason: string) => unknown[];
-  /** Handled as it arrives, outside the socket's queue. */
-  immediate?: true;
-}
-
-/** The JSON size one packet may carry (the transport refuses larger ones before this). */
-const PACKET_BYTES = LIMITS.maxHttpBufferSize;
-
 /** socket.io's reasons for a disconnect that was meant (the client left, or was sent away). */
 const INTENTIONAL = new Set([
   'client namespace disconnect',
@@ -488,20 +318,6 @@ const INTENTIONAL = new Set([
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-function ackOf(ack: unknown): AckFn {
-  return typeof ack === 'function'
-    ? (...args: unknown[]) => safeAck(ack as AckFn, ...args)
-    : () => undefined;
-}
-
-function safeAck(ack: AckFn, ...args: unknown[]): void {
-  try {
-    ack(...args);
-  } catch {
-    // A client-side ack that cannot be delivered is not our failure.
-  }
 }
 
 function eventName(raw: unknown, fallback: string): string {
