@@ -1,4 +1,9 @@
 import { errors, jwtVerify } from 'jose';
+import type { Socket } from 'socket.io';
+import { ROOM_ERRORS } from '../src/engine/signaling/protocol.js';
+import { sha256 } from './passwords.js';
+import type { RoomStore } from './rooms.js';
+import { idSchema } from './validation.js';
 
 /** The claims of a room token (HS256 JWT signed with `AUTH_SECRET`). */
 export interface RoomToken {
@@ -49,4 +54,29 @@ export function tokenAllows(
 ): boolean {
   if (!token || token.room !== roomId || token.exp * 1000 <= now) return false;
   return action === 'join' || token.role === 'owner';
+}
+
+/**
+ * The handshake middleware of a server with room tokens: identity comes from the token. A socket
+ * without a valid one is refused (`Unauthorized`) before it gets anything (an id, ICE servers,
+ * answers). An expired token still names its holder, who may reconnect only to resume the session
+ * it had (with the server's resume secret, whose hash the store keeps).
+ */
+export function requireRoomTokens(secret: Uint8Array, store: RoomStore) {
+  return (socket: Socket, next: (error?: Error) => void): void => {
+    const { query, auth } = socket.handshake;
+    const token = (auth as { token?: unknown } | undefined)?.token ?? query['token'];
+    const refuse = () => next(new Error(ROOM_ERRORS.UNAUTHORIZED));
+    void (async () => {
+      const claims = await verifyRoomToken(token, secret);
+      if (!claims || !idSchema.safeParse(claims.sub).success) return refuse();
+      if (claims.exp * 1000 <= Date.now()) {
+        const proof = typeof query['resume'] === 'string' ? query['resume'] : '';
+        const held = proof ? await store.getUser(claims.sub) : undefined;
+        if (!held?.token || held.token !== sha256(proof)) return refuse();
+      }
+      (socket.handshake as { rtcToken?: RoomToken }).rtcToken = claims;
+      next();
+    })().catch(refuse);
+  };
 }

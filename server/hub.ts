@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { RoomToken } from './auth.js';
 import type { Socket } from 'socket.io';
 import { DEFAULT_CUSTOM_EVENT, DEFAULT_MESSAGE_EVENT } from '../src/engine/signaling/protocol.js';
@@ -13,6 +13,7 @@ import {
 } from './context.js';
 import { rejoinTree } from './handlers/broadcast.js';
 import { Inbound } from './inbound.js';
+import { sha256 } from './passwords.js';
 import type { UserRecord } from './rooms.js';
 import type { TreeState } from './broadcast/tree.js';
 import { eventNameSchema, idSchema, parseExtra } from './validation.js';
@@ -315,10 +316,6 @@ const INTENTIONAL = new Set([
   'server shutting down',
   'forced server close',
 ]);
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 function eventName(raw: unknown, fallback: string): string {
   return typeof raw === 'string' && eventNameSchema.safeParse(raw).success ? raw : fallback;

@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
 const scryptAsync = promisify(scrypt) as (
@@ -26,4 +26,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
     expected.length || KEY_LENGTH,
   );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** SHA-256 (hex) of a secret the server gave out (resume secrets): stored instead of the secret. */
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

@@ -1,18 +1,16 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { Server, type ServerOptions } from 'socket.io';
-import { LIMITS, ROOM_ERRORS, type IceServer } from '../src/engine/signaling/protocol.js';
+import { LIMITS, type IceServer } from '../src/engine/signaling/protocol.js';
 import { SignalingHub, type SignalingServer, type SignalingSocket } from './hub.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { MemoryRoomStore, type RoomStore } from './rooms.js';
 import { turnCredentials, type TurnConfig } from './turn.js';
-import { verifyRoomToken, type RoomToken } from './auth.js';
-import { idSchema } from './validation.js';
+import { requireRoomTokens } from './auth.js';
 import { ConnectionLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js';
 import { DEFAULT_QUEUE_LIMITS, type QueueLimits } from './socket-queue.js';
 import { FairQueue, type FairQueueLimits } from './fair-queue.js';
 import { addressOf, type TrustProxy } from './client-address.js';
-import { createHash } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { ClusterMonitor, type ClusterTiming } from './cluster.js';
 import type { RedisConnection } from './redis/store.js';
@@ -173,27 +171,7 @@ export function attachSignaling(
       (socket.request as { rtcAddress?: string }).rtcAddress ?? clientAddress(socket.request);
     next();
   });
-  if (authSecret) {
-    // With room tokens, identity comes from the token: a socket without a valid one is refused
-    // before it gets anything (an id, ICE servers, answers). An expired token still names its
-    // holder: it reconnects only to resume the session it had (with the server's secret).
-    io.use((socket, next) => {
-      const { query, auth } = socket.handshake;
-      const token = (auth as { token?: unknown } | undefined)?.token ?? query['token'];
-      const refuse = () => next(new Error(ROOM_ERRORS.UNAUTHORIZED));
-      void (async () => {
-        const claims = await verifyRoomToken(token, authSecret);
-        if (!claims || !idSchema.safeParse(claims.sub).success) return refuse();
-        if (claims.exp * 1000 <= Date.now()) {
-          const proof = typeof query['resume'] === 'string' ? query['resume'] : '';
-          const held = proof ? await store.getUser(claims.sub) : undefined;
-          if (!held?.token || held.token !== sha256(proof)) return refuse();
-        }
-        (socket.handshake as { rtcToken?: RoomToken }).rtcToken = claims;
-        next();
-      })().catch(refuse);
-    });
-  }
+  if (authSecret) io.use(requireRoomTokens(authSecret, store));
   const hub = new SignalingHub(io, {
     node,
     clustered: !!redis,
@@ -276,10 +254,6 @@ async function closeTransports(io: SignalingServer, ms: number): Promise<void> {
 }
 
 type Once = (event: 'close', listener: () => void) => unknown;
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 function isHttpServer(value: unknown): value is HttpServer {
   return (
