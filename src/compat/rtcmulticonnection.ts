@@ -735,16 +735,39 @@ export class RTCMultiConnection {
     };
   }
 
-  /** Getting the screen constraints from the (overridable) v3 callback. */
+  /**
+   * Getting the screen constraints from the (overridable) v3 callback. RTCMultiConnection 3.7.1
+   * itself never calls it (it asks getDisplayMedia directly), so pages that still override it
+   * with getScreenId.js code that is gone (a ReferenceError) or that fails (an error in the
+   * callback) share their screen with the default constraints instead of not at all.
+   */
   #screenConstraints(): Promise<DisplayMediaStreamOptions> {
-    return new Promise((resolve) => {
-      this.getScreenConstraints((_error, constraints) => {
-        const video = displayTrackConstraints(
-          modernTrackConstraints(constraints['video'] ?? constraints),
-        );
-        resolve({ video, audio: false });
-      });
+    const display = (constraints: Record<string, unknown>): DisplayMediaStreamOptions => ({
+      video: displayTrackConstraints(modernTrackConstraints(constraints['video'] ?? constraints)),
+      audio: false,
     });
+    const defaults = () =>
+      new Promise<DisplayMediaStreamOptions>((resolve) =>
+        RTCMultiConnection.prototype.getScreenConstraints.call(this, (_error, constraints) =>
+          resolve(display(constraints)),
+        ),
+      );
+    return new Promise<DisplayMediaStreamOptions | undefined>((resolve) => {
+      try {
+        // Pages' overrides may pass anything back.
+        this.getScreenConstraints((error, constraints: unknown) =>
+          resolve(
+            error || typeof constraints !== 'object' || !constraints
+              ? undefined
+              : display(constraints as Record<string, unknown>),
+          ),
+        );
+      } catch (error) {
+        if (this.enableLogs)
+          console.warn('getScreenConstraints failed; default constraints', error);
+        resolve(undefined);
+      }
+    }).then((options) => options ?? defaults());
   }
 
   #options(roomId: string): RoomOptions {
@@ -805,6 +828,20 @@ export class RTCMultiConnection {
     resolve?.(yes);
   }
 
+  /**
+   * A v3 page keeps its captured streams in `attachStreams` from one room to the next (a page that
+   * opens a room named after its user and then joins someone else's carries its camera over).
+   * Leaving a room stops what it captured, so the next room gets copies of those tracks (same
+   * camera, same microphone), in `attachStreams` as v3 has them.
+   */
+  #keepLocalStreams(): void {
+    for (const event of Object.values(this.streamEvents)) {
+      if (event.type !== 'local' || this.attachStreams.includes(event.stream)) continue;
+      const live = event.stream.getTracks().some((t) => t.readyState === 'live');
+      if (live) this.attachStreams.push(event.stream.clone());
+    }
+  }
+
   /** The room connection for this room id (a new one when the id changed). */
   #ensureRoom(roomId: string): RoomConnection {
     this.sessionid = this.channel = roomId;
@@ -813,6 +850,7 @@ export class RTCMultiConnection {
       this.#room &&
       (this.#room.roomId !== roomId || this.#room.socketUrl !== options.socketUrl)
     ) {
+      this.#keepLocalStreams();
       void this.#room.leave();
       this.#unbind();
       this.#room = undefined;

@@ -57,6 +57,58 @@ describe('RTCMultiConnection (compat) as RTCMultiConnection 3.7.1 pages observe 
     expect(counts).to.deep.equal([1]);
   });
 
+  it('a page that opened its own room and then joins another sends its camera there', async () => {
+    // call-by-username: everyone opens a room named after themselves, then calls someone.
+    const callee = new RTCMultiConnection();
+    const caller = new RTCMultiConnection();
+    connections.push(callee, caller);
+    for (const c of [callee, caller]) {
+      c.socketURL = `${signalingUrl}/`;
+      c.session = { audio: true, video: true };
+      c.mediaConstraints = { audio: true, video: { width: 160, height: 120 } };
+      c.enableLogs = false;
+      c.autoCreateMediaElement = false;
+    }
+    const remoteAtCallee: MediaStream[] = [];
+    callee.onstream = (event) => {
+      if (event.type === 'remote') remoteAtCallee.push(event.stream);
+    };
+    // The demo stops capturing once it has its camera.
+    caller.onstream = (event) => {
+      if (event.type === 'local') caller.dontCaptureUserMedia = true;
+    };
+    expect(await settled((done) => callee.open(uniqueRoom('callee'), done))).to.equal(true);
+    expect(await settled((done) => caller.open(uniqueRoom('caller'), done))).to.equal(true);
+    expect(await settled((done) => caller.join(callee.sessionid, done))).to.equal(true);
+    await waitUntil(
+      () => remoteAtCallee.some((s) => s.getVideoTracks().some((t) => t.readyState === 'live')),
+      "the caller's camera reaches the callee",
+      { timeout: 10000 },
+    );
+    expect(caller.attachStreams.length).to.equal(1);
+  });
+
+  it('a getScreenConstraints override that throws (getScreenId.js is gone) still shares the screen', async () => {
+    // 3.6.3's screen demos override it with getScreenId.js code; 3.7.1 never calls it.
+    const connection = new RTCMultiConnection();
+    connections.push(connection);
+    connection.socketURL = `${signalingUrl}/`;
+    connection.session = { screen: true, oneway: true };
+    connection.enableLogs = false;
+    connection.autoCreateMediaElement = false;
+    connection.getScreenConstraints = () => {
+      throw new ReferenceError('getScreenConstraints is not defined');
+    };
+    const local = new Promise<MediaStream>((resolve) => {
+      connection.onstream = (event) => {
+        if (event.type === 'local') resolve(event.stream);
+      };
+    });
+    expect(await settled((done) => connection.open(uniqueRoom('screen'), done))).to.equal(true);
+    const [track] = (await local).getVideoTracks();
+    expect(track?.label).to.match(/screen/);
+  });
+
   it("a receiver's onFileEnd gets the file as a Blob with v3's fields (createObjectURL works)", async () => {
     const [a, b] = await pair();
     const ended = new Promise<Blob & { name: string; uuid: string; url: string }>((resolve) => {
