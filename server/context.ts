@@ -24,6 +24,11 @@ export interface SocketData {
   messageEvent: string;
   /** The room-scoped custom event; undefined when its name would collide with the relay event. */
   customEvent: string | undefined;
+  /**
+   * The room the handshake names (`sessionid`), when it is a valid id: where the socket's custom
+   * events go while it is in no room (RTCMultiConnection pages message a room before joining).
+   */
+  handshakeRoom: string | undefined;
   autoClose: boolean;
   maxParticipants: number;
   passwordFailures: number;

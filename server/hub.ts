@@ -94,6 +94,7 @@ export class SignalingHub {
       query['socketCustomEvent'],
       ctx.options.customEvent ?? DEFAULT_CUSTOM_EVENT,
     );
+    const modern = typeof query['rtcElements'] === 'string';
     const rawMax = query['maxParticipantsAllowed'];
     const max = typeof rawMax === 'string' ? Number.parseInt(rawMax, 10) : Number.NaN;
     socket.data = {
@@ -108,13 +109,16 @@ export class SignalingHub {
           : DEFAULT_CUSTOM_EVENT !== messageEvent
             ? DEFAULT_CUSTOM_EVENT
             : undefined,
+      handshakeRoom: idSchema.safeParse(query['sessionid']).success
+        ? (query['sessionid'] as string)
+        : undefined,
       autoClose: query['autoCloseEntireSession'] === 'true',
       maxParticipants: Math.min(
-        Number.isFinite(max) && max > 0 ? max : 1000,
+        Number.isFinite(max) && max > 0 ? othersAllowed(max, modern) : 1000,
         ctx.options.maxParticipantsLimit,
       ),
       passwordFailures: 0,
-      modern: typeof query['rtcElements'] === 'string',
+      modern,
       auth,
       address: (socket.handshake as { rtcAddress?: string }).rtcAddress ?? socket.handshake.address,
     };
@@ -316,6 +320,16 @@ const INTENTIONAL = new Set([
   'server shutting down',
   'forced server close',
 ]);
+
+/**
+ * How many may join a room besides its opener. rtc-elements clients say so directly; an
+ * RTCMultiConnection page's `maxParticipantsAllowed` is the room's total, the opener included
+ * (its server admitted N - 1 joiners, and its one-to-one demo sets 2), while its documentation
+ * calls 1 one-to-one: both hold.
+ */
+function othersAllowed(requested: number, modern: boolean): number {
+  return modern ? requested : Math.max(1, requested - 1);
+}
 
 function eventName(raw: unknown, fallback: string): string {
   return typeof raw === 'string' && eventNameSchema.safeParse(raw).success ? raw : fallback;

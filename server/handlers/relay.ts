@@ -6,6 +6,7 @@ import {
 } from '../../src/engine/signaling/protocol.js';
 import type { Socket } from 'socket.io';
 import {
+  mayAskAbout,
   relayEventChannel,
   roomChannel,
   type AckFn,
@@ -97,9 +98,12 @@ function ending(message: unknown): boolean {
 }
 
 /**
- * The custom event (v3's `socketCustomEvent`): rebroadcast inside the sender's room only, and
- * never to a member whose relay event has that name (on any node): only the server writes what
- * arrives on a relay event, so a custom message can never pass for a relay envelope.
+ * The custom event (v3's `socketCustomEvent`): rebroadcast inside the sender's room only (for a
+ * socket in no room yet, the room its handshake names, unless that room is password-protected or,
+ * with room tokens, not its token's: RTCMultiConnection pages message a room before joining it;
+ * never server-wide as v3's server did), and never to a member whose relay event has that name
+ * (on any node): only the server writes what arrives on a relay event, so a custom message can
+ * never pass for a relay envelope.
  */
 export async function custom(
   ctx: HubContext,
@@ -107,11 +111,22 @@ export async function custom(
   event: string,
   message: unknown,
 ): Promise<void> {
-  const roomId = socket.data.roomId;
+  const roomId = socket.data.roomId ?? (await handshakeRoom(ctx, socket));
   if (!roomId) return ctx.drop(socket, event, 'sender is in no room');
   if (jsonSize(message) > LIMITS.relayBytes) return ctx.drop(socket, event, 'message too large');
   (socket as unknown as Socket)
     .to(roomChannel(roomId))
     .except(relayEventChannel(event))
     .emit(event, message);
+}
+
+/** The room a socket in no room may send custom events to: its handshake's, if open to it. */
+async function handshakeRoom(
+  ctx: HubContext,
+  socket: SignalingSocket,
+): Promise<string | undefined> {
+  const id = socket.data.handshakeRoom;
+  if (!id || !mayAskAbout(ctx, socket, id)) return undefined;
+  const room = await ctx.store.get(id);
+  return room && room.participants.length > 0 && !room.passwordHash ? id : undefined;
 }

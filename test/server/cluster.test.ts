@@ -113,7 +113,10 @@ describe('a room across three nodes', () => {
     );
     // maxParticipantsAllowed is the opener's: reopen with a limit of 2 others.
     assert.deepEqual(await owner.request('close-entire-session'), [true]);
-    const limited = await user(b, uid('owner2'), undefined, { maxParticipantsAllowed: '2' });
+    const limited = await user(b, uid('owner2'), undefined, {
+      maxParticipantsAllowed: '2',
+      rtcElements: '1',
+    });
     assert.deepEqual(await limited.openRoom(roomid, {}), [true]);
     const acks = await Promise.all(joiners.map((j) => j.joinRoom(roomid)));
     assert.equal(acks.filter(([ok]) => ok === true).length, 2);

@@ -226,6 +226,26 @@ describe('relay', () => {
     assert.equal(b.relays().length, 0);
   });
 
+  it('a socket in no room yet sends custom events to the room its handshake names (v3 pages ask an admin first), never elsewhere', async () => {
+    const server = await startTestServer();
+    const [roomid, locked] = [uid('room'), uid('locked')];
+    const a = await user(server, uid('hr-a'));
+    const b = await user(server, uid('hr-b'));
+    const x = await user(server, uid('hr-x'));
+    await room(roomid, a, [b]);
+    assert.deepEqual(await x.openRoom(locked, { password: 'pw' }), [true]);
+    const guest = await user(server, uid('hr-guest'), undefined, { sessionid: roomid });
+    guest.emit(DEFAULT_CUSTOM_EVENT, { askAdmin: true });
+    assert.deepEqual(await a.waitFor(DEFAULT_CUSTOM_EVENT), [{ askAdmin: true }]);
+    assert.deepEqual(await b.waitFor(DEFAULT_CUSTOM_EVENT), [{ askAdmin: true }]);
+    // Not into a password-protected room, and nowhere without a handshake room.
+    const stranger = await user(server, uid('hr-stranger'), undefined, { sessionid: locked });
+    stranger.emit(DEFAULT_CUSTOM_EVENT, { spam: true });
+    await settle(stranger, x);
+    assert.equal(x.count(DEFAULT_CUSTOM_EVENT), 0);
+    assert.equal(a.count(DEFAULT_CUSTOM_EVENT), 1);
+  });
+
   it('rebroadcasts the socketCustomEvent only inside the sender’s room', async () => {
     const server = await startTestServer();
     const a = await user(server, 'ce-a');

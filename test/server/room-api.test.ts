@@ -45,7 +45,11 @@ describe('participant limit', () => {
   it('admits exactly 5 of 30 simultaneous joiners when maxParticipantsAllowed is 5', async () => {
     const server = await startTestServer();
     const ownerId = uid('race-owner');
-    const owner = await user(server, ownerId, undefined, { maxParticipantsAllowed: '5' });
+    // rtc-elements' meaning: 5 besides the opener.
+    const owner = await user(server, ownerId, undefined, {
+      maxParticipantsAllowed: '5',
+      rtcElements: '1',
+    });
     const ids = Array.from({ length: 30 }, () => uid('racer'));
     const joiners = await Promise.all(ids.map((id) => user(server, id)));
     const roomid = uid('race-room');
@@ -421,7 +425,12 @@ describe('get-public-rooms', () => {
       string,
       string,
     ];
-    const a = await user(server, aId, { name: 'A' }, { maxParticipantsAllowed: '3' });
+    const a = await user(
+      server,
+      aId,
+      { name: 'A' },
+      { maxParticipantsAllowed: '3', rtcElements: '1' },
+    );
     const b = await user(server, bId, { name: 'B' });
     const c = await user(server, cId, { name: 'C' }, { maxParticipantsAllowed: '1' });
     const d = await user(server, dId);

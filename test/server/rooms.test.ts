@@ -81,15 +81,41 @@ describe('open-room / join-room / check-presence', () => {
     assert.deepEqual(await c.joinRoom(roomid), [true]);
   });
 
-  it('maxParticipantsAllowed=N admits N joiners besides the opener', async () => {
+  it('maxParticipantsAllowed=N from rtc-elements admits N joiners besides the opener', async () => {
     const server = await startTestServer();
-    const a = await user(server, 'n-a', undefined, { maxParticipantsAllowed: '3' });
+    const a = await user(server, 'n-a', undefined, {
+      maxParticipantsAllowed: '3',
+      rtcElements: '1',
+    });
     const joiners = await Promise.all([1, 2, 3, 4].map((i) => user(server, `n-${i}`)));
     const roomid = uid('room');
     await a.openRoom(roomid);
     const acks = [];
     for (const joiner of joiners) acks.push(await joiner.joinRoom(roomid));
     assert.deepEqual(acks, [[true], [true], [true], [false, 'Room full']]);
+  });
+
+  it("maxParticipantsAllowed=N from an RTCMultiConnection page is the room's total (1 too is one-to-one)", async () => {
+    const server = await startTestServer();
+    for (const [limit, admitted] of [
+      ['2', 1],
+      ['1', 1],
+      ['4', 3],
+    ] as const) {
+      const opener = await user(server, uid('v3-open'), undefined, {
+        maxParticipantsAllowed: limit,
+      });
+      const roomid = uid('v3-room');
+      assert.deepEqual(await opener.openRoom(roomid), [true]);
+      const acks = [];
+      for (let i = 0; i <= admitted; i++)
+        acks.push(await (await user(server, uid('v3-join'))).joinRoom(roomid));
+      assert.deepEqual(
+        acks,
+        [...Array.from({ length: admitted }, () => [true]), [false, 'Room full']],
+        `maxParticipantsAllowed=${limit}`,
+      );
+    }
   });
 
   it('admits exactly one of two simultaneous joiners to a one-to-one room', async () => {
