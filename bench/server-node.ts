@@ -1,6 +1,6 @@
 /**
  * A signaling node for `npm run bench:server`, in its own process (with REDIS_URL from the
- * environment when set); sends its URL, answers "rss".
+ * environment when set); sends its URL, answers "rss" and "cpu" (its CPU time so far, in µs).
  */
 import { startServer } from '../server/index.js';
 
@@ -20,5 +20,9 @@ const server = await startServer({
 process.send?.({ url: server.url });
 process.on('message', (message) => {
   if (message === 'rss') process.send?.({ rss: process.memoryUsage().rss });
+  if (message === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpu: user + system });
+  }
   if (message === 'stop') void server.close().then(() => process.exit(0));
 });

@@ -2,8 +2,8 @@
  * npm run bench:server: a bounded socket.io-client load generator against signaling nodes in
  * their own processes, on loopback: first one node (memory store), then two nodes sharing a real
  * redis-server (every pair split across the nodes, so every join and relay crosses Redis).
- * Measures concurrent sockets, server RSS per socket, joins per second, and the highest relay
- * rate whose p99 latency stays under 50 ms (each rate: the better of two 2-s runs). One machine runs the load, the nodes and Redis: the
+ * Measures concurrent sockets, server RSS per socket, joins per second and server CPU per join,
+ * server CPU per relay, and the highest relay rate whose p99 latency stays under 50 ms (each rate: the better of two 2-s runs). One machine runs the load, the nodes and Redis: the
  * two-node figures show the cost of crossing Redis, not the capacity of two machines.
  *
  * Options: --sockets N (default 2000, per configuration).
@@ -55,6 +55,9 @@ async function startNode(env: Record<string, string>): Promise<Node> {
 
 interface Result {
   connectRate: number;
+  /** Server CPU time (every node) per 1,000 joins (open + join), and per 1,000 relays, in ms. */
+  joinCpu: number;
+  relayCpu: number;
   rssPerSocket: number;
   joinRate: number;
   best: { rate: number; p50: number; p99: number } | undefined;
@@ -63,6 +66,10 @@ interface Result {
 
 const totalRss = async (nodes: Node[]) =>
   (await Promise.all(nodes.map((n) => n.ask<number>('rss', 'rss')))).reduce((a, b) => a + b, 0);
+/** CPU time of every node so far, in ms: unlike rates, it hardly moves with other load. */
+const totalCpu = async (nodes: Node[]) =>
+  (await Promise.all(nodes.map((n) => n.ask<number>('cpu', 'cpu')))).reduce((a, b) => a + b, 0) /
+  1000;
 
 /** Socket i connects to node i % nodes; pairs (2k, 2k+1) share a room (split when two nodes). */
 async function measure(nodes: Node[]): Promise<Result> {
@@ -95,6 +102,7 @@ async function measure(nodes: Node[]): Promise<Result> {
       socket.emit(event, ...args, (...ack: unknown[]) => resolve(ack)),
     );
   const room = (i: number) => ({ sessionid: `bench-room-${i}`, session: { data: true } });
+  const cpuBeforeJoins = await totalCpu(nodes);
   t0 = performance.now();
   await Promise.all(
     sockets.filter((_, i) => i % 2 === 0).map((s, i) => emit(s, 'open-room', room(i))),
@@ -103,6 +111,7 @@ async function measure(nodes: Node[]): Promise<Result> {
     sockets.filter((_, i) => i % 2 === 1).map((s, i) => emit(s, 'join-room', room(i))),
   );
   const joinSeconds = (performance.now() - t0) / 1000;
+  const joinCpu = ((await totalCpu(nodes)) - cpuBeforeJoins) / (SOCKETS / 1000);
   if (!joins.every((ack) => ack[0] === true)) throw new Error('some joins failed');
 
   // Relays at a paced rate (10 ms ticks, round-robin over the pairs), stepping the rate up: the
@@ -140,6 +149,10 @@ async function measure(nodes: Node[]): Promise<Result> {
     const at = (p: number) => latencies[Math.floor((latencies.length - 1) * p)] ?? Infinity;
     return { rate, p50: at(0.5), p99: latencies.length < sent ? Infinity : at(0.99) };
   }
+  // Server CPU per relay, at a rate every configuration sustains (1,000/s for 2 s).
+  const cpuBeforeRelays = await totalCpu(nodes);
+  await paced(1000, 2);
+  const relayCpu = ((await totalCpu(nodes)) - cpuBeforeRelays) / 2;
   // Each rate runs twice for 2 s and keeps the better p99: a lone GC pause or a burst of other
   // work on this shared machine should not decide the figure.
   const steps: Result['steps'] = [];
@@ -154,6 +167,8 @@ async function measure(nodes: Node[]): Promise<Result> {
     connectRate: SOCKETS / connectSeconds,
     rssPerSocket: (rssAfter - rssBefore) / SOCKETS / 1024,
     joinRate: SOCKETS / joinSeconds,
+    joinCpu,
+    relayCpu,
     best: steps.filter((step) => step.p99 < 50).at(-1),
     steps,
   };
@@ -199,7 +214,19 @@ const rows: [string, string, string, string][] = [
     two.joinRate.toFixed(0),
     ratio(one.joinRate, two.joinRate),
   ],
+  [
+    'server CPU per 1,000 joins (ms)',
+    one.joinCpu.toFixed(0),
+    two.joinCpu.toFixed(0),
+    ratio(one.joinCpu, two.joinCpu),
+  ],
   ['relays/s at p99 < 50 ms', relay(one), relay(two), ratio(one.best?.rate, two.best?.rate)],
+  [
+    'server CPU per 1,000 relays (ms)',
+    one.relayCpu.toFixed(0),
+    two.relayCpu.toFixed(0),
+    ratio(one.relayCpu, two.relayCpu),
+  ],
 ];
 const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
 console.log('signaling load on loopback (load generator, nodes and Redis share this machine)');
