@@ -25,10 +25,16 @@ export interface SocketData {
   /** The room-scoped custom event; undefined when its name would collide with the relay event. */
   customEvent: string | undefined;
   /**
-   * The room the handshake names (`sessionid`), when it is a valid id: where the socket's custom
-   * events go while it is in no room (RTCMultiConnection pages message a room before joining).
+   * While the socket is in no room: the room it waits at (its handshake's `sessionid`, or the
+   * last room it asked about with `check-presence`), whose custom events it may send and hear
+   * (RTCMultiConnection pages message a room before joining it). Undefined once it is in a room.
    */
-  handshakeRoom: string | undefined;
+  lobby: string | undefined;
+  /**
+   * Its custom events follow RTCMultiConnection's expectations (a 3.7 page, or our compat class:
+   * handshake `rtcCompat`): they also reach the room's lobby. rtc-elements' stay in the room.
+   */
+  legacyCustom: boolean;
   autoClose: boolean;
   maxParticipants: number;
   passwordFailures: number;
@@ -122,6 +128,8 @@ export interface PendingJoin {
 }
 
 export const userChannel = (userId: string) => `user:${userId}`;
+/** Sockets in no room waiting at a room (see `SocketData.lobby`). */
+export const lobbyChannel = (roomId: string) => sharedName('lobby:', roomId);
 export const roomChannel = (roomId: string) => `room:${roomId}`;
 /**
  * Every socket is in the channel of the relay event it listens to, on every node. A custom event
@@ -129,20 +137,23 @@ export const roomChannel = (roomId: string) => `room:${roomId}`;
  * member ever receives a client's payload on its relay event, whose envelopes only the server
  * writes.
  */
-export function relayEventChannel(event: string): string {
-  let channel = relayChannels.get(event);
-  if (channel === undefined) {
-    channel = `relay-event:${event}`;
-    if (relayChannels.size < 10_000) relayChannels.set(event, channel);
-  }
-  return channel;
-}
+export const relayEventChannel = (event: string) => sharedName('relay-event:', event);
+
 /**
  * One string per channel name, shared by every socket that joins it: a fresh string per socket,
  * used as the key of a long-lived adapter room, was measured to keep about 10 KiB of heap per
  * connection that came and went (test/server/resume.test.ts, 2,000 join/leave cycles).
  */
-const relayChannels = new Map<string, string>();
+function sharedName(prefix: string, name: string): string {
+  const key = prefix + name;
+  let shared = sharedNames.get(key);
+  if (shared === undefined) {
+    shared = key;
+    if (sharedNames.size < 10_000) sharedNames.set(key, shared);
+  }
+  return shared;
+}
+const sharedNames = new Map<string, string>();
 
 /**
  * Whether a socket may administer a room (passwords, kick, close, approvals): it owns the room

@@ -4,6 +4,7 @@ import type { Socket } from 'socket.io';
 import { DEFAULT_CUSTOM_EVENT, DEFAULT_MESSAGE_EVENT } from '../src/engine/signaling/protocol.js';
 import {
   HubContext,
+  lobbyChannel,
   relayEventChannel,
   roomChannel,
   userChannel,
@@ -109,9 +110,10 @@ export class SignalingHub {
           : DEFAULT_CUSTOM_EVENT !== messageEvent
             ? DEFAULT_CUSTOM_EVENT
             : undefined,
-      handshakeRoom: idSchema.safeParse(query['sessionid']).success
+      lobby: idSchema.safeParse(query['sessionid']).success
         ? (query['sessionid'] as string)
         : undefined,
+      legacyCustom: !modern || query['rtcCompat'] === '1',
       autoClose: query['autoCloseEntireSession'] === 'true',
       maxParticipants: Math.min(
         Number.isFinite(max) && max > 0 ? othersAllowed(max, modern) : 1000,
@@ -124,6 +126,7 @@ export class SignalingHub {
     };
     // Before any of its events: custom events are never delivered on this socket's relay event.
     void socket.join(relayEventChannel(messageEvent));
+    if (socket.data.lobby) void socket.join(lobbyChannel(socket.data.lobby));
     // A client that held this id before proves it with the secret the server gave it then
     // (`resume`); it takes its id and room back (see `resume`).
     const proof = socket.data.modern && typeof query['resume'] === 'string' ? query['resume'] : '';

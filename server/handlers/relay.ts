@@ -6,6 +6,7 @@ import {
 } from '../../src/engine/signaling/protocol.js';
 import type { Socket } from 'socket.io';
 import {
+  lobbyChannel,
   mayAskAbout,
   relayEventChannel,
   roomChannel,
@@ -98,12 +99,14 @@ function ending(message: unknown): boolean {
 }
 
 /**
- * The custom event (v3's `socketCustomEvent`): rebroadcast inside the sender's room only (for a
- * socket in no room yet, the room its handshake names, unless that room is password-protected or,
- * with room tokens, not its token's: RTCMultiConnection pages message a room before joining it;
- * never server-wide as v3's server did), and never to a member whose relay event has that name
- * (on any node): only the server writes what arrives on a relay event, so a custom message can
- * never pass for a relay envelope.
+ * The custom event (v3's `socketCustomEvent`), never server-wide as v3's server sent it, and
+ * never to a member whose relay event has that name (on any node: only the server writes what
+ * arrives on a relay event, so a custom message can never pass for a relay envelope). From a
+ * member of a room: to the room; from a member that speaks RTCMultiConnection (a 3.7 page or our
+ * compat class), to the room's lobby as well. From a socket in no room: to the room it waits at
+ * (named in its handshake or asked about) and that room's lobby, as RTCMultiConnection pages
+ * message a room before joining it. Never into or out of a password-protected room's lobby, nor,
+ * with room tokens, outside a token's room.
  */
 export async function custom(
   ctx: HubContext,
@@ -111,22 +114,16 @@ export async function custom(
   event: string,
   message: unknown,
 ): Promise<void> {
-  const roomId = socket.data.roomId ?? (await handshakeRoom(ctx, socket));
+  const data = socket.data;
+  const roomId = data.roomId ?? data.lobby;
   if (!roomId) return ctx.drop(socket, event, 'sender is in no room');
   if (jsonSize(message) > LIMITS.relayBytes) return ctx.drop(socket, event, 'message too large');
-  (socket as unknown as Socket)
-    .to(roomChannel(roomId))
-    .except(relayEventChannel(event))
-    .emit(event, message);
-}
-
-/** The room a socket in no room may send custom events to: its handshake's, if open to it. */
-async function handshakeRoom(
-  ctx: HubContext,
-  socket: SignalingSocket,
-): Promise<string | undefined> {
-  const id = socket.data.handshakeRoom;
-  if (!id || !mayAskAbout(ctx, socket, id)) return undefined;
-  const room = await ctx.store.get(id);
-  return room && room.participants.length > 0 && !room.passwordHash ? id : undefined;
+  const channels = [roomChannel(roomId)];
+  if (!data.roomId || data.legacyCustom) {
+    const room = mayAskAbout(ctx, socket, roomId) ? await ctx.store.get(roomId) : undefined;
+    const open = !!room && room.participants.length > 0 && !room.passwordHash;
+    if (!data.roomId && !open) return ctx.drop(socket, event, 'its lobby is closed to it');
+    if (open) channels.push(lobbyChannel(roomId));
+  }
+  (socket as unknown as Socket).to(channels).except(relayEventChannel(event)).emit(event, message);
 }

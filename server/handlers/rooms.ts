@@ -7,6 +7,7 @@ import {
   type RoomInfo,
 } from '../../src/engine/signaling/protocol.js';
 import {
+  lobbyChannel,
   mayAskAbout,
   roomChannel,
   userChannel,
@@ -108,13 +109,23 @@ async function enterRoom(
     );
     data.extra = extra;
   }
+  const lobby = data.lobby;
   undo.push('socket state', async () => {
     data.extra = before.extra;
     if (data.roomId === roomId) data.roomId = before.roomId;
     await socket.leave(roomChannel(roomId));
+    if (lobby) {
+      data.lobby = lobby;
+      await socket.join(lobbyChannel(lobby));
+    }
   });
   data.roomId = roomId;
   await socket.join(roomChannel(roomId));
+  // In a room now: it no longer waits at one.
+  if (lobby) {
+    data.lobby = undefined;
+    await socket.leave(lobbyChannel(lobby));
+  }
   return before.roomId !== roomId ? before.roomId : undefined;
 }
 
@@ -245,6 +256,13 @@ export async function checkPresence(
   const id = typeof roomId === 'string' || typeof roomId === 'number' ? String(roomId) : '';
   const visible = idSchema.safeParse(id).success && mayAskAbout(ctx, socket, id);
   const room = visible ? await ctx.store.get(id) : undefined;
+  // A socket in no room now waits at the room it asked about (its lobby).
+  const data = socket.data;
+  if (visible && !data.roomId && data.lobby !== id) {
+    if (data.lobby) await socket.leave(lobbyChannel(data.lobby));
+    data.lobby = id;
+    await socket.join(lobbyChannel(id));
+  }
   if (!room || room.participants.length === 0) {
     const absent: PresenceExtra = { _room: { isFull: false, isPasswordProtected: false } };
     ack(false, id, absent);

@@ -226,24 +226,51 @@ describe('relay', () => {
     assert.equal(b.relays().length, 0);
   });
 
-  it('a socket in no room yet sends custom events to the room its handshake names (v3 pages ask an admin first), never elsewhere', async () => {
+  it("a socket in no room waits at a room (its handshake's or the last it asked about): custom events pass both ways with v3 members, not with rtc-elements ones", async () => {
     const server = await startTestServer();
-    const [roomid, locked] = [uid('room'), uid('locked')];
-    const a = await user(server, uid('hr-a'));
-    const b = await user(server, uid('hr-b'));
-    const x = await user(server, uid('hr-x'));
-    await room(roomid, a, [b]);
+    const [adminRoom, locked] = [uid('admin'), uid('locked')];
+    // v3's admin-guest demo: both use the admin's id as their custom event.
+    const custom = { socketCustomEvent: adminRoom };
+    const admin = await user(server, uid('admin'), undefined, custom);
+    const modern = await user(server, uid('modern'), undefined, { ...custom, rtcElements: '1' });
+    await room(adminRoom, admin, [modern]);
+    const x = await user(server, uid('x'), undefined, custom);
     assert.deepEqual(await x.openRoom(locked, { password: 'pw' }), [true]);
-    const guest = await user(server, uid('hr-guest'), undefined, { sessionid: roomid });
-    guest.emit(DEFAULT_CUSTOM_EVENT, { askAdmin: true });
-    assert.deepEqual(await a.waitFor(DEFAULT_CUSTOM_EVENT), [{ askAdmin: true }]);
-    assert.deepEqual(await b.waitFor(DEFAULT_CUSTOM_EVENT), [{ askAdmin: true }]);
-    // Not into a password-protected room, and nowhere without a handshake room.
-    const stranger = await user(server, uid('hr-stranger'), undefined, { sessionid: locked });
-    stranger.emit(DEFAULT_CUSTOM_EVENT, { spam: true });
+    // The guest's handshake names its own page's room; it then looks the admin's room up.
+    const guest = await user(server, uid('guest'), undefined, {
+      ...custom,
+      sessionid: uid('page'),
+    });
+    assert.equal((await guest.checkPresence(adminRoom))[0], true);
+    guest.emit(adminRoom, { newGuest: true });
+    assert.deepEqual(await admin.waitFor(adminRoom), [{ newGuest: true }]);
+    assert.deepEqual(await modern.waitFor(adminRoom), [{ newGuest: true }]);
+    // The admin (a v3 page) answers to its room: the waiting guest hears it.
+    admin.emit(adminRoom, { youCanJoinAdmin: true });
+    assert.deepEqual(await guest.waitFor(adminRoom), [{ youCanJoinAdmin: true }]);
+    // An rtc-elements member's custom events stay in the room.
+    modern.emit(adminRoom, { privately: true });
+    await admin.waitFor(adminRoom, (m) => (m as { privately?: boolean }).privately === true);
+    await settle(modern, guest);
+    assert.equal(guest.count(adminRoom), 1);
+    // Once the guest is in the room it hears the room as a member only, once.
+    assert.deepEqual(await guest.joinRoom(adminRoom), [true]);
+    admin.emit(adminRoom, { hello: 'members' });
+    await guest.waitFor(adminRoom, (m) => (m as { hello?: string }).hello === 'members');
+    await settle(admin, guest);
+    assert.equal(guest.count(adminRoom), 2);
+    // Not into a password-protected room, and nowhere from a socket that waits at no room.
+    const stranger = await user(server, uid('stranger'), undefined, {
+      ...custom,
+      sessionid: locked,
+    });
+    stranger.emit(adminRoom, { spam: true });
+    const nowhere = await user(server, uid('nowhere'), undefined, custom);
+    nowhere.emit(adminRoom, { spam: true });
     await settle(stranger, x);
-    assert.equal(x.count(DEFAULT_CUSTOM_EVENT), 0);
-    assert.equal(a.count(DEFAULT_CUSTOM_EVENT), 1);
+    await settle(nowhere, admin);
+    assert.equal(x.count(adminRoom), 0);
+    assert.equal(admin.all(adminRoom).filter(([m]) => (m as { spam?: boolean }).spam).length, 0);
   });
 
   it('rebroadcasts the socketCustomEvent only inside the sender’s room', async () => {
