@@ -724,7 +724,8 @@ export class RTCMultiConnection {
 
   #defaultPreferences(): LegacyUserPreferences {
     const media = !!(this.session.audio || this.session.video || this.session.screen);
-    const oneWay = !!(this.session.oneway || this.session.broadcast);
+    // v3: only `oneway` makes a joiner receive-only; `broadcast` does not (see #options).
+    const oneWay = !!this.session.oneway;
     return {
       localPeerSdpConstraints: { OfferToReceiveAudio: media, OfferToReceiveVideo: media },
       remotePeerSdpConstraints: { OfferToReceiveAudio: media, OfferToReceiveVideo: media },
@@ -775,10 +776,17 @@ export class RTCMultiConnection {
       socketUrl: this.#socketUrl(),
       roomId,
       userId: this.userid,
-      session: this.session,
+      // RTCMultiConnection 3.7.1 reads `session.broadcast` only to send `oneToMany=true` in
+      // its handshake (dist/RTCMultiConnection.js:138, which no server reads): its joiners still
+      // capture and send (beforeJoin checks `oneway` only, :4549). The engine takes `broadcast`
+      // as one-way, so a v3 page's session goes to it without that key.
+      session: { ...this.session, broadcast: false },
       extra: this.extra,
       password: this.password ?? undefined,
-      maxParticipants: this.maxParticipantsAllowed,
+      // v3's maxParticipantsAllowed is the room's total, the opener included (its server admitted
+      // N - 1 joiners; its one-to-one demo sets 2), with 1 also one-to-one (its documentation);
+      // the engine's maxParticipants counts the others.
+      maxParticipants: Math.max(1, this.maxParticipantsAllowed - 1),
       autoClose: this.autoCloseEntireSession,
       publicId: this.publicRoomIdentifier || undefined,
       messageEvent: this.socketMessageEvent,

@@ -109,6 +109,52 @@ describe('RTCMultiConnection (compat) as RTCMultiConnection 3.7.1 pages observe 
     expect(track?.label).to.match(/screen/);
   });
 
+  it('session.broadcast does not make joiners receive-only (v3 joiners capture and send)', async () => {
+    // The 3.6.3 SFU demo: a room owner forwards each joiner's camera to the others.
+    const owner = new RTCMultiConnection();
+    const joiner = new RTCMultiConnection();
+    connections.push(owner, joiner);
+    for (const c of [owner, joiner]) {
+      c.socketURL = `${signalingUrl}/`;
+      c.session = { audio: true, video: true, broadcast: true };
+      c.mediaConstraints = { audio: true, video: { width: 160, height: 120 } };
+      c.enableLogs = false;
+      c.autoCreateMediaElement = false;
+    }
+    const remoteAtOwner: MediaStream[] = [];
+    owner.onstream = (event) => {
+      if (event.type === 'remote') remoteAtOwner.push(event.stream);
+    };
+    expect(await settled((done) => owner.open(uniqueRoom('sfu'), done))).to.equal(true);
+    expect(await settled((done) => joiner.join(owner.sessionid, done))).to.equal(true);
+    await waitUntil(
+      () => remoteAtOwner.some((s) => s.getVideoTracks().some((t) => t.readyState === 'live')),
+      "the joiner's camera reaches the owner",
+      { timeout: 10000 },
+    );
+  });
+
+  it('maxParticipantsAllowed is the room total, opener included (2: one-to-one, as the demo sets)', async () => {
+    const [a, b] = await (async () => {
+      const roomId = uniqueRoom('two');
+      const owner = dataConnection();
+      owner.maxParticipantsAllowed = 2;
+      const first = dataConnection();
+      connections.push(owner, first);
+      expect(await settled((done) => owner.open(roomId, done))).to.equal(true);
+      return [owner, first];
+    })();
+    expect(await settled((done) => b.join(a.sessionid, done))).to.equal(true);
+    const third = dataConnection();
+    connections.push(third);
+    const error = await new Promise<unknown>((resolve) =>
+      third.join(a.sessionid, (ok: unknown, _room: unknown, e: unknown) =>
+        resolve(ok ? 'joined' : e),
+      ),
+    );
+    expect(error).to.equal(third.errors.ROOM_FULL);
+  });
+
   it("a receiver's onFileEnd gets the file as a Blob with v3's fields (createObjectURL works)", async () => {
     const [a, b] = await pair();
     const ended = new Promise<Blob & { name: string; uuid: string; url: string }>((resolve) => {
