@@ -75,9 +75,12 @@ for (const ref of Object.keys(REFS) as Ref[]) {
   const present = existsSync(`${repo}/demos`);
   describe(`RTCMultiConnection demos at ${REFS[ref]} (${repo})`, () => {
     if (!present) {
-      it(`skipped: no copy of the RTCMultiConnection repository at ${repo} (set RTCMC_REPO)`, {
-        skip: true,
-      });
+      it(
+        `skipped: no copy of the RTCMultiConnection repository at ${repo} (set ${ref === 'latest' ? 'RTCMC_REPO' : 'RTCMC_REPO_363'})`,
+        {
+          skip: true,
+        },
+      );
       return;
     }
     let browser: Browser;
