@@ -35,6 +35,8 @@ export interface SocketData {
    * handshake `rtcCompat`): they also reach the room's lobby. rtc-elements' stay in the room.
    */
   legacyCustom: boolean;
+  /** A broadcast whose tree v3's `join-broadcast` placed this socket in before it joined. */
+  pendingBroadcast?: string | undefined;
   autoClose: boolean;
   maxParticipants: number;
   passwordFailures: number;
@@ -54,7 +56,7 @@ export type NodeCommand =
   /** The owner removed a user: its socket leaves the room and learns why. */
   | { type: 'kicked'; roomId: string; userId: string; by: string; extra: Extra }
   /** A room closed: its members' sockets leave it and get `closed-entire-session`. */
-  | { type: 'closed'; roomId: string; members: string[]; extra: Extra }
+  | { type: 'closed'; roomId: string; members: string[]; extra: Extra; broadcast: boolean }
   /** The owner decided on a waiting join. */
   | { type: 'decision'; roomId: string; userId: string; accepted: boolean }
   /** A room has a new owner: joins waiting for the old one ask the new one. */
@@ -254,12 +256,12 @@ export class HubContext {
         return;
       }
       case 'closed':
-        for (const userId of command.members)
-          this.#member(userId, command.roomId)?.emit(
-            'closed-entire-session',
-            command.roomId,
-            command.extra,
-          );
+        for (const userId of command.members) {
+          const member = this.#member(userId, command.roomId);
+          member?.emit('closed-entire-session', command.roomId, command.extra);
+          // v3's scalable-broadcast pages wait for this one.
+          if (command.broadcast) member?.emit('broadcast-stopped', command.roomId);
+        }
         this.endPendingJoins(command.roomId);
         return;
       case 'decision': {
@@ -384,7 +386,7 @@ export class HubContext {
     this.io.to(roomChannel(roomId)).emit('user-disconnected', userId);
     if (outcome.room && outcome.room.relayLimit > 0) await healTree(this, roomId, userId);
     if (outcome.newOwner) this.announceOwner(roomId, outcome.newOwner);
-    if (outcome.closed) this.evict(roomId, outcome.remaining, extra);
+    if (outcome.closed) this.evict(roomId, outcome.remaining, extra, outcome.broadcast);
     if (!outcome.room) await this.forgetRoom(roomId);
   }
 
@@ -402,8 +404,8 @@ export class HubContext {
   }
 
   /** Everyone still in a closed room gets `closed-entire-session` and is taken out of it. */
-  evict(roomId: string, members: string[], ownerExtra: Extra): void {
-    this.send({ type: 'closed', roomId, members, extra: ownerExtra });
+  evict(roomId: string, members: string[], ownerExtra: Extra, broadcast: boolean): void {
+    this.send({ type: 'closed', roomId, members, extra: ownerExtra, broadcast });
   }
 
   /** Refuses every join still waiting for a room that is gone. */

@@ -13,6 +13,7 @@ import {
   type SignalingSocket,
 } from './context.js';
 import { rejoinTree } from './handlers/broadcast.js';
+import { leavePendingBroadcast } from './handlers/legacy-broadcast.js';
 import { Inbound } from './inbound.js';
 import { sha256 } from './passwords.js';
 import type { UserRecord } from './rooms.js';
@@ -296,6 +297,7 @@ export class SignalingHub {
   readonly #leave = new WeakMap<SignalingSocket, (reason: string) => Promise<unknown>>();
 
   async #disconnect(socket: SignalingSocket, reason: string): Promise<void> {
+    await leavePendingBroadcast(this.#ctx, socket);
     const ctx = this.#ctx;
     const userId = socket.data.userId;
     if (ctx.users.get(userId) !== socket) return;

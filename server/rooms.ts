@@ -65,6 +65,8 @@ export interface LeaveOutcome {
   closed: boolean;
   /** Who was still in the room when it closed. */
   remaining: string[];
+  /** The room that closed was a scalable broadcast. */
+  broadcast: boolean;
 }
 
 /**
@@ -152,6 +154,7 @@ const NO_LEAVE: LeaveOutcome = {
   newOwner: undefined,
   closed: false,
   remaining: [],
+  broadcast: false,
 };
 
 /** In-process store: the default, nothing to install. */
@@ -205,7 +208,12 @@ export class MemoryRoomStore implements RoomStore {
       this.#rooms.delete(id);
       this.#trees.delete(id);
       for (const member of room.participants) this.#exit(member, id);
-      return { ...left, closed: true, remaining: [...room.participants] };
+      return {
+        ...left,
+        closed: true,
+        remaining: [...room.participants],
+        broadcast: room.relayLimit > 0,
+      };
     }
     // Ownership moves to the longest-present participant who may own it (not a guest).
     room.owner = room.participants.find((p) => this.#users.get(p)?.role !== 'guest') ?? '';

@@ -65,7 +65,7 @@ export async function rejoinTree(ctx: HubContext, roomId: string, userId: string
 }
 
 /** Adds a viewer unless it is in the tree already; announces a changed count. */
-async function place(
+export async function place(
   ctx: HubContext,
   roomId: string,
   viewer: string,
@@ -104,6 +104,8 @@ export async function healTree(ctx: HubContext, roomId: string, userId: string):
   if (!healed) return;
   for (const move of healed.moves) {
     ctx.io.to(userChannel(move.userId)).emit('broadcast-parent', roomId, move.parent);
+    // RTCMultiConnection 3.7 pages ask again (`join-broadcast`) and learn the new parent.
+    ctx.io.to(userChannel(move.userId)).emit('rejoin-broadcast', roomId);
   }
   announceViewers(ctx, roomId, healed.owner, healed.count);
 }

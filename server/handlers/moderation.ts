@@ -41,7 +41,7 @@ export async function closeEntireSession(
   if (!room) return;
   await ctx.store.delete(room.id);
   const others = room.participants.filter((p) => p !== socket.data.userId);
-  ctx.evict(room.id, others, socket.data.extra);
+  ctx.evict(room.id, others, socket.data.extra, room.relayLimit > 0);
   for (const userId of others) socket.emit('user-disconnected', userId);
   socket.data.roomId = undefined;
   await socket.leave(roomChannel(room.id));

@@ -21,6 +21,7 @@ import { isFull, type RoomRecord } from '../rooms.js';
 import { idSchema, roomRequestSchema } from '../validation.js';
 import { checkPassword, passwordError } from './passwords.js';
 import { placeViewer, startTree } from './broadcast.js';
+import { roomOf } from './legacy-broadcast.js';
 
 /**
  * `open-room`: creates the room with the caller as owner. A one-way room or a scalable broadcast
@@ -35,7 +36,7 @@ export async function openRoom(
 ): Promise<void> {
   const parsed = roomRequestSchema.safeParse(payload);
   if (!parsed.success) return ctx.reject(socket, 'open-room', ack, parsed.error.message);
-  const request = parsed.data;
+  const request = { ...parsed.data, sessionid: roomOf(socket, parsed.data) };
   const data = socket.data;
   if (ctx.options.authSecret && !tokenAllows(data.auth, request.sessionid, 'open')) {
     ack(false, ROOM_ERRORS.UNAUTHORIZED);
@@ -120,6 +121,7 @@ async function enterRoom(
     }
   });
   data.roomId = roomId;
+  if (data.pendingBroadcast === roomId) data.pendingBroadcast = undefined;
   await socket.join(roomChannel(roomId));
   // In a room now: it no longer waits at one.
   if (lobby) {
@@ -139,7 +141,7 @@ export async function joinRoom(
 ): Promise<void> {
   const parsed = roomRequestSchema.safeParse(payload);
   if (!parsed.success) return ctx.reject(socket, 'join-room', ack, parsed.error.message);
-  const request = parsed.data;
+  const request = { ...parsed.data, sessionid: roomOf(socket, parsed.data) };
   const data = socket.data;
   if (ctx.options.authSecret && !tokenAllows(data.auth, request.sessionid, 'join')) {
     ack(false, ROOM_ERRORS.UNAUTHORIZED);

@@ -7,6 +7,7 @@ import {
 import type { AckFn, HubContext, SignalingSocket } from '../context.js';
 import type { Undo } from '../undo.js';
 import { viewerCount } from './broadcast.js';
+import { checkBroadcastPresence, joinBroadcast } from './legacy-broadcast.js';
 import {
   closeEntireSession,
   disconnectWith,
@@ -96,6 +97,23 @@ export const HANDLERS: { [E in keyof ClientToServerEvents]: Handler } = {
   'participation-decision': {
     handle: (ctx, socket, _call, userId, accepted) =>
       participationDecision(ctx, socket, userId, accepted),
+    failure: fails,
+  },
+  // RTCMultiConnection 3.7's scalable broadcast (legacy-broadcast.ts).
+  'check-broadcast-presence': {
+    handle: (ctx, socket, { ack }, broadcastId) =>
+      checkBroadcastPresence(ctx, socket, broadcastId, ack),
+    failure: () => [false],
+  },
+  'join-broadcast': {
+    handle: (ctx, socket, { undo }, request) => joinBroadcast(ctx, socket, request, undo),
+    failure: fails,
+  },
+  'can-relay-broadcast': { handle: () => undefined, failure: fails },
+  'can-not-relay-broadcast': { handle: () => undefined, failure: fails },
+  'scalable-broadcast-message': {
+    handle: (ctx, socket, _call, message) =>
+      custom(ctx, socket, 'scalable-broadcast-message', message),
     failure: fails,
   },
 };

@@ -78,7 +78,7 @@ return {'ok', redis.call('HGETALL', KEYS[1])}
 
 /**
  * KEYS: room. ARGV: prefix, id, user. {'none', hash?} | {'deleted'} | {'left', hash} |
- * {'moved', hash} | {'closed', remaining}.
+ * {'moved', hash} | {'closed', remaining, relayLimit}.
  */
 export const LEAVE = script(`
 exit(ARGV[3], ARGV[2])
@@ -96,9 +96,10 @@ if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[3] then
   return {'left', redis.call('HGETALL', KEYS[1])}
 end
 if redis.call('HGET', KEYS[1], 'autoClose') == '1' then
+  local relayLimit = redis.call('HGET', KEYS[1], 'relayLimit') or '0'
   drop(KEYS[1], ARGV[2])
   for _, x in ipairs(rest) do exit(x, ARGV[2]) end
-  return {'closed', rest}
+  return {'closed', rest, relayLimit}
 end
 save(KEYS[1], rest)
 local owner = ''

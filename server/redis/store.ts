@@ -61,7 +61,7 @@ export class RedisRoomStore implements RoomStore {
   }
 
   async leave(id: string, userId: string): Promise<LeaveOutcome> {
-    const [result, data] = await this.#run<[string, string[]?]>(
+    const [result, data, relayLimit] = await this.#run<[string, string[]?, string?]>(
       scripts.LEAVE,
       [this.#room(id)],
       [id, userId],
@@ -72,8 +72,10 @@ export class RedisRoomStore implements RoomStore {
       newOwner: undefined,
       closed: false,
       remaining: [],
+      broadcast: false,
     };
-    if (result === 'closed') return { ...outcome, closed: true, remaining: data ?? [] };
+    if (result === 'closed')
+      return { ...outcome, closed: true, remaining: data ?? [], broadcast: Number(relayLimit) > 0 };
     if (result === 'deleted') return outcome;
     const room = roomFrom(id, data ?? []);
     return { ...outcome, room, newOwner: result === 'moved' ? room?.owner : undefined };

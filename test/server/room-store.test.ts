@@ -144,6 +144,7 @@ for (const [name, makeStore] of STORES)
         newOwner: undefined,
         closed: false,
         remaining: [],
+        broadcast: false,
       });
       assert.equal(await store.size(), 0);
       assert.equal(await store.create(record({ owner: 'z', participants: ['z'] })), true);
@@ -163,6 +164,7 @@ for (const [name, makeStore] of STORES)
         newOwner: undefined,
         closed: true,
         remaining: ['c'],
+        broadcast: false,
       });
       assert.equal(await store.get('room'), undefined);
       assert.equal(await store.size(), 0);
@@ -182,6 +184,7 @@ for (const [name, makeStore] of STORES)
         newOwner: undefined,
         closed: false,
         remaining: [],
+        broadcast: false,
       });
     });
 

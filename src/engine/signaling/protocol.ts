@@ -255,6 +255,19 @@ export interface ClientToServerEvents {
     ack: Ack<[count: number]>,
   ) => void;
   'join-room': (request: RoomRequest, ack: Ack<[ok: boolean, error?: string]>) => void;
+  /** v3's scalable broadcast: whether a broadcast with that id has its broadcaster. */
+  'check-broadcast-presence': (broadcastId: string, ack: Ack<[exists: boolean]>) => void;
+  /**
+   * v3's scalable broadcast: asks where to receive a broadcast from (`join-broadcaster`), or to
+   * start it (`start-broadcasting`). The `userid` is the page's: the broadcaster's page names
+   * itself after the broadcast (the server renames the socket, as `changed-uuid` would).
+   */
+  'join-broadcast': (request: JoinBroadcastRequest) => void;
+  /** v3: this viewer can forward the broadcast now (accepted; placement does not wait for it). */
+  'can-relay-broadcast': () => void;
+  'can-not-relay-broadcast': () => void;
+  /** v3's scalable-broadcast demos' own signaling message: to the sender's room (§4.15). */
+  'scalable-broadcast-message': (message: unknown) => void;
   'check-presence': (
     roomid: string,
     ack: Ack<[exists: boolean, roomid: string, extra: PresenceExtra]>,
@@ -339,6 +352,27 @@ export interface ServerToClientEvents {
     broadcastId: string;
     numberOfBroadcastViewers: number;
   }) => void;
+  /** v3's scalable broadcast: receive it from `userid` (join that user's room). */
+  'join-broadcaster': (hints: {
+    userid: string;
+    broadcastId: string;
+    typeOfStreams: Session;
+  }) => void;
+  /** v3's scalable broadcast: there is none yet; you start it (open the room). */
+  'start-broadcasting': (typeOfStreams: Session) => void;
+  /** v3's scalable broadcast: your parent is gone (or the broadcast is not ready): ask again. */
+  'rejoin-broadcast': (broadcastId: string) => void;
+  /** v3's scalable broadcast: the broadcaster left. */
+  'broadcast-stopped': (broadcastId: string) => void;
+  /** v3's scalable-broadcast demos' own signaling message. */
+  'scalable-broadcast-message': (message: unknown) => void;
+}
+
+/** `join-broadcast`'s argument (v3). */
+export interface JoinBroadcastRequest {
+  broadcastId: string;
+  userid: string;
+  typeOfStreams?: Session;
 }
 
 /** The `session` event's argument. */
@@ -392,6 +426,15 @@ const PROTOCOL_EVENTS: Record<keyof ClientToServerEvents | keyof ServerToClientE
   session: true,
   'broadcast-parent': true,
   'number-of-broadcast-viewers-updated': true,
+  'check-broadcast-presence': true,
+  'join-broadcast': true,
+  'can-relay-broadcast': true,
+  'can-not-relay-broadcast': true,
+  'scalable-broadcast-message': true,
+  'join-broadcaster': true,
+  'start-broadcasting': true,
+  'rejoin-broadcast': true,
+  'broadcast-stopped': true,
 };
 
 /** Event names the relay and custom events may not take. */
