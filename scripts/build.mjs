@@ -107,8 +107,10 @@ const minifyHtml = {
  * element bundle their dynamic import points at a file of their own, which other pages never
  * fetch. The `broadcast-channel:` transport (tabs of one browser, no server):
  * dist/rtc-broadcast-channel.js; file transfer (the first file sent or offered): dist/rtc-files.js;
- * peer statistics (`getStats()`): dist/rtc-stats.js. Each is built on its own; the files and stats
- * parts import nothing the bundle has (so no class exists twice: errors come from the bundle).
+ * RTCMultiConnection's file format (the first file to or from such a page):
+ * dist/rtc-files-legacy.js; peer statistics (`getStats()`): dist/rtc-stats.js. Each is built on
+ * its own; the files and stats parts import nothing the bundle has (so no class exists twice:
+ * errors come from the bundle).
  */
 const APART = [
   {
@@ -122,6 +124,12 @@ const APART = [
     from: 'files',
     entry: 'src/engine/files/file-engine.ts',
     name: 'rtc-files',
+  },
+  {
+    module: /^\.\/legacy\/legacy-engine\.js$/,
+    from: 'files',
+    entry: 'src/engine/files/legacy/legacy-engine.ts',
+    name: 'rtc-files-legacy',
   },
   {
     module: /^\.\/stats\.js$/,
@@ -228,7 +236,7 @@ const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 console.log(
   `dist/rtc-elements.js: ${kb(code.length)} min, ${kb(gzip)} min+gzip (budget ${kb(BUDGET_GZIP)})`,
 );
-for (const name of ['compat.js', 'rtcmulticonnection.js']) {
+for (const name of ['rtc-files.js', 'rtc-files-legacy.js', 'compat.js', 'rtcmulticonnection.js']) {
   const extra = readFileSync(new URL(name, dist));
   console.log(
     `dist/${name}: ${kb(extra.length)} min, ${kb(gzipSync(extra, { level: 9 }).length)} min+gzip`,

@@ -1,7 +1,10 @@
 /**
- * The classic-script build (`dist/rtcmulticonnection.js`): loading it is the opt-in to one global,
- * `window.RTCMultiConnection`, as RTCMultiConnection.js defined. Nothing else is global.
+ * The classic-script build (`dist/rtcmulticonnection.js`): loading it is the opt-in to the globals
+ * RTCMultiConnection.js defined that pages use: `window.RTCMultiConnection`, and
+ * `window.DetectRTC` (the same object as `connection.DetectRTC`; v3 bundled DetectRTC as a global
+ * and its demos call it directly). Nothing else is global: no `io`, no `getStats`, no patched
+ * prototypes.
  */
-import { RTCMultiConnection } from './index.js';
+import { DetectRTC, RTCMultiConnection } from './index.js';
 
-(globalThis as { RTCMultiConnection?: unknown }).RTCMultiConnection = RTCMultiConnection;
+Object.assign(globalThis, { RTCMultiConnection, DetectRTC });

@@ -94,6 +94,18 @@ export function roomFromLocation(href: string): string {
   return href.replace(v3, '').split('\n').join('').split('\r').join('') || 'room';
 }
 
+/** The settings a socket's handshake carries, which the server reads only when it connects. */
+function handshakeOf(options: RoomOptions): string {
+  return JSON.stringify([
+    options.userId,
+    options.messageEvent,
+    options.customEvent,
+    options.maxParticipants,
+    options.autoClose,
+    options.query,
+  ]);
+}
+
 export class RTCMultiConnection {
   // ---- configuration (read when the room is opened or joined) ----
   userid: string = token();
@@ -126,7 +138,18 @@ export class RTCMultiConnection {
   publicRoomIdentifier = '';
   enableFileSharing = false;
   enableScalableBroadcast = false;
-  singleBroadcastAttendees = 3;
+  /**
+   * How many viewers each member of a scalable broadcast forwards it to (v3's code and demos use
+   * this name; its reference calls it `singleBroadcastAttendees`, an alias of this one).
+   */
+  maxRelayLimitPerUser = 3;
+  /** The reference's name for {@link maxRelayLimitPerUser}. */
+  get singleBroadcastAttendees(): number {
+    return this.maxRelayLimitPerUser;
+  }
+  set singleBroadcastAttendees(value: number) {
+    this.maxRelayLimitPerUser = value;
+  }
   autoCloseEntireSession = false;
   dontCaptureUserMedia = false;
   dontAttachStream = false;
@@ -180,6 +203,17 @@ export class RTCMultiConnection {
   readonly #arrived = new Set<string>();
   readonly #online = new Set<string>();
   #userIdTaken = false;
+  /**
+   * Camera and microphone captures this class carried over from a room it left, in
+   * `attachStreams` (v3 kept them in its capture cache and never captured the same twice).
+   */
+  readonly #carried = new WeakSet<MediaStream>();
+  /** The owner of a relayed stream (by stream id) whose event names the relay (`#deliveredBy`). */
+  readonly #origins = new Map<string, string>();
+  /** What the room connection's socket tells the server when it connects (see `handshakeOf`). */
+  #handshake = '';
+  /** Streams the page handed over (`attachStreams`, `addStream(stream)`): not our captures. */
+  readonly #given = new WeakSet<MediaStream>();
 
   constructor(roomid?: string, forceOptions: { autoOpenOrJoin?: boolean } = {}) {
     this.sessionid = this.channel =
@@ -323,7 +357,7 @@ export class RTCMultiConnection {
   /** Creates the room; `callback(isRoomOpened, roomid, error)`. */
   open(roomid?: string | Callback, callback?: Callback): void {
     if (typeof roomid === 'function') [callback, roomid] = [roomid, undefined];
-    const id = roomid ?? this.sessionid;
+    const id = this.#roomOf(roomid ?? this.sessionid);
     void this.#enter(
       id,
       (room) => room.open(),
@@ -342,10 +376,11 @@ export class RTCMultiConnection {
     callback?: Callback,
   ): { remoteUserId: string; message: Record<string, unknown> } {
     if (typeof options === 'function') callback = options;
-    const id =
+    const id = this.#roomOf(
       typeof roomid === 'string'
         ? roomid
-        : ((roomid as { sessionid?: string } | null | undefined)?.sessionid ?? this.sessionid);
+        : ((roomid as { sessionid?: string } | null | undefined)?.sessionid ?? this.sessionid),
+    );
     void this.#enter(
       id,
       (room) => room.join(),
@@ -358,7 +393,7 @@ export class RTCMultiConnection {
   /** Joins the room, or opens it when it does not exist; `callback(isRoomOpened, roomid, error)`. */
   openOrJoin(roomid?: string | Callback, callback?: Callback): void {
     if (typeof roomid === 'function') [callback, roomid] = [roomid, undefined];
-    const id = roomid ?? this.sessionid;
+    const id = this.#roomOf(roomid ?? this.sessionid);
     void this.#enter(
       id,
       (room) => room.openOrJoin(),
@@ -367,13 +402,21 @@ export class RTCMultiConnection {
     );
   }
 
-  /** `callback(isRoomExist, roomid, extra)`; `extra._room` has `isFull` and `isPasswordProtected`. */
+  /**
+   * `callback(isRoomExist, roomid, extra)`; `extra._room` has `isFull` and `isPasswordProtected`.
+   * As in v3, it asks on the page's own socket, connecting it first when needed: the server then
+   * counts the page as waiting at that room, so its custom events reach the room before it joins
+   * (v3 pages message a room's owner before joining it). A later open or join of that room keeps
+   * this socket.
+   */
   checkPresence(roomid: string = this.sessionid, callback?: Callback): void {
-    const socketUrl = this.#socketUrl();
-    const ask =
-      this.#room?.socketUrl === socketUrl
-        ? this.#room.checkPresence(roomid)
-        : engine.checkPresence({ socketUrl, roomId: roomid });
+    const room = this.#presenceRoom(roomid);
+    const ask = room
+      ? room.connect().then(() => {
+          this.#socket.bind(room.socket);
+          return room.checkPresence(roomid);
+        })
+      : engine.checkPresence({ socketUrl: this.#socketUrl(), roomId: roomid });
     ask.then(
       (p) =>
         callback?.(p.exists, roomid, {
@@ -432,6 +475,7 @@ export class RTCMultiConnection {
   addStream(source: MediaStream | Record<string, unknown>, remoteUserId?: string): void {
     const room = this.#room;
     if (source instanceof MediaStream) {
+      this.#given.add(source);
       if (!room) return void this.attachStreams.push(source);
       void room.addStream(source, remoteUserId).catch((e: unknown) => this.#fail(e));
       return;
@@ -566,6 +610,8 @@ export class RTCMultiConnection {
     const room = this.#room;
     if (!room) return;
     try {
+      // RTCMultiConnection pages in the room get the file in chunks of this page's chunkSize.
+      room.files.legacyChunkSize = this.chunkSize;
       const id = room.sendFile(file, remoteUserId);
       const uuid = (file as { uuid?: unknown }).uuid;
       this.#fileIds.set(typeof uuid === 'string' ? uuid : id, id);
@@ -713,6 +759,31 @@ export class RTCMultiConnection {
   }
 
   // ---------------------------------------------------------------- internals
+  /**
+   * The room a v3 scalable-broadcast page enters: it names the user it receives from (or itself),
+   * and v3's server put every open and join of such a page in `extra.broadcastId`'s room.
+   */
+  #roomOf(roomId: string): string {
+    const broadcastId = this.extra['broadcastId'];
+    return this.enableScalableBroadcast && typeof broadcastId === 'string' && broadcastId
+      ? broadcastId
+      : roomId;
+  }
+
+  /**
+   * The room connection whose socket asks `checkPresence(roomId)`: the page's current one (in a
+   * room, or connected by `connectSocket()`), else one for the room asked about (so that opening
+   * or joining it next keeps the socket). A page in a room on another server asks on a socket of
+   * its own (undefined).
+   */
+  #presenceRoom(roomId: string): RoomConnection | undefined {
+    const room = this.#room;
+    const busy = room?.state === 'joined' || room?.state === 'connecting';
+    if (room && (busy || room.socket?.connected))
+      return room.socketUrl === this.#socketUrl() ? room : undefined;
+    return this.#ensureRoom(roomId, false);
+  }
+
   #socketUrl(): string {
     const base = (globalThis as { location?: Location }).location?.href;
     const url =
@@ -791,7 +862,9 @@ export class RTCMultiConnection {
       publicId: this.publicRoomIdentifier || undefined,
       messageEvent: this.socketMessageEvent,
       customEvent: this.socketCustomEvent,
-      query: parseSocketParameters(this.socketCustomParameters),
+      // rtcCompat: this page speaks RTCMultiConnection, whose pages message a room's lobby (the
+      // sockets waiting at it) with custom events; rtc-elements' own custom events stay in rooms.
+      query: { ...parseSocketParameters(this.socketCustomParameters), rtcCompat: '1' },
       iceServers: this.iceServers.length > 0 ? this.iceServers : undefined,
       iceTransportPolicy: this.iceTransportPolicy ?? undefined,
       bandwidth: {
@@ -806,9 +879,10 @@ export class RTCMultiConnection {
           undefined,
       },
       mediaConstraints: modernConstraints(this.mediaConstraints),
-      dontCapture: this.dontCaptureUserMedia || this.attachStreams.length > 0,
+      dontCapture: !this.#captures(),
       scalableBroadcast: this.enableScalableBroadcast,
-      singleBroadcastAttendees: this.singleBroadcastAttendees,
+      // v3 sent `maxRelayLimitPerUser || 2` in its handshake.
+      singleBroadcastAttendees: this.maxRelayLimitPerUser || 2,
       setUserPreferences: (_base, userId) => {
         const preferences = { ...(this.#preferences.get(userId) ?? this.#defaultPreferences()) };
         const chosen = this.setUserPreferences(preferences, userId) ?? preferences;
@@ -846,28 +920,40 @@ export class RTCMultiConnection {
     for (const event of Object.values(this.streamEvents)) {
       if (event.type !== 'local' || this.attachStreams.includes(event.stream)) continue;
       const live = event.stream.getTracks().some((t) => t.readyState === 'live');
-      if (live) this.attachStreams.push(event.stream.clone());
+      if (!live) continue;
+      const copy = event.stream.clone();
+      // Our own camera/microphone capture: the next room does not capture again.
+      if (!event.isScreen && !this.#given.has(event.stream)) this.#carried.add(copy);
+      this.attachStreams.push(copy);
     }
   }
 
-  /** The room connection for this room id (a new one when the id changed). */
-  #ensureRoom(roomId: string): RoomConnection {
-    this.sessionid = this.channel = roomId;
+  /**
+   * The room connection for this room id (a new one when the id changed). `adopt`: the page now
+   * names this room (`sessionid`, `channel`), as opening or joining it does.
+   */
+  #ensureRoom(roomId: string, adopt = true): RoomConnection {
+    if (adopt) this.sessionid = this.channel = roomId;
     const options = this.#options(roomId);
-    if (
-      this.#room &&
-      (this.#room.roomId !== roomId || this.#room.socketUrl !== options.socketUrl)
-    ) {
+    const handshake = handshakeOf(options);
+    const room = this.#room;
+    const idle = !!room && room.state !== 'joined' && room.state !== 'connecting';
+    // The server reads a socket's handshake once: a socket connected ahead of the join (by
+    // checkPresence or connectSocket) with other settings than the page has now is replaced.
+    const stale = idle && !!room.socket?.connected && this.#handshake !== handshake;
+    if (room && (room.roomId !== roomId || room.socketUrl !== options.socketUrl || stale)) {
       this.#keepLocalStreams();
-      void this.#room.leave();
+      void room.leave();
       this.#unbind();
       this.#room = undefined;
     }
     if (!this.#room) {
       this.#room = new RoomConnection(options);
       this.#bind(this.#room);
-    } else if (this.#room.state !== 'joined' && this.#room.state !== 'connecting') {
+      this.#handshake = handshake;
+    } else if (idle) {
       this.#room.configure(options);
+      if (!this.#room.socket?.connected) this.#handshake = handshake;
     }
     return this.#room;
   }
@@ -882,8 +968,14 @@ export class RTCMultiConnection {
       const room = this.#ensureRoom(roomId);
       if (this.session.screen)
         room.configure({ screenConstraints: await this.#screenConstraints() });
-      for (const stream of this.attachStreams) await room.addStream(stream);
+      const streams = [...this.attachStreams];
+      for (const stream of streams) if (!this.#carried.has(stream)) this.#given.add(stream);
+      // The engine captures only while it has no stream of ours: when v3 would capture beside
+      // the page's own streams, those are added once the engine has captured.
+      const captures = this.#captures();
+      if (!captures) for (const stream of streams) await room.addStream(stream);
       const result = await action(room);
+      if (captures) for (const stream of streams) await room.addStream(stream);
       this.isInitiator = result.opened;
       this.#socket.bind(room.socket);
       done(result);
@@ -891,6 +983,16 @@ export class RTCMultiConnection {
       const rtcError = RtcError.from(error, ErrorCode.INVALID_STATE);
       callback?.(false, roomId, legacyError(rtcError));
     }
+  }
+
+  /**
+   * Whether opening or joining captures the camera and microphone: v3 captures unless
+   * `dontCaptureUserMedia`, whatever `attachStreams` holds (pages put a canvas there and still
+   * send their camera); it only never captured the same twice (its capture cache), so a camera
+   * carried over from the last room is not captured again.
+   */
+  #captures(): boolean {
+    return !this.dontCaptureUserMedia && !this.attachStreams.some((s) => this.#carried.has(s));
   }
 
   #fail(error: unknown, callback?: Callback): void {
@@ -909,6 +1011,29 @@ export class RTCMultiConnection {
     );
   }
 
+  /**
+   * Who a remote stream comes from, as v3 pages see it: the user whose peer connection carries it.
+   * That is its owner, except in a scalable broadcast, where a viewer below a relay gets the
+   * broadcaster's stream from the relay (v3 knew only the relay; its broadcast demos forward what
+   * they receive to every peer but `event.userid`, which must then be the relay).
+   */
+  #deliveredBy(info: StreamInfo): string {
+    const room = this.#room;
+    const tracks: MediaStreamTrack[] = info.stream.getTracks();
+    const carries = (userId: string) =>
+      !!room
+        ?.peerConnection(userId)
+        ?.getReceivers()
+        .some((r) => tracks.includes(r.track));
+    if (!room || tracks.length === 0 || carries(info.userId)) return info.userId;
+    return room.connectedUserIds.find(carries) ?? info.userId;
+  }
+
+  /** Whose stream an event shows (its owner, also when a relay delivers it). */
+  #ownerOf(event: StreamEvent): string {
+    return this.#origins.get(event.streamid) ?? event.userid;
+  }
+
   #streamEvent(info: StreamInfo): StreamEvent {
     const { stream } = info;
     const known = this.streamEvents[stream.id];
@@ -918,12 +1043,14 @@ export class RTCMultiConnection {
       element = mediaElement(stream, info.type === 'local');
       this.#elements.set(stream.id, element);
     }
+    const userId = info.type === 'remote' ? this.#deliveredBy(info) : info.userId;
+    if (userId !== info.userId) this.#origins.set(stream.id, info.userId);
     const event: StreamEvent = {
       stream,
       streamid: stream.id,
       type: info.type,
-      userid: info.userId,
-      extra: this.#extraOf(info.userId),
+      userid: userId,
+      extra: this.#extraOf(userId),
       mediaElement: element,
       isAudio: stream.getAudioTracks().length > 0 && stream.getVideoTracks().length === 0,
       isVideo: stream.getVideoTracks().length > 0 && !info.isScreen,
@@ -949,7 +1076,15 @@ export class RTCMultiConnection {
   }
 
   #fileEvent(
-    info: { fileId: string; name: string; size: number; userId: string; direction: string },
+    info: {
+      fileId: string;
+      name: string;
+      size: number;
+      userId: string;
+      direction: string;
+      /** A transfer with a v3 page counts in its records, as v3 does. */
+      legacy?: { currentPosition: number; maxChunks: number };
+    },
     bytes: number,
     url?: string,
     file?: File,
@@ -961,8 +1096,8 @@ export class RTCMultiConnection {
       name: info.name,
       size: info.size,
       type: file?.type ?? '',
-      maxChunks: Math.max(1, Math.ceil(info.size / this.chunkSize)),
-      currentPosition: Math.floor(bytes / this.chunkSize),
+      maxChunks: info.legacy?.maxChunks ?? Math.max(1, Math.ceil(info.size / this.chunkSize)),
+      currentPosition: info.legacy?.currentPosition ?? Math.floor(bytes / this.chunkSize),
       userid: sending ? this.userid : info.userId,
       remoteUserId: sending ? info.userId : this.userid,
       extra: this.#extraOf(sending ? this.userid : info.userId),
@@ -1014,6 +1149,7 @@ export class RTCMultiConnection {
       room.on('stream-ended', (info) => {
         const event = this.#streamEvent(info);
         Reflect.deleteProperty(this.streamEvents, info.stream.id);
+        this.#origins.delete(info.stream.id);
         this.#elements.delete(info.stream.id);
         this.onstreamended(event);
         // Pages set `stream.onended` (MediaStream's own event is gone from browsers).
@@ -1054,7 +1190,7 @@ export class RTCMultiConnection {
       room.on('owner-changed', ({ userId }) => (this.isInitiator = userId === this.userid)),
       room.on('mute', ({ userId, kind }) => {
         for (const event of Object.values(this.streamEvents).filter(
-          (e) => e.userid === userId && !e.isScreen,
+          (e) => this.#ownerOf(e) === userId && !e.isScreen,
         ))
           this.onmute({
             ...event,
@@ -1064,7 +1200,7 @@ export class RTCMultiConnection {
       }),
       room.on('unmute', ({ userId, kind }) => {
         for (const event of Object.values(this.streamEvents).filter(
-          (e) => e.userid === userId && !e.isScreen,
+          (e) => this.#ownerOf(e) === userId && !e.isScreen,
         ))
           this.onunmute({
             ...event,

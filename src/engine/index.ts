@@ -54,5 +54,6 @@ export type {
   FileEvents,
   FileOffer,
   FileTransferInfo,
+  LegacyPosition,
   OfferAnswer,
 } from './files/file-transfers.js';

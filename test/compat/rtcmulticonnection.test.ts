@@ -88,6 +88,143 @@ describe('RTCMultiConnection (compat) as RTCMultiConnection 3.7.1 pages observe 
     expect(caller.attachStreams.length).to.equal(1);
   });
 
+  it('a page carried from its own room into another does not capture its camera twice', async () => {
+    // call-by-username without the demo's own dontCaptureUserMedia: v3's capture cache gave the
+    // second room the same camera.
+    const callee = new RTCMultiConnection();
+    const caller = new RTCMultiConnection();
+    connections.push(callee, caller);
+    for (const c of [callee, caller]) {
+      c.socketURL = `${signalingUrl}/`;
+      c.session = { audio: true, video: true };
+      c.mediaConstraints = { audio: true, video: { width: 160, height: 120 } };
+      c.enableLogs = false;
+      c.autoCreateMediaElement = false;
+    }
+    const remoteAtCallee: MediaStream[] = [];
+    callee.onstream = (event) => {
+      if (event.type === 'remote') remoteAtCallee.push(event.stream);
+    };
+    expect(await settled((done) => callee.open(uniqueRoom('callee'), done))).to.equal(true);
+    expect(await settled((done) => caller.open(uniqueRoom('caller'), done))).to.equal(true);
+    const capture = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    let captures = 0;
+    navigator.mediaDevices.getUserMedia = (constraints) => (captures++, capture(constraints));
+    try {
+      expect(await settled((done) => caller.join(callee.sessionid, done))).to.equal(true);
+      await waitUntil(
+        () => remoteAtCallee.some((s) => s.getVideoTracks().some((t) => t.readyState === 'live')),
+        "the caller's camera reaches the callee",
+        { timeout: 10000 },
+      );
+    } finally {
+      navigator.mediaDevices.getUserMedia = capture;
+    }
+    expect(captures).to.equal(0);
+    expect(remoteAtCallee.length).to.equal(1);
+  });
+
+  it('a stream in attachStreams before open() goes out with the camera (v3 captures unless dontCaptureUserMedia)', async () => {
+    // The dashboard's canvas-designer.html pushes its whiteboard's canvas stream, then opens.
+    const owner = new RTCMultiConnection();
+    const joiner = new RTCMultiConnection();
+    connections.push(owner, joiner);
+    for (const c of [owner, joiner]) {
+      c.socketURL = `${signalingUrl}/`;
+      c.session = { audio: true, video: true };
+      c.mediaConstraints = { audio: true, video: { width: 160, height: 120 } };
+      c.enableLogs = false;
+      c.autoCreateMediaElement = false;
+    }
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 64;
+    const paint = setInterval(() => canvas.getContext('2d')?.fillRect(0, 0, 64, 64), 50);
+    const whiteboard = canvas.captureStream();
+    owner.attachStreams.push(whiteboard);
+    const remoteAtJoiner: MediaStream[] = [];
+    joiner.onstream = (event) => {
+      if (event.type === 'remote') remoteAtJoiner.push(event.stream);
+    };
+    try {
+      expect(await settled((done) => owner.open(uniqueRoom('canvas'), done))).to.equal(true);
+      expect(await settled((done) => joiner.join(owner.sessionid, done))).to.equal(true);
+      await waitUntil(() => remoteAtJoiner.length === 2, 'the canvas and the camera arrive', {
+        timeout: 10000,
+      });
+    } finally {
+      clearInterval(paint);
+    }
+    const local = owner.streamEvents.selectAll('local').map((e) => e.stream);
+    expect(local).to.include(whiteboard);
+    expect(local.filter((s) => s !== whiteboard && s.getAudioTracks().length === 1)).to.have.length(
+      1,
+    );
+  });
+
+  it('checkPresence() asks on the socket the page messages on: custom events reach the room before joining, and back (admin-guest)', async () => {
+    const roomId = uniqueRoom('admin');
+    const admin = dataConnection();
+    const guest = dataConnection();
+    connections.push(admin, guest);
+    // admin-guest.html: the custom event is named after the admin, who opens a room of that name.
+    for (const c of [admin, guest]) c.socketCustomEvent = roomId;
+    admin.userid = roomId;
+    expect(await settled((done) => admin.open(roomId, done))).to.equal(true);
+    const atAdmin: unknown[] = [];
+    admin.socket.on(roomId, (message) => atAdmin.push(message));
+    expect(await settled((done) => guest.checkPresence(roomId, done))).to.equal(true);
+    const atGuest: unknown[] = [];
+    guest.socket.on(roomId, (message) => atGuest.push(message));
+    guest.socket.emit(roomId, { messageFor: roomId, newGuest: true, guestId: guest.userid });
+    await waitUntil(() => atAdmin.length === 1, 'the admin hears the guest', { timeout: 10000 });
+    // A compat member's custom events reach the sockets waiting at its room (rtcCompat).
+    admin.socket.emit(roomId, { messageFor: guest.userid, youCanJoinAdmin: true });
+    await waitUntil(() => atGuest.length === 1, 'the guest hears the admin', { timeout: 10000 });
+    expect(await settled((done) => guest.join(roomId, done))).to.equal(true);
+    await waitUntil(() => admin.getAllParticipants().includes(guest.userid), 'they connect', {
+      timeout: 10000,
+    });
+  });
+
+  it('scalable broadcast as the demos run it: maxRelayLimitPerUser, joining the relay by its user id, and event.userid naming the relay', async () => {
+    const broadcastId = uniqueRoom('scalable');
+    const member = () => {
+      const c = new RTCMultiConnection();
+      connections.push(c);
+      c.socketURL = `${signalingUrl}/`;
+      c.enableScalableBroadcast = true;
+      // Scalable-Broadcast.html: "each relaying-user should serve only 1 users".
+      c.maxRelayLimitPerUser = 1;
+      c.session = { audio: true, video: true, oneway: true };
+      c.mediaConstraints = { audio: true, video: { width: 160, height: 120 } };
+      c.enableLogs = false;
+      c.autoCreateMediaElement = false;
+      c.extra['broadcastId'] = broadcastId;
+      return c;
+    };
+    const from = (c: RTCMultiConnection) =>
+      new Promise<string>((resolve) => {
+        c.onstream = (event) => {
+          if (event.type === 'remote') resolve(event.userid);
+        };
+      });
+    const broadcaster = member();
+    broadcaster.userid = broadcastId;
+    expect(await settled((done) => broadcaster.open(broadcastId, done))).to.equal(true);
+    const first = member();
+    const firstFrom = from(first);
+    expect(await settled((done) => first.join(broadcastId, done))).to.equal(true);
+    expect(await firstFrom).to.equal(broadcastId);
+    // The server tells the next viewer to receive from the first ("join-broadcaster"); the demo
+    // joins that user, and v3's server put it in extra.broadcastId's room.
+    const second = member();
+    const secondFrom = from(second);
+    expect(await settled((done) => second.join(first.userid, done))).to.equal(true);
+    expect(await secondFrom).to.equal(first.userid);
+    expect(second.sessionid).to.equal(broadcastId);
+    expect(broadcaster.getAllParticipants()).to.deep.equal([first.userid]);
+  });
+
   it('a getScreenConstraints override that throws (getScreenId.js is gone) still shares the screen', async () => {
     // 3.6.3's screen demos override it with getScreenId.js code; 3.7.1 never calls it.
     const connection = new RTCMultiConnection();

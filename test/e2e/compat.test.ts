@@ -104,7 +104,7 @@ describe(
       return { page, close: () => context.close() };
     }
 
-    it('the classic script defines only window.RTCMultiConnection, and two such pages call with video and messages', async () => {
+    it('the classic script defines exactly window.RTCMultiConnection and window.DetectRTC (connection.DetectRTC), and two such pages call with video and messages', async () => {
       const roomId = 'compat-pair';
       const a = await open('/c1.html', {
         roomId,
@@ -114,11 +114,27 @@ describe(
       });
       try {
         const globals = await a.page.evaluate(() =>
-          ['RTCMultiConnection', 'io', 'DetectRTC', 'getStats', 'RoomConnection'].filter(
-            (name) => name in window,
-          ),
+          [
+            'RTCMultiConnection',
+            'io',
+            'DetectRTC',
+            'getStats',
+            'RoomConnection',
+            'CodecsHandler',
+            'BandwidthHandler',
+            'FileBufferReader',
+          ].filter((name) => name in window),
         );
-        assert.deepEqual(globals, ['RTCMultiConnection']);
+        // v3's demos call DetectRTC as the global its script defined.
+        assert.deepEqual(globals, ['RTCMultiConnection', 'DetectRTC']);
+        assert.equal(
+          await a.page.evaluate(
+            () =>
+              (window as unknown as { DetectRTC: unknown }).DetectRTC ===
+              (window as unknown as Window).connection['DetectRTC'],
+          ),
+          true,
+        );
         assert.equal((await ready(a.page)).ok, true);
         const b = await open('/c2.html', {
           roomId,

@@ -327,35 +327,6 @@ describe('file transfers between pages', { timeout: 300_000 }, () => {
     assert.equal(await countEvents(b!.page, 'rtc-error'), 0);
   });
 
-  it('RTCMultiConnection pages in the room are skipped: send to all reaches ours, to them is UNSUPPORTED', async () => {
-    const roomId = 'files-mixed';
-    const a = await pages.open({ roomId, userId: 'fm-a', session: 'audio video data' });
-    await succeeds(a.page, 'open');
-    const legacy = await pages.openLegacy({ roomId, userId: 'fm-legacy', open: false });
-    await legacy.page.evaluate(() => (window as unknown as { ready: Promise<unknown> }).ready);
-    const b = await pages.open({ roomId, userId: 'fm-b', session: 'audio video data' });
-    await succeeds(b.page, 'join');
-    await waitForPeers(a.page, ['fm-b', 'fm-legacy']);
-    const sha256 = await makeBlob(a.page, 'mixed', 100_000);
-    const fileId = await sendBlob(a.page, 'mixed');
-    await waitForEvent(b.page, 'rtc-file-end', { fileId });
-    assert.equal((await received(b.page, fileId)).sha256, sha256);
-    const ends = await events(a.page, 'rtc-file-start', { fileId });
-    assert.deepEqual(
-      ends.map((e) => e.detail['userId']),
-      ['fm-b'],
-    );
-    const outcome = await a.page.evaluate(async () => {
-      try {
-        await document.querySelector('rtc-room')!.send(new File(['x'], 'x.txt'), 'fm-legacy');
-        return 'sent';
-      } catch (error) {
-        return (error as { code: string }).code;
-      }
-    });
-    assert.equal(outcome, 'UNSUPPORTED');
-  });
-
   it('a corrupted byte on the way is caught: TRANSFER_CORRUPT on both sides, no file', async () => {
     const [a, b] = await pair('corrupt');
     await makeBlob(a!.page, 'victim', 10 * 1024 * 1024);

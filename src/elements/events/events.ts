@@ -2,6 +2,7 @@ import type {
   ErrorCode,
   Extra,
   FileTransferInfo,
+  LegacyPosition,
   MuteKind,
   OfferAnswer,
   RtcError,
@@ -61,10 +62,11 @@ export interface RtcEventDetails {
     mime: string;
     respondWith(answer: OfferAnswer | Promise<OfferAnswer>): void;
   };
-  'rtc-file-start': FileTransferInfo;
-  'rtc-file-progress': FileTransferInfo & { bytes: number };
+  /** (`legacy`: a transfer with an RTCMultiConnection page, counted in its records.) */
+  'rtc-file-start': FileTransferInfo & LegacyPosition;
+  'rtc-file-progress': FileTransferInfo & { bytes: number } & LegacyPosition;
   /** Done and verified; on the receiving side with `file` and an object `url` for it. */
-  'rtc-file-end': FileTransferInfo & { file?: File; url?: string };
+  'rtc-file-end': FileTransferInfo & { file?: File; url?: string } & LegacyPosition;
   'rtc-file-cancel': FileTransferInfo & { by: 'local' | 'remote' };
 }
 

@@ -2,6 +2,7 @@ import { ErrorCode, RtcError, type FileTransferInfo } from '../errors.js';
 import { Emitter } from '../util/emitter.js';
 import type { FileEngine } from './file-engine.js';
 import { newFileId } from './frames.js';
+import type { LegacyFiles } from './legacy/legacy-engine.js';
 import { chunkBytes } from './sending.js';
 
 export type { FileTransferInfo } from '../errors.js';
@@ -15,16 +16,47 @@ export interface FileOffer extends FileTransferInfo {
   respondWith(answer: OfferAnswer | Promise<OfferAnswer>): void;
 }
 
+/**
+ * A transfer with an RTCMultiConnection 3.x page, in its format (docs/protocol.md §10.2), counts
+ * v3's way too: the record at `currentPosition` of `maxChunks` (0 = start, maxChunks + 1 = end).
+ */
+export interface LegacyPosition {
+  legacy?: { currentPosition: number; maxChunks: number };
+}
+
 export interface FileEvents {
   /** A user offers a file; nothing flows until every `respondWith()` says yes (default yes). */
   'file-offer': FileOffer;
-  'file-start': FileTransferInfo;
-  'file-progress': FileTransferInfo & { bytes: number };
+  'file-start': FileTransferInfo & LegacyPosition;
+  'file-progress': FileTransferInfo & { bytes: number } & LegacyPosition;
   /** Done (and verified). On the receiving side with the `File` and an object URL for it. */
-  'file-end': FileTransferInfo & { file?: File; url?: string };
+  'file-end': FileTransferInfo & { file?: File; url?: string } & LegacyPosition;
   'file-cancel': FileTransferInfo & { by: 'local' | 'remote' };
   error: RtcError;
 }
+
+/** A connection to a user, as far as files care (the room's `Peer`). */
+export interface FilePeer {
+  /** An RTCMultiConnection 3.x page: files go in its format, on its `sctp` channel. */
+  readonly legacy: boolean;
+  send(data: ArrayBuffer): Promise<void>;
+}
+
+/** What the room tells its file transfers. */
+export interface FileRoom {
+  peer(userId: string): FilePeer | undefined;
+  userId(): string;
+}
+
+/**
+ * Whether binary data is one binarize-packed object (FileBufferReader's records: type 6, a key
+ * count, then a byte length that covers the rest exactly).
+ */
+const isPackedObject = (data: unknown): data is ArrayBuffer =>
+  data instanceof ArrayBuffer &&
+  data.byteLength >= 7 &&
+  new DataView(data).getUint8(0) === 6 &&
+  new DataView(data).getUint32(3) + 7 === data.byteLength;
 
 /** A file channel attached before the engine was loaded, and what arrived on it meanwhile. */
 interface Early {
@@ -38,19 +70,44 @@ interface Early {
  * `FileEngine`). A page that never sends or receives a file never loads the engine: it is a file
  * of its own in the element bundle, loaded by the first `send()` or the first message on a file
  * channel. Until then a channel only keeps what arrives, for the engine to read in order.
+ * RTCMultiConnection 3.x pages get and send files in their own format (§10.2, `LegacyFiles`,
+ * another file of its own, loaded by the first file to or from such a page).
  */
 export class FileTransfers extends Emitter<FileEvents> {
   #engine: FileEngine | undefined;
   #loading: Promise<FileEngine> | undefined;
+  #legacy: Promise<LegacyFiles> | undefined;
   readonly #early = new Map<string, Early>();
+  readonly #room: FileRoom | undefined;
   #disposed = false;
+  /** Bytes per chunk record to RTCMultiConnection pages (v3's `connection.chunkSize`). */
+  legacyChunkSize = 40_000;
+
+  constructor(room?: FileRoom) {
+    super();
+    this.#room = room;
+  }
 
   /** Sends a file to these users; returns its id. Transfers wait for each user's channel. */
   send(blob: Blob, userIds: readonly string[]): string {
     if (userIds.length === 0) throw new RtcError(ErrorCode.INVALID_STATE, 'Nobody to send to');
     const id = newFileId();
-    void this.#withEngine((engine) => engine.send(blob, userIds, id));
+    const legacy = userIds.filter((userId) => this.#room?.peer(userId)?.legacy);
+    const ours = userIds.filter((userId) => !legacy.includes(userId));
+    const chunkSize = this.legacyChunkSize;
+    if (legacy.length > 0) this.#withLegacy((files) => files.send(blob, legacy, id, chunkSize));
+    if (ours.length > 0) void this.#withEngine((engine) => engine.send(blob, ours, id));
     return id;
+  }
+
+  /**
+   * Takes a binary message from a user's text channel when it is a file record of an
+   * RTCMultiConnection page; false when it is not (the room delivers it as a message).
+   */
+  receiveLegacy(userId: string, data: unknown): boolean {
+    if (!isPackedObject(data) || !this.#room?.peer(userId)?.legacy) return false;
+    this.#withLegacy((files) => files.receive(userId, data));
+    return true;
   }
 
   /**
@@ -63,6 +120,7 @@ export class FileTransfers extends Emitter<FileEvents> {
 
   /** Cancels a file (to or from everyone, or one user); both sides clean up. */
   cancel(fileId: string, userId?: string): void {
+    this.#ifLegacy((files) => files.cancel(fileId, userId));
     if (this.#engine) this.#engine.cancel(fileId, userId);
     // A send whose engine is still loading is cancelled once it has started.
     else void this.#loading?.then((engine) => engine.cancel(fileId, userId));
@@ -85,12 +143,14 @@ export class FileTransfers extends Emitter<FileEvents> {
 
   /** The user left the room: its transfers fail. */
   peerGone(userId: string): void {
+    this.#ifLegacy((files) => files.peerGone(userId));
     this.#early.delete(userId);
     this.#engine?.peerGone(userId);
   }
 
   /** Leaving the room: everything stops, object URLs are revoked. */
   dispose(): void {
+    this.#ifLegacy((files) => files.dispose());
     this.#disposed = true;
     this.#early.clear();
     this.#engine?.dispose();
@@ -129,6 +189,37 @@ export class FileTransfers extends Emitter<FileEvents> {
         );
       },
     );
+  }
+
+  /** Runs `use` with the legacy format, loading it first if needed (in call order). */
+  #withLegacy(use: (files: LegacyFiles) => void): void {
+    const room = this.#room;
+    if (!room) return;
+    this.#legacy ??= import('./legacy/legacy-engine.js').then(
+      ({ LegacyFiles }) =>
+        new LegacyFiles({
+          emit: (event, detail) => this.emit(event, detail),
+          error: (code, message, transfer) => new RtcError(code, message, { transfer }),
+          send: (userId, data) =>
+            room.peer(userId)?.send(data) ??
+            Promise.reject(new RtcError(ErrorCode.PEER_NOT_FOUND, `Not connected to ${userId}`)),
+          userId: () => room.userId(),
+        }),
+    );
+    void this.#legacy.then(use, (error: unknown) => {
+      this.#legacy = undefined;
+      this.emit(
+        'error',
+        new RtcError(ErrorCode.TRANSFER_FAILED, 'File transfer could not be loaded', {
+          cause: error,
+        }),
+      );
+    });
+  }
+
+  /** Runs `use` with the legacy format if it is loaded or loading (in call order). */
+  #ifLegacy(use: (files: LegacyFiles) => void): void {
+    void this.#legacy?.then(use, () => undefined);
   }
 
   #start(Engine: typeof FileEngine): FileEngine {

@@ -82,7 +82,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
   #mesh: Mesh | undefined;
   readonly #media = new LocalMedia();
   /** File transfers of this room (events `file-offer`, `file-start`, ... on it). */
-  readonly files = new FileTransfers();
+  readonly files = new FileTransfers({
+    peer: (userId) => this.#mesh?.peers.get(userId),
+    userId: () => this.#userId,
+  });
   #outputDevice: string | undefined;
   #streams = new Map<string, StreamInfo>();
   #iceServers: RTCIceServer[] = [];
@@ -366,20 +369,12 @@ export class RoomConnection extends Emitter<RoomEvents> {
     if (userId !== undefined && !others.includes(userId)) {
       throw new RtcError(ErrorCode.PEER_NOT_FOUND, `"${userId}" is not in the room`);
     }
-    // RTCMultiConnection pages have no file channel (and their own, incompatible file format).
-    const legacy = (id: string) => this.#mesh?.peers.get(id)?.legacy === true;
-    if (userId !== undefined && legacy(userId)) {
-      throw new RtcError(
-        ErrorCode.UNSUPPORTED,
-        `"${userId}" is an RTCMultiConnection page: it cannot receive files from rtc-elements`,
-      );
-    }
     // A scalable broadcast's files flow down the tree: to our children, who pass them on.
     const everyone = this.#scalable
       ? this.connectedUserIds.filter((id) => id !== this.#relayTree.parent)
       : others;
-    const targets = userId === undefined ? everyone.filter((id) => !legacy(id)) : [userId];
-    return this.files.send(file, targets);
+    // RTCMultiConnection pages get theirs in their own format (FileTransfers picks per user).
+    return this.files.send(file, userId === undefined ? everyone : [userId]);
   }
 
   /** In a scalable broadcast (as its broadcaster or a viewer). */
@@ -1061,7 +1056,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
         if (!this.#relayTree.streamEnded(userId, stream))
           this.#removeStream('remote', userId, stream);
       }),
-      mesh.on('message', (message) => this.emit('message', message)),
+      mesh.on('message', (message) => {
+        // RTCMultiConnection pages send file records on their text channel.
+        if (!this.files.receiveLegacy(message.userId, message.data)) this.emit('message', message);
+      }),
       mesh.on('file-channel', ({ userId, channel, pc }) => this.files.attach(userId, channel, pc)),
       mesh.on('peer-state', (event) => this.emit('peer-state', event)),
       mesh.on('error', (error) => this.emit('error', error)),
