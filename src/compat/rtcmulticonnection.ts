@@ -94,6 +94,28 @@ export function roomFromLocation(href: string): string {
   return href.replace(v3, '').split('\n').join('').split('\r').join('') || 'room';
 }
 
+/**
+ * How a page's own stream is sent: v3 pages mark a canvas or a screen they captured themselves
+ * with `stream.isScreen = true` (v3 then shows it as a screen everywhere).
+ */
+const givenAs = (stream: MediaStream): { isScreen: boolean } => ({
+  isScreen: (stream as MediaStream & { isScreen?: unknown }).isScreen === true,
+});
+
+/**
+ * A v3 page's session as the engine takes it. `broadcast` in RTCMultiConnection 3.7.1: its server
+ * connects joiners to the room's owner only (Signaling-Server.js joinARoom, as ours does for a
+ * `broadcast` room), and its joiners still capture and send (beforeJoin checks `oneway` only,
+ * dist/RTCMultiConnection.js:4549; the MCU and SFU demos mix or forward what joiners send). The
+ * engine's `broadcast` is one-way: joiners send only the kinds marked `two-way`, so v3's audio and
+ * video become two-way. With `oneway` too, joiners only receive, as in v3.
+ */
+function v3Session(session: Session): Session {
+  if (!session.broadcast || session.oneway) return { ...session };
+  const twoWay = (value: Session['audio']) => (value ? 'two-way' : value);
+  return { ...session, audio: twoWay(session.audio), video: twoWay(session.video) };
+}
+
 /** The settings a socket's handshake carries, which the server reads only when it connects. */
 function handshakeOf(options: RoomOptions): string {
   return JSON.stringify([
@@ -477,7 +499,9 @@ export class RTCMultiConnection {
     if (source instanceof MediaStream) {
       this.#given.add(source);
       if (!room) return void this.attachStreams.push(source);
-      void room.addStream(source, remoteUserId).catch((e: unknown) => this.#fail(e));
+      void room
+        .addStream(source, remoteUserId, givenAs(source))
+        .catch((e: unknown) => this.#fail(e));
       return;
     }
     const streamCallback = source['streamCallback'] as
@@ -847,11 +871,7 @@ export class RTCMultiConnection {
       socketUrl: this.#socketUrl(),
       roomId,
       userId: this.userid,
-      // RTCMultiConnection 3.7.1 reads `session.broadcast` only to send `oneToMany=true` in
-      // its handshake (dist/RTCMultiConnection.js:138, which no server reads): its joiners still
-      // capture and send (beforeJoin checks `oneway` only, :4549). The engine takes `broadcast`
-      // as one-way, so a v3 page's session goes to it without that key.
-      session: { ...this.session, broadcast: false },
+      session: v3Session(this.session),
       extra: this.extra,
       password: this.password ?? undefined,
       // v3's maxParticipantsAllowed is the room's total, the opener included (its server admitted
@@ -922,6 +942,8 @@ export class RTCMultiConnection {
       const live = event.stream.getTracks().some((t) => t.readyState === 'live');
       if (!live) continue;
       const copy = event.stream.clone();
+      // A screen stays a screen in the next room (see givenAs).
+      if (event.isScreen) Object.assign(copy, { isScreen: true });
       // Our own camera/microphone capture: the next room does not capture again.
       if (!event.isScreen && !this.#given.has(event.stream)) this.#carried.add(copy);
       this.attachStreams.push(copy);
@@ -973,9 +995,10 @@ export class RTCMultiConnection {
       // The engine captures only while it has no stream of ours: when v3 would capture beside
       // the page's own streams, those are added once the engine has captured.
       const captures = this.#captures();
-      if (!captures) for (const stream of streams) await room.addStream(stream);
+      const add = (stream: MediaStream) => room.addStream(stream, undefined, givenAs(stream));
+      if (!captures) for (const stream of streams) await add(stream);
       const result = await action(room);
-      if (captures) for (const stream of streams) await room.addStream(stream);
+      if (captures) for (const stream of streams) await add(stream);
       this.isInitiator = result.opened;
       this.#socket.bind(room.socket);
       done(result);

@@ -139,11 +139,17 @@ describe('RTCMultiConnection (compat) as RTCMultiConnection 3.7.1 pages observe 
     const canvas = document.createElement('canvas');
     canvas.width = canvas.height = 64;
     const paint = setInterval(() => canvas.getContext('2d')?.fillRect(0, 0, 64, 64), 50);
-    const whiteboard = canvas.captureStream();
+    // As the demo does: the page marks its canvas stream as a screen (it shows screens apart).
+    const whiteboard = Object.assign(canvas.captureStream(), { isScreen: true });
     owner.attachStreams.push(whiteboard);
     const remoteAtJoiner: MediaStream[] = [];
+    const screensAtJoiner: boolean[] = [];
     joiner.onstream = (event) => {
-      if (event.type === 'remote') remoteAtJoiner.push(event.stream);
+      if (event.type !== 'remote') return;
+      remoteAtJoiner.push(event.stream);
+      screensAtJoiner.push(
+        (event.stream as MediaStream & { isScreen?: boolean }).isScreen === true,
+      );
     };
     try {
       expect(await settled((done) => owner.open(uniqueRoom('canvas'), done))).to.equal(true);
@@ -159,6 +165,12 @@ describe('RTCMultiConnection (compat) as RTCMultiConnection 3.7.1 pages observe 
     expect(local.filter((s) => s !== whiteboard && s.getAudioTracks().length === 1)).to.have.length(
       1,
     );
+    // The page's own screen mark holds on its side and reaches the other side.
+    expect(whiteboard.isScreen).to.equal(true);
+    expect(owner.streamEvents[whiteboard.id]?.isScreen).to.equal(true);
+    expect([...screensAtJoiner].sort()).to.deep.equal([false, true]);
+    const screen = remoteAtJoiner[screensAtJoiner.indexOf(true)];
+    expect(screen?.getAudioTracks()).to.have.length(0);
   });
 
   it('checkPresence() asks on the socket the page messages on: custom events reach the room before joining, and back (admin-guest)', async () => {
@@ -246,12 +258,14 @@ describe('RTCMultiConnection (compat) as RTCMultiConnection 3.7.1 pages observe 
     expect(track?.label).to.match(/screen/);
   });
 
-  it('session.broadcast does not make joiners receive-only (v3 joiners capture and send)', async () => {
-    // The 3.6.3 SFU demo: a room owner forwards each joiner's camera to the others.
+  it('session.broadcast: joiners capture and send, to the owner only (v3 joiners never connect to each other)', async () => {
+    // The 3.6.3 SFU and MCU demos: a room owner forwards (or mixes) each joiner's camera for the
+    // others; a joiner shows what the owner sends, so it must not get the other joiners' cameras.
     const owner = new RTCMultiConnection();
     const joiner = new RTCMultiConnection();
-    connections.push(owner, joiner);
-    for (const c of [owner, joiner]) {
+    const second = new RTCMultiConnection();
+    connections.push(owner, joiner, second);
+    for (const c of [owner, joiner, second]) {
       c.socketURL = `${signalingUrl}/`;
       c.session = { audio: true, video: true, broadcast: true };
       c.mediaConstraints = { audio: true, video: { width: 160, height: 120 } };
@@ -269,6 +283,21 @@ describe('RTCMultiConnection (compat) as RTCMultiConnection 3.7.1 pages observe 
       "the joiner's camera reaches the owner",
       { timeout: 10000 },
     );
+    expect(await settled((done) => second.join(owner.sessionid, done))).to.equal(true);
+    await waitUntil(
+      () => remoteAtOwner.length === 2,
+      "the second joiner's camera reaches the owner",
+      {
+        timeout: 10000,
+      },
+    );
+    // Give a stray joiner-to-joiner connection the time it would need.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(joiner.getAllParticipants()).to.deep.equal([owner.userid]);
+    expect(second.getAllParticipants()).to.deep.equal([owner.userid]);
+    expect(joiner.streamEvents.selectAll('remote').map((e) => e.userid)).to.deep.equal([
+      owner.userid,
+    ]);
   });
 
   it('maxParticipantsAllowed is the room total, opener included (2: one-to-one, as the demo sets)', async () => {

@@ -503,8 +503,14 @@ export class RoomConnection extends Emitter<RoomEvents> {
   /**
    * Adds a stream: one the app captured itself, or one captured now from options
    * (`{audio, video, screen}`). With `userId`, only that user gets it. Peers renegotiate.
+   * `given.isScreen`: a stream of the app's own is shown to everyone as a screen (a canvas or
+   * a screen it captured itself), not as a camera.
    */
-  async addStream(source: MediaStream | AddStreamOptions, userId?: string): Promise<MediaStream> {
+  async addStream(
+    source: MediaStream | AddStreamOptions,
+    userId?: string,
+    given: { isScreen?: boolean } = {},
+  ): Promise<MediaStream> {
     const targets = userId === undefined ? undefined : [userId];
     if (isMediaStream(source)) {
       const known = this.#media.streams.find((l) => l.stream === source);
@@ -514,7 +520,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
         this.#mesh?.attachLocalStreams();
         return source;
       }
-      return this.#media.add(source, { ...(targets ? { targets } : {}) }).stream;
+      return this.#media.add(source, {
+        ...(targets ? { targets } : {}),
+        isScreen: given.isScreen === true,
+      }).stream;
     }
     if (source.screen) {
       const screen = await this.#media.startScreen({

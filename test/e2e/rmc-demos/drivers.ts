@@ -19,40 +19,19 @@ import {
 type Check = (pages: Page[], d: DemoContext) => Promise<void>;
 
 /**
- * Known causes of failures that are not fixed here (issue 15's numbering). The report of the
- * suite's first run explains each with the demo's and 3.7.1's lines.
+ * Known causes of failures that are not ours, or not supported yet
+ * (docs/migrating-from-rtcmulticonnection.md, "The author's demo pages").
  */
 const CAUSE = {
-  scalable:
-    'server (issue 15 item 5): check-broadcast-presence, join-broadcast, can-relay-broadcast ' +
-    '(and the rest of the scalable-broadcast events) are not handled: the broadcast never starts',
-  roomless:
-    'server (issue 15 item 6): the guest, in no room, sends "Join Admin" as a custom event named ' +
-    'after the admin (admin-guest.html:164, 381); the original server rebroadcasts it to every ' +
-    'socket; ours delivers it to the room its handshake names, and the guest connected through ' +
-    "checkPresence() with its page's URL-derived sessionid (3.7.1 dist:133, :5678), not the " +
-    "admin's room: the admin never hears of it (both handshakes share socketCustomEvent)",
-  files:
-    "files (issue 15 item 8): our pages do not speak FileBufferReader's format: a file from a " +
-    '3.7.1 page stops after its first chunk at a compat page (and compat pages skip v3 peers)',
-  detectRtc:
-    'compat by design: no window.DetectRTC (docs/migrating-from-rtcmulticonnection.md; ' +
-    'test/e2e/compat.test.ts asserts it), which the page calls: ReferenceError',
   relayGlare:
     'flaky by itself (on the original server too): when a viewer starts relaying, its page ' +
     'swaps the tracks of the peers below it and renegotiates (Scalable-Broadcast.html:196-214) ' +
     'while an answer is in flight: "Called in wrong state: stable", the last viewer stays ' +
     'black (RTCMultiConnection#636, #675)',
-  attachStreams:
-    'compat: a non-empty attachStreams stops capture (src/compat/rtcmulticonnection.ts, ' +
-    'dontCapture: dontCaptureUserMedia || attachStreams.length > 0), while 3.7.1 captures ' +
-    'unless dontCaptureUserMedia (dist:4595, :4532); canvas-designer.html:612-616 pushes its ' +
-    'whiteboard canvas stream (isScreen = true) into attachStreams before open(): the owner ' +
-    'sends no camera, and its canvas stream goes to the hidden #screen-viewer',
   secondRoom:
-    'server: the second broadcaster joins the first room and then opens its own ' +
-    '(open(connection.userid)); ours moves its socket out of the first room, which ends its ' +
-    'peers there; the original keeps them',
+    'not supported yet (one room per socket on our server): the second broadcaster joins the ' +
+    'first room and then opens its own (open(connection.userid)); ours moves its socket out of ' +
+    'the first room, which ends its peers there; the original keeps the socket in both',
 } as const;
 
 /** The same cause in every mode. */
@@ -336,10 +315,7 @@ export const DRIVERS: readonly DemoDriver[] = [
       for (const page of pages.slice(1)) await seesVideos(page, 1);
     },
   }),
-  scalableDemo('latest', 'Scalable-Broadcast.html', {
-    ...onOurServer(CAUSE.scalable),
-    baseline: CAUSE.relayGlare,
-  }),
+  scalableDemo('latest', 'Scalable-Broadcast.html', { baseline: CAUSE.relayGlare }),
   {
     ref: 'latest',
     page: 'call-by-username.html',
@@ -381,7 +357,6 @@ export const DRIVERS: readonly DemoDriver[] = [
   roomDemo({
     ref: 'latest',
     page: 'text-chat-file-sharing.html',
-    todo: { mixed: CAUSE.files },
     async check(pages, d) {
       await chatAround(pages, d, '#input-text-chat', '.chat-output');
       await filesAround(pages, d, '#share-file', '#file-container');
@@ -390,7 +365,6 @@ export const DRIVERS: readonly DemoDriver[] = [
   roomDemo({
     ref: 'latest',
     page: 'video-conferencing-chat-filesharing.html',
-    todo: { mixed: CAUSE.files },
     async check(pages, d) {
       for (const page of pages) await seesVideos(page, 2);
       await chatAround(pages, d, '#input-text-chat', '.chat-output');
@@ -400,7 +374,6 @@ export const DRIVERS: readonly DemoDriver[] = [
   {
     ref: 'latest',
     page: 'file-sharing.html',
-    todo: { mixed: CAUSE.files },
     async open(page, d) {
       // The page gives itself a random room in its URL's hash and joins it; the person picks a
       // file and hands the URL to the other person.
@@ -425,10 +398,10 @@ export const DRIVERS: readonly DemoDriver[] = [
     },
   },
 
-  lobbyDemo('latest', 'dashboard/', canvasDesignerCheck, { compat: CAUSE.attachStreams }),
+  lobbyDemo('latest', 'dashboard/', canvasDesignerCheck),
   lobbyDemo('latest', 'video-conference/', everyoneSeesVideos(2)),
   // ---------------------------------------------------------------- tag 3.6.3
-  lobbyDemo('3.6.3', 'dashboard/', canvasDesignerCheck, { compat: CAUSE.attachStreams }),
+  lobbyDemo('3.6.3', 'dashboard/', canvasDesignerCheck),
   lobbyDemo('3.6.3', 'video-conference/', everyoneSeesVideos(2)),
   roomDemo({
     ref: '3.6.3',
@@ -499,7 +472,6 @@ export const DRIVERS: readonly DemoDriver[] = [
   {
     ref: '3.6.3',
     page: 'admin-guest.html',
-    todo: onOurServer(CAUSE.roomless),
     async open(page, d) {
       await type(page, '#admin-id', d.room);
       await click(page, '#btn-become-admin');
@@ -553,9 +525,12 @@ export const DRIVERS: readonly DemoDriver[] = [
     page: 'change-resolutions.html',
     todo: everywhere(
       'flaky by itself (fails about half the runs on the original server too): in Chrome it ' +
-        'captures again with navigator.webkitGetUserMedia and shows the result with ' +
-        'video.src = URL.createObjectURL(stream) (change-resolutions.html:~85), which Chrome ' +
-        'removed (TypeError), part-way through its track swap',
+        'removes its streams from each peer (peer.removeStream), captures again and sets ' +
+        'attachStreams = [newStream], then throws at video.src = URL.createObjectURL(stream) ' +
+        '(change-resolutions.html:~85, gone from Chrome) before its renegotiate() call: it ' +
+        "passes only when 3.7.1's own renegotiation (negotiationneeded after removeStream) " +
+        'reads attachStreams after the swap; our script renegotiates when asked ' +
+        '(renegotiate(), addStream()), so the resolution never changes there',
     ),
     opened: (page) => seesVideos(page, 1),
     async check(pages) {
@@ -570,7 +545,6 @@ export const DRIVERS: readonly DemoDriver[] = [
   roomDemo({
     ref: '3.6.3',
     page: 'addStream-in-Chat-room.html',
-    todo: { mixed: CAUSE.files },
     async check(pages, d) {
       await chatAround(pages, d, '#input-text-chat', '.chat-output');
       // A chat room at first; the first person adds their camera, the other sees it.
@@ -599,7 +573,6 @@ export const DRIVERS: readonly DemoDriver[] = [
   roomDemo({
     ref: '3.6.3',
     page: 'TextChat+FileSharing.html',
-    todo: { mixed: CAUSE.files },
     async check(pages, d) {
       await chatAround(pages, d, '#input-text-chat', '.chat-output');
       await filesAround(pages, d, '#share-file', '#file-container');
@@ -608,7 +581,6 @@ export const DRIVERS: readonly DemoDriver[] = [
   roomDemo({
     ref: '3.6.3',
     page: 'Audio+Video+TextChat+FileSharing.html',
-    todo: { mixed: CAUSE.files },
     async check(pages, d) {
       for (const page of pages) await seesVideos(page, 2);
       await chatAround(pages, d, '#input-text-chat', '.chat-output');
@@ -673,7 +645,6 @@ export const DRIVERS: readonly DemoDriver[] = [
   roomDemo({
     ref: '3.6.3',
     page: 'StreamHasData.html',
-    todo: { compat: CAUSE.detectRtc, mixed: CAUSE.detectRtc },
     check: everyoneSeesVideos(2),
   }),
   roomDemo({
@@ -724,11 +695,7 @@ export const DRIVERS: readonly DemoDriver[] = [
   {
     ref: '3.6.3',
     page: 'Multi-Broadcasters-and-Many-Viewers.html',
-    todo: {
-      legacy: CAUSE.secondRoom,
-      compat: `${CAUSE.detectRtc}; and ${CAUSE.secondRoom}`,
-      mixed: `${CAUSE.detectRtc}; and ${CAUSE.secondRoom}`,
-    },
+    todo: onOurServer(CAUSE.secondRoom),
     users: 3,
     async open(page, d) {
       await type(page, '#room-id', d.room);
@@ -747,7 +714,6 @@ export const DRIVERS: readonly DemoDriver[] = [
   {
     ref: '3.6.3',
     page: 'switch-cameras.html',
-    todo: { compat: CAUSE.detectRtc, mixed: CAUSE.detectRtc },
     // The page shows a snapshot per camera; picking one opens or joins the room with it.
     async open(page, d) {
       await type(page, '#room-id', d.room);
@@ -801,19 +767,14 @@ export const DRIVERS: readonly DemoDriver[] = [
     'Scalable-Broadcast.html',
     'Video-Scalable-Broadcast.html',
     'Scalable-Audio-Broadcast.html',
-  ].map((page) =>
-    scalableDemo('3.6.3', page, { ...onOurServer(CAUSE.scalable), baseline: CAUSE.relayGlare }),
-  ),
+  ].map((page) => scalableDemo('3.6.3', page, { baseline: CAUSE.relayGlare })),
   {
     ref: '3.6.3',
     page: 'Files-Scalable-Broadcast.html',
     users: 3,
-    todo: {
-      ...onOurServer(CAUSE.scalable),
-      baseline:
-        'fails on the original server too (2 of 2 runs): the first viewer never connects to ' +
-        'the broadcaster (no peer on either side); not diagnosed further',
-    },
+    broken:
+      'fails with 3.7.1 on the original server (every run): the first viewer never connects to ' +
+      'the broadcaster (no peer on either side); not diagnosed further',
     // The broadcaster picks a file and starts; each viewer gets it from the one above it.
     async open(page, d) {
       await type(page, '#broadcast-id', d.room);

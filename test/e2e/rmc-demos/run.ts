@@ -152,13 +152,32 @@ async function noteState(person: Person): Promise<void> {
         const e = m as HTMLVideoElement;
         const stream = e.srcObject instanceof MediaStream ? e.srcObject : undefined;
         const tracks = stream?.getTracks().map((t) => `${t.kind}:${t.readyState}`) ?? [];
-        return `${e.localName} ${e.videoWidth}x${e.videoHeight} ready=${e.readyState} [${tracks.join(',')}]`;
+        const where = e.id ? `#${e.id}` : e.parentElement?.id ? `in #${e.parentElement.id}` : '';
+        return `${e.localName}${where ? ` ${where}` : ''} ${e.videoWidth}x${e.videoHeight} ready=${e.readyState} [${tracks.join(',')}]`;
       });
       const c = (
-        window as { connection?: { userid?: string; getAllParticipants?: () => string[] } }
+        window as {
+          connection?: {
+            userid?: string;
+            getAllParticipants?: () => string[];
+            streamEvents?: Record<string, unknown>;
+          };
+        }
       ).connection;
       const peers = c?.getAllParticipants?.() ?? [];
-      return `page shows: ${media.join(' | ') || 'no media'}; userid=${c?.userid ?? '-'} participants=[${peers.join(',')}]`;
+      // The connection's stream events: who, local or remote, screen or not, what tracks.
+      const streams = Object.values(c?.streamEvents ?? {}).map((value) => {
+        const event = value as {
+          type?: string;
+          userid?: string;
+          isScreen?: boolean;
+          stream?: MediaStream & { isScreen?: boolean };
+        };
+        const kinds = event.stream?.getTracks().map((t) => t.kind) ?? [];
+        const screen = event.isScreen || event.stream?.isScreen ? ' screen' : '';
+        return `${event.type ?? '?'} ${event.userid ?? '?'}${screen} [${kinds.join(',')}]`;
+      });
+      return `page shows: ${media.join(' | ') || 'no media'}; userid=${c?.userid ?? '-'} participants=[${peers.join(',')}] streams=[${streams.join('; ')}]`;
     })
     .catch((e: unknown) => `page state unavailable: ${String(e)}`);
   person.log.unshift(state);
