@@ -43,11 +43,17 @@ export function legacyPage(o: {
   manual?: boolean;
   /** Which RTCMultiConnection: 3.7's own file (default) or ours (`dist/rtcmulticonnection.js`). */
   script?: 'rtcmulticonnection-3.7' | 'rtc-elements';
+  /** `connection.enableFileSharing`, with FileBufferReader.js loaded as 3.7 pages load it. */
+  fileSharing?: boolean;
+  /** Audio and video in the session (default true; false: data only). */
+  media?: boolean;
 }): string {
   const settings = [
     o.password === undefined ? '' : `connection.password = ${JSON.stringify(o.password)};`,
     o.extra === undefined ? '' : `connection.extra = ${JSON.stringify(o.extra)};`,
+    o.fileSharing ? 'connection.enableFileSharing = true;' : '',
   ].join('\n  ');
+  const media = o.media ?? true;
   const start = o.manual
     ? ''
     : `window.ready = new Promise((resolve) => {
@@ -57,14 +63,16 @@ export function legacyPage(o: {
     o.script === 'rtc-elements'
       ? `<script src="${o.signalingUrl}/dist/rtcmulticonnection.js"></script>`
       : `<script src="${o.signalingUrl}/socket.io/socket.io.js"></script>
-<script src="/vendor/RTCMultiConnection.js"></script>`;
+<script src="/vendor/RTCMultiConnection.js"></script>${
+          o.fileSharing ? '\n<script src="/vendor/FileBufferReader.js"></script>' : ''
+        }`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>rtcmc</title>
 ${scripts}</head>
 <body><div id="videos"></div><script>
   const connection = new RTCMultiConnection();
   connection.socketURL = ${JSON.stringify(o.signalingUrl + '/')};
   connection.userid = ${JSON.stringify(o.userId)};
-  connection.session = { audio: true, video: true, data: ${o.data ?? true} };
+  connection.session = { audio: ${media}, video: ${media}, data: ${o.data ?? true} };
   connection.sdpConstraints.mandatory = { OfferToReceiveAudio: true, OfferToReceiveVideo: true };
   connection.iceServers = [];
   connection.enableLogs = false;

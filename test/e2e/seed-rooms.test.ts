@@ -653,12 +653,18 @@ describe('seed examples: rooms and users', { timeout: 180_000 }, () => {
       await run(viewer.page, `connection.join('seed-broadcast')`);
       viewers.push(viewer);
     }
-    for (const viewer of viewers)
+    // Each stream event names the user whose connection carries it, as in v3 (its broadcast demos
+    // forward what they receive to every peer but that one): three below the broadcaster; the
+    // fourth is served by one of them, and its event names that relay.
+    for (const [i, viewer] of viewers.entries())
       await until(
         viewer.page,
-        `(function (e) { return e && e.userid === 'sb-broadcaster' && e.mediaElement.videoWidth > 0; })(connection.streamEvents.selectFirst('remote'))`,
+        `(function (e) { return e && e.mediaElement.videoWidth > 0 && ${
+          i < 3
+            ? `e.userid === 'sb-broadcaster'`
+            : `/^sb-viewer-[123]$/.test(e.userid) && connection.getAllParticipants().join() === e.userid`
+        }; })(connection.streamEvents.selectFirst('remote'))`,
       );
-    // Three below the broadcaster; the fourth is served by one of them.
     assert.equal(await run(broadcaster.page, 'connection.getAllParticipants().length'), 3);
     const counts = await waitSeen<[string, number]>(broadcaster.page, 'viewers', 4);
     assert.deepEqual(counts.at(-1), ['seed-broadcast', 4]);

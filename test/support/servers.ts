@@ -27,15 +27,22 @@ export interface StaticSite {
 
 /**
  * A second origin (another port) serving test pages, like a CMS or a PHP template would,
- * plus RTCMultiConnection 3.7's own file at /vendor/RTCMultiConnection.js.
+ * plus RTCMultiConnection 3.7's own file at /vendor/RTCMultiConnection.js and the
+ * FileBufferReader it shares files with (fbr 2.0.8, its dependency) at /vendor/FileBufferReader.js.
  */
 export async function startStaticSite(): Promise<StaticSite> {
   const pages = new Map<string, string>();
-  const vendor = readFileSync(`${ROOT}node_modules/rtcmulticonnection/dist/RTCMultiConnection.js`);
+  const vendor: Record<string, Buffer> = {
+    '/vendor/RTCMultiConnection.js': readFileSync(
+      `${ROOT}node_modules/rtcmulticonnection/dist/RTCMultiConnection.js`,
+    ),
+    '/vendor/FileBufferReader.js': readFileSync(`${ROOT}node_modules/fbr/FileBufferReader.js`),
+  };
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/vendor/RTCMultiConnection.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(vendor);
+    const script = vendor[path];
+    if (script) {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
       return;
     }
     const html = pages.get(path);
