@@ -2,7 +2,8 @@
 // tabs working: `node scripts/pressure.mjs [--hogs N] <command> [args...]` starts N busy
 // processes (default 2, one per core here), runs the command, stops them, and exits with the
 // command's status. `npm run test:pressure` runs every suite this way.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { startHogs } from '../test/support/hogs.mjs';
 
 const args = process.argv.slice(2);
 let hogs = 2;
@@ -15,19 +16,7 @@ if (args.length === 0 || !Number.isInteger(hogs) || hogs < 0) {
   process.exit(2);
 }
 
-// Each hog hashes 64 KiB blocks in a loop: never idle, at normal priority.
-const HOG = `
-  const { createHash } = require('node:crypto');
-  const block = Buffer.alloc(1 << 16, 1);
-  for (;;) createHash('sha256').update(block).digest();
-`;
-const children = Array.from({ length: hogs }, () =>
-  spawn(process.execPath, ['-e', HOG], { stdio: 'ignore' }),
-);
-const stop = () => {
-  for (const child of children) child.kill('SIGKILL');
-};
-process.on('exit', stop);
+const stop = startHogs(hogs);
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     stop();

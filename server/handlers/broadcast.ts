@@ -43,6 +43,8 @@ export async function placeViewer(
   room: RoomRecord,
   viewer: string,
 ): Promise<string | undefined> {
+  // A room that is no broadcast has no tree: not even a look at the store.
+  if (room.relayLimit <= 0) return undefined;
   const placed = await place(ctx, room.id, viewer);
   if (!placed) return undefined;
   if (placed.parent !== viewer)

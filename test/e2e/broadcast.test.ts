@@ -19,6 +19,15 @@ import {
   waitForRemoteVideos,
   type OpenedPage,
 } from './pages.js';
+import {
+  frameTimes,
+  openBroadcast,
+  type BroadcastOptions,
+  longestStall,
+  parentOf,
+  waitForLiveVideo,
+  watchFrames,
+} from './broadcast-support.js';
 
 // RTC_BROADCAST_VIEWERS and RTC_BROADCAST_VIDEO (`full`: the fake camera's own 640x480 at 20 fps)
 // let the tree test probe the machine's limit; CI runs the defaults.
@@ -39,54 +48,6 @@ const LEVELS = (() => {
 })();
 const median = (values: number[]) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-/** Counts getUserMedia calls (viewers must never capture). */
-const COUNT_CAPTURE = `(() => {
-  window.captures = 0;
-  const devices = navigator.mediaDevices;
-  const original = devices.getUserMedia.bind(devices);
-  devices.getUserMedia = (constraints) => { window.captures++; return original(constraints); };
-})();`;
-
-/**
- * Samples the grid's remote video every 25 ms: `window.frameTimes` holds each moment its
- * decoded-frame count went up (what the viewer sees moving).
- */
-function watchFrames(page: Page): Promise<void> {
-  return page.evaluate(() => {
-    const w = window as unknown as { frameTimes: number[]; lastFrames: number };
-    w.frameTimes = [];
-    w.lastFrames = 0;
-    setInterval(() => {
-      const video = document
-        .querySelector('rtc-video-grid')
-        ?.shadowRoot?.querySelector<HTMLVideoElement>('video[data-stream-type="remote"]');
-      const frames = video?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
-      if (frames !== w.lastFrames) w.frameTimes.push(Date.now());
-      w.lastFrames = frames;
-    }, 25);
-  });
-}
-
-const frameTimes = (page: Page) =>
-  page.evaluate(() => (window as unknown as { frameTimes: number[] }).frameTimes);
-
-/** Waits until the page's grid shows a remote video whose frames keep coming. */
-async function waitForLiveVideo(page: Page, timeout = 30_000): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const times = (window as unknown as { frameTimes?: number[] }).frameTimes ?? [];
-      const now = Date.now();
-      return times.filter((t) => now - t < 1000).length >= 3;
-    },
-    undefined,
-    { timeout, polling: 100 },
-  );
-}
-
-/** The member this page receives the broadcast from (undefined for the broadcaster). */
-const parentOf = (page: Page) =>
-  page.evaluate(() => document.querySelector('rtc-room')!.connection!.broadcastParent);
 
 /** Outbound video RTP streams over all of the page's peer connections (from getStats). */
 function outboundVideoStreams(page: Page): Promise<number> {
@@ -118,57 +79,21 @@ function dataBytesSent(page: Page): Promise<number> {
   });
 }
 
-/** The longest stretch without a new frame in [from, to], and when it ended. */
-function longestStall(times: number[], from: number, to: number): { ms: number; endedAt: number } {
-  const inside = [from, ...times.filter((t) => t > from && t <= to), to];
-  let best = { ms: 0, endedAt: from };
-  for (let i = 1; i < inside.length; i++) {
-    const gap = inside[i]! - inside[i - 1]!;
-    if (gap > best.ms) best = { ms: gap, endedAt: inside[i]! };
-  }
-  return best;
-}
-
 describe('scalable broadcast', { timeout: 600_000 }, () => {
   const env = useE2E();
   const pages = useApiPages(env);
 
   /** A broadcaster and VIEWERS viewers, joined one after the other (placement follows arrival). */
-  async function broadcast(
+  const broadcast = (
     roomId: string,
-    options: { session?: string; scalable?: boolean; grid?: boolean; count?: number } = {},
-  ): Promise<{ broadcaster: OpenedPage; viewers: OpenedPage[]; ids: string[] }> {
-    const session = options.session ?? 'audio video broadcast';
-    const attributes = {
-      'scalable-broadcast': options.scalable ?? true,
-      'single-broadcast-attendees': LIMIT,
-      'media-constraints': LOW_RES,
-    };
-    const grid = options.grid ?? true;
-    const broadcaster = await pages.open({
-      roomId,
-      userId: `${roomId}-b`,
-      session,
-      attributes,
-      grid,
+    options: Omit<BroadcastOptions, 'constraints' | 'limit' | 'count'> & { count?: number } = {},
+  ) =>
+    openBroadcast(pages, roomId, {
+      ...options,
+      constraints: LOW_RES,
+      limit: LIMIT,
+      count: options.count ?? VIEWERS,
     });
-    await succeeds(broadcaster.page, 'open');
-    const viewers: OpenedPage[] = [];
-    const ids: string[] = [];
-    for (let i = 1; i <= (options.count ?? VIEWERS); i++) {
-      const id = `${roomId}-v${i}`;
-      const viewer = await pages.open(
-        { roomId, userId: id, session, attributes, grid },
-        async (page) => {
-          await page.addInitScript(COUNT_CAPTURE);
-        },
-      );
-      await succeeds(viewer.page, 'join');
-      viewers.push(viewer);
-      ids.push(id);
-    }
-    return { broadcaster, viewers, ids };
-  }
 
   it('7 viewers at 2 per relay: every viewer shows live frames, the broadcaster sends 2 streams, the tree matches the server', async () => {
     const roomId = 'tree';

@@ -140,6 +140,40 @@ describe('engine: Peer', () => {
     ).to.deep.equal(['a:offer', 'b:answer']);
   });
 
+  it('a stream whose tracks ended before the connection gets the live tracks that replace them (a relay whose parent is being replaced takes a child)', async () => {
+    // The relay's forwarded stream still holds its old parent's tracks, ended, when a child
+    // connects; the new parent's tracks take their place a moment later (followTrack).
+    const old = await camera();
+    const forwarded: LocalStream = {
+      stream: new MediaStream(old.stream.getTracks()),
+      isScreen: false,
+      owned: false,
+    };
+    for (const t of old.stream.getTracks()) t.stop();
+    const p = pair({ localA: [forwarded] });
+    const next = await camera();
+    track(p, forwarded, next);
+    const atB: MediaStream[] = [];
+    p.b.on('stream', ({ stream }) => atB.push(stream));
+    await Promise.all([connected(p.a), connected(p.b)]);
+    for (const fresh of next.stream.getTracks()) {
+      const previous = forwarded.stream.getTracks().find((t) => t.kind === fresh.kind)!;
+      forwarded.stream.removeTrack(previous);
+      forwarded.stream.addTrack(fresh);
+      await p.a.followTrack(previous, fresh);
+    }
+    await waitUntil(() => atB[0]?.getTracks().length === 2, 'the live tracks reach the child', {
+      timeout: 10000,
+    });
+    expect(atB[0]!.id).to.equal(forwarded.stream.id);
+    const video = document.createElement('video');
+    video.muted = true;
+    video.srcObject = atB[0]!;
+    await video.play();
+    await waitUntil(() => video.videoWidth > 0, 'frames are decoded', { timeout: 10000 });
+    video.srcObject = null;
+  });
+
   it('drops ICE server URLs the browser refuses, reports them once and still connects', async () => {
     // What every RTCMultiConnection demo passes: Chromium refuses a stun: URL with a query.
     const iceServers: RTCIceServer[] = [

@@ -318,7 +318,9 @@ export class RtcRoom extends LitElement {
   }
 
   async #autoJoin(): Promise<void> {
-    await this.updateComplete;
+    // A microtask, not the first render: properties a page or framework sets right after
+    // inserting the element are in, and joining does not wait for rendering.
+    await Promise.resolve();
     if (!this.isConnected || this.manual || !this.roomId || this.#connection) return;
     // Failures are reported as rtc-error; nothing is left unhandled.
     await this.openOrJoin().catch(() => undefined);

@@ -102,15 +102,23 @@ export class Outgoing {
     await sending?.sender.replaceTrack(previous);
   }
 
-  /** A local track was swapped for another device's: senders that carried it follow. */
+  /**
+   * A local track was swapped for another (a device switch; a relay's new parent): senders that
+   * carried it follow. When none did (it had ended before this connection was made, so it was
+   * never added: a relay that takes a child while its parent is being replaced), the new track
+   * is added now, as `attach()` would add any track not sent yet.
+   */
   async follow(previous: MediaStreamTrack, track: MediaStreamTrack): Promise<void> {
+    let followed = false;
     for (const sending of this.#sending) {
       if (sending.source !== previous) continue;
+      followed = true;
       sending.source = track;
       if (sending.sender.track === previous) await sending.sender.replaceTrack(track);
     }
     if (this.#previous.get(track.kind as TrackKind) === previous)
       this.#previous.set(track.kind as TrackKind, track);
+    if (!followed) this.attach();
   }
 
   /**

@@ -737,6 +737,32 @@ export class RoomConnection extends Emitter<RoomEvents> {
     return entering;
   }
 
+  /**
+   * `join-room`, with our participation request right behind it (not after the ack: the server
+   * handles one socket's events in order, and drops the request if the join is refused). A room
+   * may make joiners wait for its owner's decision (up to a minute on our server).
+   */
+  #requestJoin(signaling: SignalingClient): Promise<[ok: boolean, error?: string]> {
+    const joining = signaling.requestWithin(
+      Math.max(this.#options.timeoutMs ?? 10_000, APPROVAL_WAIT_MS),
+      'join-room',
+      this.#roomRequest(false),
+    );
+    this.#relay(this.roomId, this.#participationRequest());
+    this.#warmUp();
+    return joining;
+  }
+
+  /**
+   * Starts the browser's WebRTC stack (its first RTCPeerConnection costs 8-110 ms of the page's
+   * thread) while the page waits for the room's answer: once capture is done (both at once slow
+   * capture down: camera+mic 12 ms alone, 50-70 ms beside a first RTCPeerConnection) and once the
+   * request is out (earlier, it would hold up the socket's handshake on a busy machine).
+   */
+  #warmUp(): void {
+    void this.#mediaReady.then(warmUpWebRtc);
+  }
+
   async #run(mode: Mode, attempt: number): Promise<JoinResult> {
     this.#setState(RoomState.CONNECTING);
     this.#validate();
@@ -752,53 +778,68 @@ export class RoomConnection extends Emitter<RoomEvents> {
       capture = this.#capture('participant');
       roleKnown();
     }
-    // Start the WebRTC stack once capture is done: starting both at once slows capture down
-    // (measured: camera+mic 12 ms alone, 50-70 ms beside a first RTCPeerConnection).
-    void this.#mediaReady.then(warmUpWebRtc);
     let retries = 0;
     for (;;) {
       const signaling = this.#connectSignaling();
       try {
         await signaling.connect();
         check();
-        let wantsOpen = mode === 'open';
-        if (mode === 'openOrJoin') {
-          const [exists] = await signaling.request('check-presence', this.roomId);
-          check();
-          wantsOpen = !exists;
-        }
-        if (!capture) {
-          capture = this.#capture(wantsOpen ? 'owner' : 'participant');
-          roleKnown();
-        }
-        let opened = false;
-        if (wantsOpen) {
-          const [ok, error] = await signaling.request('open-room', this.#roomRequest(true));
-          check();
-          if (ok) opened = true;
-          else if (mode !== 'openOrJoin' || error !== LEGACY_ERRORS.ROOM_NOT_AVAILABLE) {
-            throw serverError(error, 'open');
-          } else if (isOneWay(this.#session)) {
-            // Lost the race to open a one-way room: join as a viewer, with a viewer's media.
-            await capture;
-            this.#media.removeAll();
-            capture = this.#capture('participant');
-            this.#mediaReady = capture;
+        let opened: boolean;
+        if (mode === 'openOrJoin' && capture) {
+          // Media does not wait for the role: join first and open only when there is no room to
+          // join (one round trip fewer than asking first, for everyone but the first one in); a
+          // page that loses the race to open joins after all.
+          opened = false;
+          for (let tries = 0; ; tries++) {
+            const [joined, joinError] = await this.#requestJoin(signaling);
+            check();
+            if (joined) break;
+            if (joinError !== LEGACY_ERRORS.ROOM_NOT_AVAILABLE || tries === 2)
+              throw serverError(joinError, 'join');
+            const opening = signaling.request('open-room', this.#roomRequest(true));
+            this.#warmUp();
+            const [ok, openError] = await opening;
+            check();
+            if (ok) {
+              opened = true;
+              break;
+            }
+            if (openError !== LEGACY_ERRORS.ROOM_NOT_AVAILABLE)
+              throw serverError(openError, 'open');
           }
-        }
-        if (!opened) {
-          // A room may make joiners wait for its owner's decision (up to a minute on our server).
-          const joining = signaling.requestWithin(
-            Math.max(this.#options.timeoutMs ?? 10_000, APPROVAL_WAIT_MS),
-            'join-room',
-            this.#roomRequest(false),
-          );
-          // Sent right behind the join, not after its acknowledgement: the server handles one
-          // socket's events in order, and drops the request if the join is refused.
-          this.#relay(this.roomId, this.#participationRequest());
-          const [ok, error] = await joining;
-          check();
-          if (!ok) throw serverError(error, 'join');
+        } else {
+          let wantsOpen = mode === 'open';
+          if (mode === 'openOrJoin') {
+            const [exists] = await signaling.request('check-presence', this.roomId);
+            check();
+            wantsOpen = !exists;
+          }
+          if (!capture) {
+            capture = this.#capture(wantsOpen ? 'owner' : 'participant');
+            roleKnown();
+          }
+          opened = false;
+          if (wantsOpen) {
+            const opening = signaling.request('open-room', this.#roomRequest(true));
+            this.#warmUp();
+            const [ok, error] = await opening;
+            check();
+            if (ok) opened = true;
+            else if (mode !== 'openOrJoin' || error !== LEGACY_ERRORS.ROOM_NOT_AVAILABLE) {
+              throw serverError(error, 'open');
+            } else if (isOneWay(this.#session)) {
+              // Lost the race to open a one-way room: join as a viewer, with a viewer's media.
+              await capture;
+              this.#media.removeAll();
+              capture = this.#capture('participant');
+              this.#mediaReady = capture;
+            }
+          }
+          if (!opened) {
+            const [ok, error] = await this.#requestJoin(signaling);
+            check();
+            if (!ok) throw serverError(error, 'join');
+          }
         }
         await capture;
         check();
