@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { shareInput, waitForRow } from './file-share-rows.js';
 import { useE2E } from './harness.js';
 import { events, succeeds, useApiPages, waitForEvent, waitForPeers } from './pages.js';
 
@@ -182,42 +183,6 @@ function assertV3Calls(list: Call[], size: number, role: 'sender' | 'receiver'):
   assert.equal(end.isBlob, role === 'receiver', 'a receiver gets a Blob');
 }
 
-const shareInput = (page: Page) => page.locator('rtc-file-share input[type="file"]');
-
-/** The <rtc-file-share> row for a file to or from a user, once it is in a state. */
-async function row(page: Page, name: string, state: string) {
-  await page.waitForFunction(
-    ({ name, state }) =>
-      [
-        ...document
-          .querySelector('rtc-file-share')!
-          .shadowRoot!.querySelectorAll<HTMLElement>('[part="transfer"]'),
-      ].some(
-        (li) =>
-          li.dataset['state'] === state && li.querySelector('[part="name"]')!.textContent === name,
-      ),
-    { name, state },
-    { timeout: 60_000 },
-  );
-  return page.evaluate(
-    ({ name, state }) => {
-      const li = [
-        ...document
-          .querySelector('rtc-file-share')!
-          .shadowRoot!.querySelectorAll<HTMLElement>('[part="transfer"]'),
-      ].find(
-        (li) =>
-          li.dataset['state'] === state && li.querySelector('[part="name"]')!.textContent === name,
-      )!;
-      return {
-        figures: li.querySelector('[part="figures"]')!.textContent.trim(),
-        href: li.querySelector<HTMLAnchorElement>('[part="download"]')?.href ?? null,
-      };
-    },
-    { name, state },
-  );
-}
-
 /** The legacy positions of an element page's rtc-file-progress events for a file. */
 async function progressPositions(page: Page, fileId: string): Promise<number[]> {
   return (await events(page, 'rtc-file-progress', { fileId })).map(
@@ -268,7 +233,7 @@ describe(
         assertV3Calls(await calls(v3.page, out), size, 'receiver');
         const receivedBy = await calls(v3.page, out);
         assert.ok(receivedBy.every((c) => c.userid === 'el' && c.remoteUserId === 'v3'));
-        assert.equal((await row(el.page, out, 'done')).figures, 'Sent');
+        assert.equal((await waitForRow(el.page, out, 'done', 60_000)).figures, 'Sent');
         const sent = await waitForEvent(el.page, 'rtc-file-end', { name: out });
         const fileId = sent.detail['fileId'] as string;
         assert.equal(sent.detail['direction'], 'send');
@@ -279,12 +244,12 @@ describe(
         // 3.7.1 to ours: connection.send(file); nothing asked, shown with progress, downloadable.
         const back = `v3-to-el-${size}.bin`;
         const digest = await v3Send(v3.page, back, size);
-        const done = await row(el.page, back, 'done');
+        const done = await waitForRow(el.page, back, 'done', 60_000);
         assert.equal(done.figures, 'Received');
         const fetched = await el.page.evaluate(
           async (href) =>
             (window as unknown as DigestWindow).sha256(await (await fetch(href)).blob()),
-          done.href!,
+          done.download!.href,
         );
         assert.equal(fetched, digest, `${back}: the bytes`);
         const end = await waitForEvent(el.page, 'rtc-file-end', { name: back });
@@ -325,7 +290,7 @@ describe(
 
       const name = 'asked.bin';
       const digest = await v3Send(v3.page, name, 100_000);
-      await row(el.page, name, 'offered');
+      await waitForRow(el.page, name, 'offered', 60_000);
       // Nothing but the start record has gone: 3.7.1 sent position 0 and waits for its ack.
       await new Promise((resolve) => setTimeout(resolve, 1000));
       assert.deepEqual(
@@ -337,11 +302,11 @@ describe(
       );
       assert.equal((await events(el.page, 'rtc-file-progress')).length, 0);
       await el.page.locator('rtc-file-share').getByRole('button', { name: 'Accept' }).click();
-      const done = await row(el.page, name, 'done');
+      const done = await waitForRow(el.page, name, 'done', 60_000);
       const fetched = await el.page.evaluate(
         async (href) =>
           (window as unknown as DigestWindow).sha256(await (await fetch(href)).blob()),
-        done.href!,
+        done.download!.href,
       );
       assert.equal(fetched, digest);
       await v3Ended(v3.page, name, 'ask');

@@ -753,6 +753,32 @@ export class RoomConnection extends Emitter<RoomEvents> {
     return joining;
   }
 
+  /** `open-room`, with the WebRTC warm-up started once it is out. */
+  #requestOpen(signaling: SignalingClient): Promise<[ok: boolean, error?: string]> {
+    const opening = signaling.request('open-room', this.#roomRequest(true));
+    this.#warmUp();
+    return opening;
+  }
+
+  /**
+   * openOrJoin when media does not wait for the role: join first and open only when there is no
+   * room to join (one round trip fewer than asking first, for everyone but the first one in); a
+   * page that loses the race to open joins after all. Resolves to whether we opened the room.
+   */
+  async #joinFirst(signaling: SignalingClient, check: () => void): Promise<boolean> {
+    for (let tries = 0; ; tries++) {
+      const [joined, joinError] = await this.#requestJoin(signaling);
+      check();
+      if (joined) return false;
+      if (joinError !== LEGACY_ERRORS.ROOM_NOT_AVAILABLE || tries === 2)
+        throw serverError(joinError, 'join');
+      const [ok, openError] = await this.#requestOpen(signaling);
+      check();
+      if (ok) return true;
+      if (openError !== LEGACY_ERRORS.ROOM_NOT_AVAILABLE) throw serverError(openError, 'open');
+    }
+  }
+
   /**
    * Starts the browser's WebRTC stack (its first RTCPeerConnection costs 8-110 ms of the page's
    * thread) while the page waits for the room's answer: once capture is done (both at once slow
@@ -786,27 +812,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
         check();
         let opened: boolean;
         if (mode === 'openOrJoin' && capture) {
-          // Media does not wait for the role: join first and open only when there is no room to
-          // join (one round trip fewer than asking first, for everyone but the first one in); a
-          // page that loses the race to open joins after all.
-          opened = false;
-          for (let tries = 0; ; tries++) {
-            const [joined, joinError] = await this.#requestJoin(signaling);
-            check();
-            if (joined) break;
-            if (joinError !== LEGACY_ERRORS.ROOM_NOT_AVAILABLE || tries === 2)
-              throw serverError(joinError, 'join');
-            const opening = signaling.request('open-room', this.#roomRequest(true));
-            this.#warmUp();
-            const [ok, openError] = await opening;
-            check();
-            if (ok) {
-              opened = true;
-              break;
-            }
-            if (openError !== LEGACY_ERRORS.ROOM_NOT_AVAILABLE)
-              throw serverError(openError, 'open');
-          }
+          opened = await this.#joinFirst(signaling, check);
         } else {
           let wantsOpen = mode === 'open';
           if (mode === 'openOrJoin') {
@@ -820,9 +826,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
           }
           opened = false;
           if (wantsOpen) {
-            const opening = signaling.request('open-room', this.#roomRequest(true));
-            this.#warmUp();
-            const [ok, error] = await opening;
+            const [ok, error] = await this.#requestOpen(signaling);
             check();
             if (ok) opened = true;
             else if (mode !== 'openOrJoin' || error !== LEGACY_ERRORS.ROOM_NOT_AVAILABLE) {
