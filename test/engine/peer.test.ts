@@ -26,6 +26,8 @@ function pair(
     localA?: LocalStream[];
     localB?: LocalStream[];
     iceServers?: RTCIceServer[];
+    /** Bob is made ahead of Alice's offer (a joiner that heard of a member). */
+    awaitOffer?: boolean;
   } = {},
 ): Pair & { release(): void } {
   const held: (() => void)[] = [];
@@ -62,6 +64,7 @@ function pair(
     localUserId: 'bob',
     remoteUserId: 'alice',
     initiator: false,
+    awaitOffer: options.awaitOffer,
     signal: (message) => {
       sent.push({ from: 'b', message });
       deliver('a', message);
@@ -172,6 +175,121 @@ describe('engine: Peer', () => {
     await video.play();
     await waitUntil(() => video.videoWidth > 0, 'frames are decoded', { timeout: 10000 });
     video.srcObject = null;
+  });
+
+  it('an answerer made ahead of the offer adds its tracks at once and answers on the offered m-lines', async () => {
+    const camA = await camera();
+    const camB = await camera();
+    // Alice's offer waits until Bob is ready: his tracks must be in before it comes.
+    const p = pair({
+      localA: [camA],
+      localB: [camB],
+      awaitOffer: true,
+      hold: (m) => isDescription(m) && m.type === 'offer',
+    });
+    track(p, camA, camB);
+    await waitUntil(
+      () => p.b.pc.getSenders().filter((s) => s.track).length === 2,
+      'Bob adds his tracks',
+    );
+    expect(p.b.awaitingOffer).to.equal(true);
+    // His tracks ask the browser for a negotiation: he makes no offer of his own.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitUntil(() => p.sent.some((s) => s.from === 'a'), 'Alice offers');
+    p.release();
+    const atA: MediaStream[] = [];
+    p.a.on('stream', ({ stream }) => atA.push(stream));
+    await Promise.all([connected(p.a), connected(p.b)]);
+    await waitUntil(
+      () => atA[0]?.getTracks().length === 2,
+      "Bob's camera and microphone reach Alice",
+    );
+    const offers = p.sent.filter((s) => isDescription(s.message) && s.message.type === 'offer');
+    expect(offers.map((o) => o.from)).to.deep.equal(['a']);
+    // The offered audio and video m-lines carry his tracks: no transceiver of his own.
+    expect(p.b.pc.getTransceivers().map((t) => [t.mid !== null, t.currentDirection])).to.deep.equal(
+      [
+        [true, 'sendrecv'],
+        [true, 'sendrecv'],
+      ],
+    );
+    expect(p.b.awaitingOffer).to.equal(false);
+  });
+
+  it('a track of the early answerer that the offer has no m-line for gets its own offer after the answer', async () => {
+    const camA = await camera();
+    const camB = await camera();
+    const screen = await navigator.mediaDevices.getDisplayMedia({ video: true });
+    const screenB: LocalStream = { stream: screen, isScreen: true, owned: true };
+    // Only Alice's first offer waits (Bob's own offer must go through).
+    let holding = true;
+    const p = pair({
+      localA: [camA],
+      localB: [camB, screenB],
+      awaitOffer: true,
+      hold: (m) => holding && isDescription(m) && m.type === 'offer',
+    });
+    track(p, camA, camB, screenB);
+    await waitUntil(
+      () => p.b.pc.getSenders().filter((s) => s.track).length === 3,
+      'Bob adds his tracks',
+    );
+    await waitUntil(() => p.sent.some((s) => s.from === 'a'), 'Alice offers');
+    holding = false;
+    p.release();
+    const atA: { isScreen: boolean }[] = [];
+    p.a.on('stream', ({ isScreen }) => atA.push({ isScreen }));
+    await waitUntil(() => atA.some((s) => s.isScreen), "Bob's screen reaches Alice", {
+      timeout: 10000,
+    });
+    const offers = p.sent.filter((s) => isDescription(s.message) && s.message.type === 'offer');
+    expect(offers.map((o) => o.from)).to.deep.equal(['a', 'b']);
+  });
+
+  it('an early answerer takes an offer from an RTCMultiConnection page as a v3 connection', async () => {
+    const p = pair({ awaitOffer: true });
+    track(p);
+    expect(p.b.legacy).to.equal(false);
+    expect(p.b.takesOffer(true)).to.equal(true);
+    expect(p.b.legacy).to.equal(true);
+    await Promise.all([connected(p.a), connected(p.b)]);
+    // Once negotiated, it is what it is.
+    expect(p.b.takesOffer(false)).to.equal(false);
+  });
+
+  it('the first offer goes out once, without waiting for the browser to ask', async () => {
+    const camA = await camera();
+    const p = pair({ localA: [camA] });
+    track(p, camA);
+    await Promise.all([connected(p.a), connected(p.b)]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const offers = p.sent.filter((s) => isDescription(s.message) && s.message.type === 'offer');
+    expect(offers.length).to.equal(1);
+  });
+
+  it('leaves the parameters of senders without a cap or a pause alone (no getParameters on the way to the first frame)', async () => {
+    const camA = await camera();
+    const camB = await camera();
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its sender below
+    const getParameters = RTCRtpSender.prototype.getParameters;
+    let calls = 0;
+    RTCRtpSender.prototype.getParameters = function (this: RTCRtpSender) {
+      calls++;
+      return getParameters.call(this);
+    };
+    cleanup.push(() => (RTCRtpSender.prototype.getParameters = getParameters));
+    const p = pair({ localA: [camA], localB: [camB] });
+    track(p, camA, camB);
+    await Promise.all([connected(p.a), connected(p.b)]);
+    await p.a.applyBandwidth();
+    expect(calls).to.equal(0);
+    // A cap, then a pause, do read and set them.
+    await p.a.pause(['video'], true);
+    expect(calls).to.be.greaterThan(0);
+    const video = p.a.pc.getSenders().find((s) => s.track?.kind === 'video')!;
+    expect(getParameters.call(video).encodings.every((e) => e.active === false)).to.equal(true);
+    await p.a.pause(['video'], false);
+    expect(getParameters.call(video).encodings.every((e) => e.active !== false)).to.equal(true);
   });
 
   it('drops ICE server URLs the browser refuses, reports them once and still connects', async () => {

@@ -85,10 +85,14 @@ const DISCONNECTED_WAIT_MS = 2000;
 /** How long an ICE restart gets to reconnect before the next one. */
 const RESTART_WAIT_MS = 8000;
 const MAX_ICE_RESTARTS = 3;
+/** How long a connection made ahead of its offer waits for it (an app's `admitPeer` may ask someone). */
+const EXPECT_OFFER_MS = 30_000;
 
 export class Mesh extends Emitter<MeshEvents> {
   readonly #options: MeshOptions;
   readonly #peers = new Map<string, Peer>();
+  /** Connections made ahead of their offer (`expectOffer`): not connections yet for anyone. */
+  readonly #expected = new Map<string, Peer>();
   readonly #targets = new WeakMap<Peer, { id: string }>();
 
   constructor(options: MeshOptions) {
@@ -129,10 +133,8 @@ export class Mesh extends Emitter<MeshEvents> {
         peer = undefined;
       }
       if (!peer && message.type === 'offer') {
-        peer = this.#connect(sender, {
-          initiator: false,
-          legacy: message.rtcElements === undefined,
-        });
+        const legacy = message.rtcElements === undefined;
+        peer = this.#adopt(sender, legacy) ?? this.#connect(sender, { initiator: false, legacy });
       }
       void peer?.handleDescription(message);
     } else if (isCandidate(message)) this.#peers.get(sender)?.handleCandidate(message);
@@ -153,6 +155,13 @@ export class Mesh extends Emitter<MeshEvents> {
   }
 
   #rename(previous: string, userId: string): void {
+    const early = this.#expected.get(previous);
+    if (early && !this.#expected.has(userId)) {
+      this.#expected.delete(previous);
+      this.#expected.set(userId, early);
+      const target = this.#targets.get(early);
+      if (target) target.id = userId;
+    }
     const peer = this.#peers.get(previous);
     if (peer && !this.#peers.has(userId)) {
       this.#peers.delete(previous);
@@ -163,9 +172,42 @@ export class Mesh extends Emitter<MeshEvents> {
     this.emit('renamed', { userId, previous });
   }
 
+  /**
+   * Makes the connection to a member that is about to offer to us (we are joining; our request
+   * reaches it) before its offer comes, so that its offer only needs our answer: the
+   * connection and its tracks are ready while the request travels. A connection whose offer
+   * never comes (the member refused us, left, or was not going to offer) closes after
+   * EXPECT_OFFER_MS.
+   */
+  expectOffer(userId: string): void {
+    if (this.#peers.has(userId) || this.#expected.has(userId)) return;
+    if (userId === this.#options.localUserId()) return;
+    const peer = this.#create(userId, { initiator: false, legacy: false, awaitOffer: true });
+    this.#expected.set(userId, peer);
+    setTimeout(() => {
+      if (this.#expected.get(userId) !== peer) return;
+      this.#expected.delete(userId);
+      peer.close();
+    }, EXPECT_OFFER_MS);
+  }
+
+  /** The connection made ahead of this offer, now a connection like any other (if it fits). */
+  #adopt(userId: string, legacy: boolean): Peer | undefined {
+    const peer = this.#expected.get(userId);
+    if (!peer) return undefined;
+    this.#expected.delete(userId);
+    if (!peer.takesOffer(legacy)) {
+      peer.close();
+      return undefined;
+    }
+    this.#register(userId, peer);
+    return peer;
+  }
+
   /** Adds newly captured local tracks to every connection. */
   attachLocalStreams(): void {
-    for (const peer of this.#peers.values()) peer.attachLocalStreams();
+    for (const peer of [...this.#peers.values(), ...this.#expected.values()])
+      peer.attachLocalStreams();
   }
 
   /** The connections to these users (all when `userIds` is undefined). */
@@ -199,6 +241,8 @@ export class Mesh extends Emitter<MeshEvents> {
 
   /** Closes the connection to one user (its remote streams end; `peer-closed` follows). */
   closePeer(userId: string): void {
+    this.#expected.get(userId)?.close();
+    this.#expected.delete(userId);
     const peer = this.#peers.get(userId);
     if (!peer) return;
     this.#peers.delete(userId);
@@ -272,6 +316,8 @@ export class Mesh extends Emitter<MeshEvents> {
       this.#options.relay(userId, { userLeft: true });
       this.closePeer(userId);
     }
+    for (const peer of this.#expected.values()) peer.close();
+    this.#expected.clear();
     this.clear();
   }
 
@@ -321,6 +367,22 @@ export class Mesh extends Emitter<MeshEvents> {
 
   #connect(userId: string, role: { initiator: boolean; legacy: boolean }): Peer {
     this.closePeer(userId);
+    const peer = this.#create(userId, role);
+    this.#register(userId, peer);
+    return peer;
+  }
+
+  /** A connection is one from now on: listed, and announced (`peer-created`). */
+  #register(userId: string, peer: Peer): void {
+    this.#peers.set(userId, peer);
+    this.emit('peer-created', { userId, pc: peer.pc });
+  }
+
+  /** A new connection with its events wired, not listed yet. */
+  #create(
+    userId: string,
+    role: { initiator: boolean; legacy: boolean; awaitOffer?: boolean },
+  ): Peer {
     const options = this.#options;
     const media = options.media();
     // The remote user's id can change (changeUserId): events and relays follow `target.id`.
@@ -331,6 +393,7 @@ export class Mesh extends Emitter<MeshEvents> {
       iceServers: options.iceServers(),
       iceTransportPolicy: options.iceTransportPolicy(),
       initiator: role.initiator,
+      awaitOffer: role.awaitOffer,
       legacy: role.legacy,
       localStreams: options.localStreams,
       mediaReady: options.mediaReady(),
@@ -344,7 +407,6 @@ export class Mesh extends Emitter<MeshEvents> {
       extra: options.extra,
       signal: (message) => options.relay(target.id, message),
     });
-    this.#peers.set(userId, peer);
     this.#targets.set(peer, target);
     peer.on('stream', ({ stream, isScreen }) =>
       this.emit('stream', { userId: target.id, stream, isScreen }),
@@ -366,7 +428,6 @@ export class Mesh extends Emitter<MeshEvents> {
       if (state === 'disconnected') this.#scheduleRestart(peer, DISCONNECTED_WAIT_MS);
       if (state === 'failed') this.#restartIce(peer);
     });
-    this.emit('peer-created', { userId, pc: peer.pc });
     return peer;
   }
 }

@@ -25,6 +25,13 @@ interface Sending {
   streamId: string;
   /** The local track this sender was created for (or switched to on a device change). */
   source: MediaStreamTrack;
+  /**
+   * A cap or a pause was ever asked of this sender. Until then it has the browser's defaults
+   * (no cap, active) and its parameters are left alone: getParameters() is a synchronous call
+   * into WebRTC's own thread that holds the page's thread for milliseconds on a busy machine,
+   * and it used to run twice per sender on every negotiation, on the way to the first frame.
+   */
+  tuned: boolean;
 }
 
 /**
@@ -56,20 +63,30 @@ export class Outgoing {
       if (!this.#options.accept(local.stream, remoteUserId)) continue;
       for (const track of local.stream.getTracks()) {
         if (track.readyState === 'ended' || this.#sending.some((s) => s.source === track)) continue;
-        const sender = pc.addTrack(track, local.stream);
-        const kind = track.kind as TrackKind;
-        this.#sending.push({
-          sender,
-          kind,
+        const sending: Sending = {
+          sender: pc.addTrack(track, local.stream),
+          kind: track.kind as TrackKind,
           isScreen: local.isScreen,
           streamId: local.stream.id,
           source: track,
-        });
+          tuned: false,
+        };
+        this.#sending.push(sending);
         // Muting pauses the camera and microphone, never a screen share.
-        if (!local.isScreen && this.#paused.has(kind)) void this.#setActive(sender, kind);
+        if (!local.isScreen && this.#paused.has(sending.kind)) void this.#setActive(sending);
       }
     }
     void this.applyBandwidth();
+  }
+
+  /** A track is sent on no negotiated m-line yet (its transceiver has no mid). */
+  unnegotiated(): boolean {
+    const { pc } = this.#options;
+    if (pc.signalingState === 'closed') return false;
+    const transceivers = pc.getTransceivers();
+    return this.#sending.some(
+      ({ sender }) => transceivers.find((t) => t.sender === sender)?.mid === null,
+    );
   }
 
   /** Stops sending a stream's tracks (the connection renegotiates). */
@@ -133,26 +150,27 @@ export class Outgoing {
     await Promise.all(
       this.#sending
         .filter((s) => kinds.includes(s.kind) && !s.isScreen)
-        .map((s) => this.#setActive(s.sender, s.kind)),
+        .map((s) => this.#setActive(s)),
     );
   }
 
   /** Applies the current bitrate caps to every sender. */
   async applyBandwidth(): Promise<void> {
     const bandwidth = this.#options.bandwidth();
-    await Promise.all(
-      this.#sending.map((s) =>
-        applyMaxBitrate(s.sender, bitrateFor(bandwidth, s.kind, s.isScreen)),
-      ),
-    );
+    const changes: Promise<boolean>[] = [];
+    for (const s of this.#sending) {
+      const kbps = bitrateFor(bandwidth, s.kind, s.isScreen);
+      if (kbps === undefined && !s.tuned) continue;
+      s.tuned = true;
+      changes.push(applyMaxBitrate(s.sender, kbps));
+    }
+    await Promise.all(changes);
   }
 
   /** Re-applies caps and pauses (call after a negotiation: some settings only hold after one). */
   async refresh(): Promise<void> {
     await this.applyBandwidth();
-    await Promise.all(
-      this.#sending.filter((s) => !s.isScreen).map((s) => this.#setActive(s.sender, s.kind)),
-    );
+    await Promise.all(this.#sending.filter((s) => !s.isScreen).map((s) => this.#setActive(s)));
   }
 
   clear(): void {
@@ -161,7 +179,10 @@ export class Outgoing {
   }
 
   /** Pauses or resumes a sender's encodings to match what the user wants when its turn comes. */
-  #setActive(sender: RTCRtpSender, kind: TrackKind): Promise<boolean> {
+  #setActive(sending: Sending): Promise<boolean> {
+    const { sender, kind } = sending;
+    if (!this.#paused.has(kind) && !sending.tuned) return Promise.resolve(true);
+    sending.tuned = true;
     return updateParameters(sender, (params) => {
       const active = !this.#paused.has(kind);
       // Before the first negotiation there may be no encodings: attach() applies it again later.

@@ -34,6 +34,12 @@ export interface PeerOptions {
   iceTransportPolicy?: RTCIceTransportPolicy | undefined;
   /** Make the first offer (the room member does; the joiner answers). */
   initiator: boolean;
+  /**
+   * An answerer made before its offer comes (a joiner, for each member it hears of while joining):
+   * its tracks are added now, so that the offer only needs the answer. It makes no offer of its
+   * own before that first offer.
+   */
+  awaitOffer?: boolean | undefined;
   /** An RTCMultiConnection 3.x peer: v3 message fields, no rollback on its side. */
   legacy: boolean;
   /** Streams to send; read again whenever tracks are attached. */
@@ -81,10 +87,14 @@ interface PeerEvents {
  */
 export class Peer extends Emitter<PeerEvents> {
   readonly remoteUserId: string;
-  readonly legacy: boolean;
+  #legacy: boolean;
   readonly pc: RTCPeerConnection;
   readonly #options: PeerOptions;
-  readonly #polite: boolean;
+  #polite: boolean;
+  /** Made ahead of its first offer (`awaitOffer`), which has not come yet. */
+  #awaitingOffer: boolean;
+  /** The browser asked for a negotiation while we waited for the first offer. */
+  #negotiationDeferred = false;
   #makingOffer = false;
   #ignoreOffer = false;
   #settingRemoteAnswer = false;
@@ -105,9 +115,10 @@ export class Peer extends Emitter<PeerEvents> {
     super();
     this.#options = options;
     this.remoteUserId = options.remoteUserId;
-    this.legacy = options.legacy;
+    this.#legacy = options.legacy;
     // Toward a v3 peer we are always the polite side: it cannot roll back.
     this.#polite = options.legacy || options.localUserId < options.remoteUserId;
+    this.#awaitingOffer = !options.initiator && !!options.awaitOffer;
     // ICE server URLs the browser refuses are dropped (reported once per list), not fatal.
     const ice = usableIceServers(options.iceServers);
     this.pc = new RTCPeerConnection({
@@ -143,7 +154,7 @@ export class Peer extends Emitter<PeerEvents> {
     this.pc.ontrack = (event) => this.#onTrack(event);
     this.pc.ondatachannel = ({ channel }) => {
       if (channel.label === TEXT_CHANNEL) this.#bindTextChannel(channel);
-      else if (channel.label === FILE_CHANNEL && !this.legacy) this.emit('file-channel', channel);
+      else if (channel.label === FILE_CHANNEL && !this.#legacy) this.emit('file-channel', channel);
     };
     this.pc.onconnectionstatechange = () => {
       const state = this.pc.connectionState;
@@ -151,6 +162,31 @@ export class Peer extends Emitter<PeerEvents> {
       this.emit('state', state);
     };
     if (options.initiator) void options.mediaReady.then(() => this.#startAsInitiator());
+    else if (this.#awaitingOffer)
+      void options.mediaReady.then(() => this.#awaitingOffer && this.attachLocalStreams());
+  }
+
+  /** An RTCMultiConnection 3.x peer: v3 message fields, no rollback on its side. */
+  get legacy(): boolean {
+    return this.#legacy;
+  }
+
+  /** Made ahead of its first offer, which has not come yet. */
+  get awaitingOffer(): boolean {
+    return this.#awaitingOffer;
+  }
+
+  /**
+   * Whether a connection made ahead of its offer can take this one: an offer from an
+   * RTCMultiConnection page (no rtc-elements marker) makes it a v3 connection, as long as
+   * nothing was negotiated yet.
+   */
+  takesOffer(legacy: boolean): boolean {
+    if (legacy === this.#legacy) return true;
+    if (!this.#awaitingOffer) return false;
+    this.#legacy = legacy;
+    this.#polite = legacy || this.#options.localUserId < this.remoteUserId;
+    return true;
   }
 
   get connectionState(): RTCPeerConnectionState {
@@ -162,7 +198,7 @@ export class Peer extends Emitter<PeerEvents> {
    * data channel, so nothing can be sent to it.
    */
   get canReceiveMessages(): boolean {
-    return !(this.legacy && !this.#textChannel && this.pc.connectionState === 'connected');
+    return !(this.#legacy && !this.#textChannel && this.pc.connectionState === 'connected');
   }
 
   /** Remote streams currently received from this peer. */
@@ -237,6 +273,7 @@ export class Peer extends Emitter<PeerEvents> {
   handleDescription(message: DescriptionMessage): Promise<void> {
     return this.#serialise(async () => {
       if (this.#closed) return;
+      if (message.type === 'offer') this.#awaitingOffer = false;
       if (message.streamsToShare) Object.assign(this.#remoteLabels, message.streamsToShare);
       const pc = this.pc;
       const readyForOffer =
@@ -263,6 +300,12 @@ export class Peer extends Emitter<PeerEvents> {
       // Candidates that came early go in after the answer is on its way, not before it.
       this.#flushCandidates();
       void this.#outgoing.refresh();
+      // Tracks added before the first offer normally took its m-lines; the browser does not ask
+      // again for what it asked while we waited, so a track left out gets its own offer now.
+      if (this.#negotiationDeferred) {
+        this.#negotiationDeferred = false;
+        if (this.#outgoing.unnegotiated()) void this.#serialise(() => this.#negotiate());
+      }
     }).catch((error: unknown) => this.#fail(error, 'Could not apply the remote description'));
   }
 
@@ -359,7 +402,7 @@ export class Peer extends Emitter<PeerEvents> {
     this.#bindTextChannel(this.pc.createDataChannel(TEXT_CHANNEL, { ordered: true }));
     // Files get their own channel, so a large transfer never delays chat (not for v3 peers,
     // which would take any channel for their text channel).
-    if (!this.legacy) this.#openFileChannel();
+    if (!this.#legacy) this.#openFileChannel();
     this.#outgoing.attach();
     // Offer to receive what we do not send, so the answerer's tracks fit in the first round.
     if (this.#options.receiveMedia()) {
@@ -370,6 +413,9 @@ export class Peer extends Emitter<PeerEvents> {
       }
     }
     this.#applyPreferences();
+    // Offer now rather than when the browser's negotiationneeded event comes (a task later, on
+    // a busy page well after): the browser does not fire it once this offer is under way.
+    void this.#serialise(() => this.#negotiate());
   }
 
   /**
@@ -433,10 +479,17 @@ export class Peer extends Emitter<PeerEvents> {
 
   async #negotiate(): Promise<void> {
     if (this.#closed) return;
+    if (this.#awaitingOffer) {
+      this.#negotiationDeferred = true;
+      return;
+    }
+    // Asked twice for one change (our first offer, then the browser's event): one offer.
+    if (this.pc.signalingState !== 'stable') return;
     try {
       this.#makingOffer = true;
       await this.#setLocalDescription();
-      if (this.pc.signalingState !== 'have-local-offer') return;
+      // (Read again: the await changed it.)
+      if ((this.pc.signalingState as RTCSignalingState) !== 'have-local-offer') return;
       this.#sendDescription();
     } catch (error) {
       this.#fail(error, 'Could not create an offer');

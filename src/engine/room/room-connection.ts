@@ -1193,11 +1193,14 @@ export class RoomConnection extends Emitter<RoomEvents> {
         if (Array.isArray(servers)) this.#iceServers = servers;
       }),
       signaling.onServer('user-connected', (userId, extra) => {
-        if (typeof userId === 'string') {
-          this.#announced?.add(userId);
-          this.#heard?.add(userId);
-        }
+        if (typeof userId !== 'string') return;
+        this.#announced?.add(userId);
+        this.#heard?.add(userId);
         this.#addParticipant(userId, isRecord(extra) ? extra : undefined);
+        // While we join a mesh, the members announced to us are the ones our request reaches,
+        // and each will offer: their connections get ready while the request travels.
+        if (this.#state === RoomState.CONNECTING && !isOneWay(this.#session))
+          this.#mesh?.expectOffer(userId);
       }),
       signaling.onServer('user-disconnected', (userId) => this.#removeParticipant(userId)),
       signaling.onServer('extra-data-updated', (userId, extra) => {
