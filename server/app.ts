@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { posix } from 'node:path';
 import express, { type Express } from 'express';
 import { attachSignaling, type Signaling, type SignalingOptions } from './signaling.js';
-import { connectRedis, type RedisConnection } from './redis/store.js';
+import { connectRedis, type RedisConnection } from './store/redis.js';
 import { createLogger } from './log.js';
 
 export interface AppOptions extends SignalingOptions {

@@ -1,8 +1,8 @@
 import { errors, jwtVerify } from 'jose';
 import type { Socket } from 'socket.io';
-import { ROOM_ERRORS } from '../src/engine/signaling/protocol.js';
+import { ROOM_ERRORS } from '../src/protocol/index.js';
 import { sha256 } from './passwords.js';
-import type { RoomStore } from './rooms.js';
+import type { RoomStore } from './store/types.js';
 import { idSchema } from './validation.js';
 
 /** The claims of a room token (HS256 JWT signed with `AUTH_SECRET`). */

@@ -1,6 +1,6 @@
 import type { SignalingHub } from './hub.js';
 import type { Logger } from './log.js';
-import type { RedisRoomStore } from './redis/store.js';
+import type { RedisRoomStore } from './store/redis.js';
 
 export interface ClusterTiming {
   /** How often a node renews its heartbeat and looks for dead nodes (default 2000 ms). */

@@ -1,4 +1,4 @@
-import type { IceServer } from '../src/engine/signaling/protocol.js';
+import type { IceServer } from '../src/protocol/index.js';
 import { parseLogLevel, type LogLevel } from './log.js';
 import { parseTurn, type TurnConfig } from './turn.js';
 import { LIMIT_KEYS, limitsFromEnv, type LimitsConfig } from './config-limits.js';

@@ -1,26 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type { RoomToken } from './auth.js';
 import type { Socket } from 'socket.io';
-import { DEFAULT_CUSTOM_EVENT, DEFAULT_MESSAGE_EVENT } from '../src/engine/signaling/protocol.js';
-import {
-  HubContext,
-  lobbyChannel,
-  relayEventChannel,
-  roomChannel,
-  userChannel,
-  type HubOptions,
-  type SignalingServer,
-  type SignalingSocket,
-} from './context.js';
+import { DEFAULT_CUSTOM_EVENT, DEFAULT_MESSAGE_EVENT } from '../src/protocol/index.js';
+import { HubContext } from './context.js';
+import { lobbyChannel, relayEventChannel, roomChannel, userChannel } from './channels.js';
+import type { HubOptions, SignalingServer, SignalingSocket } from './types.js';
 import { rejoinTree } from './handlers/broadcast.js';
 import { leavePendingBroadcast } from './handlers/legacy-broadcast.js';
 import { Inbound } from './inbound.js';
 import { sha256 } from './passwords.js';
-import type { UserRecord } from './rooms.js';
+import type { UserRecord } from './store/types.js';
 import type { TreeState } from './broadcast/tree.js';
 import { eventNameSchema, idSchema, parseExtra } from './validation.js';
+import { leaveRoom, removeFromRoom } from './leaving.js';
+import { startGrace } from './grace.js';
 
-export type { HubOptions, SignalingServer, SignalingSocket, SocketData } from './context.js';
+export type { HubOptions, SignalingServer, SignalingSocket, SocketData } from './types.js';
 
 /**
  * The signaling logic: RTCMultiConnection v3's events, hardened, plus the rtc-elements room API.
@@ -267,9 +262,9 @@ export class SignalingHub {
       // connection dropped, if it had); this node ends it. (A broadcast heals at once.)
       if (grace > 0 && user.modern && user.room) {
         const until = user.graceUntil || Date.now() + grace;
-        if (await ctx.startGrace(user, until)) continue;
+        if (await startGrace(ctx, user, until)) continue;
       }
-      if (user.room) await ctx.removeFromRoom(user.room, user.userId, user.extra);
+      if (user.room) await removeFromRoom(ctx, user.room, user.userId, user.extra);
       await ctx.store.releaseUser(user.userId, user.sid);
     }
   }
@@ -308,10 +303,10 @@ export class SignalingHub {
     if (dropped && socket.data.modern && socket.data.roomId && ctx.options.reconnectGraceMs > 0) {
       ctx.users.delete(userId);
       const user = { userId, sid: socket.id, room: socket.data.roomId };
-      await ctx.startGrace(user, Date.now() + ctx.options.reconnectGraceMs);
+      await startGrace(ctx, user, Date.now() + ctx.options.reconnectGraceMs);
       return;
     }
-    await ctx.leaveRoom(socket);
+    await leaveRoom(ctx, socket);
     // The socket may have been renamed while leaving.
     ctx.users.delete(socket.data.userId);
     await ctx.store.releaseUser(socket.data.userId, socket.id);

@@ -1,7 +1,8 @@
 import type { Socket } from 'socket.io';
-import { INVALID_PAYLOAD, LIMITS, ROOM_ERRORS } from '../src/engine/signaling/protocol.js';
+import { INVALID_PAYLOAD, LIMITS, ROOM_ERRORS } from '../src/protocol/index.js';
 import { checkJson } from '../src/engine/signaling/json-check.js';
-import type { AckFn, HubContext, SignalingSocket } from './context.js';
+import type { AckFn, SignalingSocket } from './types.js';
+import type { HubContext } from './context.js';
 import { BusyError } from './fair-queue.js';
 import { CUSTOM, HANDLERS, INVALID, RELAY, type Handler } from './handlers/table.js';
 import { PacketBudget } from './rate-limit.js';

@@ -15,14 +15,14 @@ export { createApp, startServer, type AppOptions, type RunningServer } from './a
 export { configFromEnv, type ServerConfig } from './config.js';
 export { turnCredentials, parseTurn, type TurnConfig } from './turn.js';
 export {
-  MemoryRoomStore,
   isFull,
   type RoomRecord,
   type RoomStore,
   type UserRecord,
   type RoomPatch,
-} from './rooms.js';
-export { connectRedis, RedisRoomStore, redactUrl, type RedisConnection } from './redis/store.js';
+} from './store/types.js';
+export { MemoryRoomStore } from './store/memory.js';
+export { connectRedis, RedisRoomStore, redactUrl, type RedisConnection } from './store/redis.js';
 export type { ClusterTiming } from './cluster.js';
 export { createLogger, type Logger, type LogLevel } from './log.js';
 export type { SignalingServer, SignalingSocket, SocketData } from './hub.js';

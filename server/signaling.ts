@@ -1,10 +1,11 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import { Server, type ServerOptions } from 'socket.io';
-import { LIMITS, type IceServer } from '../src/engine/signaling/protocol.js';
+import { LIMITS, type IceServer } from '../src/protocol/index.js';
 import { SignalingHub, type SignalingServer, type SignalingSocket } from './hub.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
-import { MemoryRoomStore, type RoomStore } from './rooms.js';
+import { MemoryRoomStore } from './store/memory.js';
+import type { RoomStore } from './store/types.js';
 import { turnCredentials, type TurnConfig } from './turn.js';
 import { requireRoomTokens } from './auth.js';
 import { ConnectionLimiter, DEFAULT_RATE_LIMITS, type RateLimits } from './rate-limit.js';
@@ -13,7 +14,7 @@ import { FairQueue, type FairQueueLimits } from './fair-queue.js';
 import { addressOf, type TrustProxy } from './client-address.js';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { ClusterMonitor, type ClusterTiming } from './cluster.js';
-import type { RedisConnection } from './redis/store.js';
+import type { RedisConnection } from './store/redis.js';
 
 /** How long a dropped rtc-elements user keeps its room by default. */
 export const DEFAULT_RECONNECT_GRACE_MS = 15_000;

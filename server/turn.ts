@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { IceServer } from '../src/engine/signaling/protocol.js';
+import type { IceServer } from '../src/protocol/index.js';
 
 /** A TURN server using coturn's REST scheme (`--use-auth-secret --static-auth-secret=...`). */
 export interface TurnConfig {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isValidEventName, isValidId, LIMITS } from '../src/engine/signaling/protocol.js';
+import { isValidEventName, isValidId, LIMITS } from '../src/protocol/index.js';
 import { checkJson } from '../src/engine/signaling/json-check.js';
 
 // Ids and event names as the protocol defines them (no control or invisible characters: they end

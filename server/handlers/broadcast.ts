@@ -13,14 +13,11 @@
  * and the room's tree goes with the room.
  */
 import { BroadcastTree, type Move } from '../broadcast/tree.js';
-import {
-  mayAskAbout,
-  userChannel,
-  type AckFn,
-  type HubContext,
-  type SignalingSocket,
-} from '../context.js';
-import type { RoomRecord } from '../rooms.js';
+import { mayAskAbout } from '../access.js';
+import { userChannel } from '../channels.js';
+import type { AckFn, SignalingSocket } from '../types.js';
+import type { HubContext } from '../context.js';
+import type { RoomRecord } from '../store/types.js';
 
 /**
  * A new broadcast: the owner alone at the root. (A `relayLimit` room closes when its owner leaves

@@ -15,8 +15,11 @@
  *   that get a child before their stream renegotiate when it comes, as in v3);
  * - `scalable-broadcast-message` is a custom event of the sender's room (never server-wide).
  */
-import type { RoomRequest } from '../../src/engine/signaling/protocol.js';
-import { mayAskAbout, userChannel, type HubContext, type SignalingSocket } from '../context.js';
+import type { RoomRequest } from '../../src/protocol/index.js';
+import { mayAskAbout } from '../access.js';
+import { userChannel } from '../channels.js';
+import type { HubContext } from '../context.js';
+import type { SignalingSocket } from '../types.js';
 import type { Undo } from '../undo.js';
 import { idSchema, sessionSchema } from '../validation.js';
 import { healTree, place } from './broadcast.js';

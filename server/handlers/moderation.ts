@@ -1,11 +1,9 @@
-import { LEGACY_ERRORS, type RelayEnvelope } from '../../src/engine/signaling/protocol.js';
-import {
-  administers,
-  roomChannel,
-  type AckFn,
-  type HubContext,
-  type SignalingSocket,
-} from '../context.js';
+import { LEGACY_ERRORS, type RelayEnvelope } from '../../src/protocol/index.js';
+import { administers } from '../access.js';
+import { roomChannel } from '../channels.js';
+import type { AckFn, SignalingSocket } from '../types.js';
+import type { HubContext } from '../context.js';
+import { evict, forgetRoom, removeFromRoom } from '../leaving.js';
 
 /** The caller's room when the caller owns it; otherwise acks the v3 error and returns undefined. */
 async function ownedRoom(ctx: HubContext, socket: SignalingSocket, ack: AckFn, event: string) {
@@ -41,11 +39,11 @@ export async function closeEntireSession(
   if (!room) return;
   await ctx.store.delete(room.id);
   const others = room.participants.filter((p) => p !== socket.data.userId);
-  ctx.evict(room.id, others, socket.data.extra, room.relayLimit > 0);
+  evict(ctx, room.id, others, socket.data.extra, room.relayLimit > 0);
   for (const userId of others) socket.emit('user-disconnected', userId);
   socket.data.roomId = undefined;
   await socket.leave(roomChannel(room.id));
-  await ctx.forgetRoom(room.id);
+  await forgetRoom(ctx, room.id);
   ack(true);
 }
 
@@ -66,7 +64,7 @@ export async function kickUser(
   // The target's socket (on whichever node) leaves first and learns why; then the room hears.
   const kicked = { roomId: room.id, userId: target, by: socket.data.userId, extra: room.extra };
   ctx.send({ type: 'kicked', ...kicked });
-  await ctx.removeFromRoom(room.id, target, {});
+  await removeFromRoom(ctx, room.id, target, {});
   ack(true);
 }
 

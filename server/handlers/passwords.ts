@@ -1,13 +1,9 @@
-import { LEGACY_ERRORS, LIMITS, ROOM_ERRORS } from '../../src/engine/signaling/protocol.js';
-import {
-  administers,
-  mayAskAbout,
-  type AckFn,
-  type HubContext,
-  type SignalingSocket,
-} from '../context.js';
+import { LEGACY_ERRORS, LIMITS, ROOM_ERRORS } from '../../src/protocol/index.js';
+import { administers, mayAskAbout } from '../access.js';
+import type { AckFn, SignalingSocket } from '../types.js';
+import type { HubContext } from '../context.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
-import type { RoomRecord } from '../rooms.js';
+import type { RoomRecord } from '../store/types.js';
 import type { Undo } from '../undo.js';
 import { idSchema } from '../validation.js';
 

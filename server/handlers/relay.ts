@@ -1,19 +1,9 @@
-import {
-  LIMITS,
-  isRecord,
-  isUserLeft,
-  type RelayEnvelope,
-} from '../../src/engine/signaling/protocol.js';
+import { LIMITS, isRecord, isUserLeft, type RelayEnvelope } from '../../src/protocol/index.js';
 import type { Socket } from 'socket.io';
-import {
-  lobbyChannel,
-  mayAskAbout,
-  relayEventChannel,
-  roomChannel,
-  type AckFn,
-  type HubContext,
-  type SignalingSocket,
-} from '../context.js';
+import { lobbyChannel, relayEventChannel, roomChannel } from '../channels.js';
+import { mayAskAbout } from '../access.js';
+import type { AckFn, SignalingSocket } from '../types.js';
+import type { HubContext } from '../context.js';
 import { envelopeSchema, jsonSize } from '../validation.js';
 import { neighbours, parentOf } from './broadcast.js';
 

@@ -5,23 +5,19 @@ import {
   type PresenceExtra,
   type PublicRoom,
   type RoomInfo,
-} from '../../src/engine/signaling/protocol.js';
-import {
-  lobbyChannel,
-  mayAskAbout,
-  roomChannel,
-  userChannel,
-  type AckFn,
-  type HubContext,
-  type SignalingSocket,
-} from '../context.js';
+} from '../../src/protocol/index.js';
+import { lobbyChannel, roomChannel, userChannel } from '../channels.js';
+import { mayAskAbout } from '../access.js';
+import type { AckFn, SignalingSocket } from '../types.js';
+import type { HubContext } from '../context.js';
 import { hashPassword } from '../passwords.js';
 import type { Undo } from '../undo.js';
-import { isFull, type RoomRecord } from '../rooms.js';
+import { isFull, type RoomRecord } from '../store/types.js';
 import { idSchema, roomRequestSchema } from '../validation.js';
 import { checkPassword, passwordError } from './passwords.js';
 import { placeViewer, startTree } from './broadcast.js';
 import { roomOf } from './legacy-broadcast.js';
+import { announceOwner, exitRoom, leaveRoom, removeFromRoom } from '../leaving.js';
 
 /**
  * `open-room`: creates the room with the caller as owner. A one-way room or a scalable broadcast
@@ -59,7 +55,7 @@ export async function openRoom(
     : undefined;
   // Re-opening leaves the room first (v3 does); any other room is left only once the new one
   // exists, so a refused open never costs the user its room.
-  if (reopening) await ctx.leaveRoom(socket);
+  if (reopening) await leaveRoom(ctx, socket);
   const room: RoomRecord = {
     id: request.sessionid,
     owner: data.userId,
@@ -84,7 +80,7 @@ export async function openRoom(
   const previous = await enterRoom(ctx, socket, room.id, extra, undo);
   await startTree(ctx, room);
   // Only now, inside the new room, leave the one it was in.
-  if (previous) await ctx.exitRoom(socket, previous);
+  if (previous) await exitRoom(ctx, socket, previous);
   ctx.metrics.opens++;
   ack(true);
 }
@@ -184,7 +180,7 @@ export async function joinRoom(
     return;
   }
   const userId = data.userId;
-  undo.push('join the room', () => ctx.removeFromRoom(room.id, userId, data.extra));
+  undo.push('join the room', () => removeFromRoom(ctx, room.id, userId, data.extra));
   const previous = await enterRoom(ctx, socket, room.id, request.extra ?? data.extra, undo);
   // Everyone learns about everyone once: members about the joiner, the joiner about members. In
   // a scalable broadcast only the broadcaster and the viewer's parent: the tree, not a mesh.
@@ -196,7 +192,7 @@ export async function joinRoom(
   );
   const records = await ctx.store.getUsers(members);
   // Only now, inside the new room, leave the one it was in.
-  if (previous) await ctx.exitRoom(socket, previous);
+  if (previous) await exitRoom(ctx, socket, previous);
   if (parent === undefined) {
     socket.to(roomChannel(room.id)).emit('user-connected', userId, data.extra);
   } else {
@@ -205,7 +201,7 @@ export async function joinRoom(
   }
   members.forEach((member, i) => socket.emit('user-connected', member, records[i]?.extra ?? {}));
   // A room that had no owner (its owner left, only guests stayed) is the joiner's now.
-  if (outcome.room.owner === userId && room.owner !== userId) ctx.announceOwner(room.id, userId);
+  if (outcome.room.owner === userId && room.owner !== userId) announceOwner(ctx, room.id, userId);
   // rtc-elements clients learn who owns the room (v3 clients have no use for it).
   if (data.modern)
     socket.emit('room-info', room.id, { owner: outcome.room.owner } satisfies RoomInfo);

@@ -3,8 +3,9 @@ import {
   LEGACY_ERRORS,
   type ClientToServerEvents,
   type PresenceExtra,
-} from '../../src/engine/signaling/protocol.js';
-import type { AckFn, HubContext, SignalingSocket } from '../context.js';
+} from '../../src/protocol/index.js';
+import type { AckFn, SignalingSocket } from '../types.js';
+import type { HubContext } from '../context.js';
 import type { Undo } from '../undo.js';
 import { viewerCount } from './broadcast.js';
 import { checkBroadcastPresence, joinBroadcast } from './legacy-broadcast.js';

@@ -1,15 +1,7 @@
-import {
-  LEGACY_ERRORS,
-  ROOM_ERRORS,
-  type RelayEnvelope,
-} from '../../src/engine/signaling/protocol.js';
-import {
-  roomChannel,
-  userChannel,
-  type AckFn,
-  type HubContext,
-  type SignalingSocket,
-} from '../context.js';
+import { LEGACY_ERRORS, ROOM_ERRORS, type RelayEnvelope } from '../../src/protocol/index.js';
+import { roomChannel, userChannel } from '../channels.js';
+import type { AckFn, SignalingSocket } from '../types.js';
+import type { HubContext } from '../context.js';
 import { extraSchema, idSchema } from '../validation.js';
 import type { Undo } from '../undo.js';
 import { renameInTree } from './broadcast.js';

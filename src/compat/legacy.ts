@@ -3,7 +3,7 @@
  * constraints, the raw socket parameter string, error strings, and user preferences.
  */
 import { ErrorCode, type RtcError } from '../engine/index.js';
-import { LEGACY_ERRORS } from '../engine/signaling/protocol.js';
+import { LEGACY_ERRORS } from '../protocol/index.js';
 
 type Legacy = Record<string, unknown>;
 

@@ -40,7 +40,7 @@ export type { TrackKind } from './media/local-media.js';
 export { setBandwidth, preferCodec, setOpusParameters } from './media/sdp.js';
 export type { PeerStats, FrameStats } from './peers/stats.js';
 export type { Unsubscribe } from './util/emitter.js';
-export type { Extra, Session, IceServer } from './signaling/protocol.js';
+export type { Extra, Session, IceServer } from '../protocol/index.js';
 export { registerTransport } from './signaling/registry.js';
 export {
   BaseTransport,

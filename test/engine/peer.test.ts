@@ -2,11 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import type { LocalStream } from '../../src/engine/media/capture.js';
 import { ErrorCode, type RtcError } from '../../src/engine/errors.js';
 import { Peer } from '../../src/engine/peers/peer.js';
-import {
-  isCandidate,
-  isDescription,
-  type RelayMessage,
-} from '../../src/engine/signaling/protocol.js';
+import { isCandidate, isDescription, type RelayMessage } from '../../src/protocol/index.js';
 
 interface Pair {
   a: Peer;

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { LEGACY_ERRORS, ROOM_ERRORS } from '../../src/engine/signaling/protocol.js';
+import { LEGACY_ERRORS, ROOM_ERRORS } from '../../src/protocol/index.js';
 import { startNode, type NodeProcess } from '../support/nodes.js';
 import { startRedis, type RunningRedis } from '../support/redis.js';
 import { cleanup, publicRoom, uid, user, waitUntil, type Client } from './helpers.js';

@@ -5,11 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import {
-  DEFAULT_CUSTOM_EVENT,
-  DEFAULT_MESSAGE_EVENT,
-} from '../../src/engine/signaling/protocol.js';
-import { connectRedis } from '../../server/redis/store.js';
+import { DEFAULT_CUSTOM_EVENT, DEFAULT_MESSAGE_EVENT } from '../../src/protocol/index.js';
+import { connectRedis } from '../../server/store/redis.js';
 import { startRedis } from '../support/redis.js';
 import { assertLive, cleanup, room, startTestServer, uid, user } from './helpers.js';
 

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import {
-  DEFAULT_CUSTOM_EVENT,
-  DEFAULT_MESSAGE_EVENT,
-} from '../../src/engine/signaling/protocol.js';
+import { DEFAULT_CUSTOM_EVENT, DEFAULT_MESSAGE_EVENT } from '../../src/protocol/index.js';
 import { assertLive, cleanup, connect, room, startTestServer, uid, user } from './helpers.js';
 
 const RANDOM_ID = /^[0-9a-f]{20}$/;

@@ -9,7 +9,7 @@ import {
   DEFAULT_MESSAGE_EVENT,
   type Extra,
   type PublicRoom,
-} from '../../src/engine/signaling/protocol.js';
+} from '../../src/protocol/index.js';
 import { startServer, type AppOptions, type RunningServer } from '../../server/index.js';
 
 /** How long any positive condition may take before a test fails. */

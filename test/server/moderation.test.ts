@@ -3,9 +3,9 @@
  * takeovers it must refuse), disconnect-with, kick-user and join approval.
  */
 import assert from 'node:assert/strict';
-import { isRecord } from '../../src/engine/signaling/protocol.js';
+import { isRecord } from '../../src/protocol/index.js';
 import { afterEach, describe, it } from 'node:test';
-import { isChangedUuid, isParticipationRequest } from '../../src/engine/signaling/protocol.js';
+import { isChangedUuid, isParticipationRequest } from '../../src/protocol/index.js';
 import { MemoryRoomStore, type RoomStore } from '../../server/index.js';
 import {
   assertLive,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { DEFAULT_CUSTOM_EVENT } from '../../src/engine/signaling/protocol.js';
+import { DEFAULT_CUSTOM_EVENT } from '../../src/protocol/index.js';
 import { cleanup, room, startTestServer, uid, user, type Client } from './helpers.js';
 
 const request = {

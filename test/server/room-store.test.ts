@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { connectRedis, type RedisConnection } from '../../server/redis/store.js';
+import { connectRedis, type RedisConnection } from '../../server/store/redis.js';
 import {
-  MemoryRoomStore,
   isFull,
   type RoomRecord,
   type RoomStore,
   type UserRecord,
-} from '../../server/rooms.js';
+} from '../../server/store/types.js';
+import { MemoryRoomStore } from '../../server/store/memory.js';
 import { startRedis, type RunningRedis } from '../support/redis.js';
 
 function record(patch: Partial<RoomRecord> = {}): RoomRecord {

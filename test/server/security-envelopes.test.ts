@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { DEFAULT_MESSAGE_EVENT } from '../../src/engine/signaling/protocol.js';
+import { DEFAULT_MESSAGE_EVENT } from '../../src/protocol/index.js';
 import { cleanup, room, uid, user, type Client } from './helpers.js';
 import { useTopologies } from './topologies.js';
 

@@ -8,9 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { DEFAULT_CUSTOM_EVENT } from '../../src/engine/signaling/protocol.js';
-import { MemoryRoomStore, type RoomStore } from '../../server/rooms.js';
-import { connectRedis, type RedisConnection } from '../../server/redis/store.js';
+import { DEFAULT_CUSTOM_EVENT } from '../../src/protocol/index.js';
+import { MemoryRoomStore } from '../../server/store/memory.js';
+import type { RoomStore } from '../../server/store/types.js';
+import { connectRedis, type RedisConnection } from '../../server/store/redis.js';
 import type { AppOptions, RunningServer } from '../../server/index.js';
 import { startRedis, type RunningRedis } from '../support/redis.js';
 import {

@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import {
-  DEFAULT_CUSTOM_EVENT,
-  DEFAULT_MESSAGE_EVENT,
-  LIMITS,
-} from '../../src/engine/signaling/protocol.js';
+import { DEFAULT_CUSTOM_EVENT, DEFAULT_MESSAGE_EVENT, LIMITS } from '../../src/protocol/index.js';
 import {
   assertLive,
   cleanup,

@@ -1,5 +1,5 @@
 import { ErrorCode, RtcError } from '../errors.js';
-import type { StreamsToShare } from '../signaling/protocol.js';
+import type { StreamsToShare } from '../../protocol/index.js';
 
 /** A stream this page captured or was given, as the engine tracks it. */
 export interface LocalStream {

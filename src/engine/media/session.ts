@@ -1,4 +1,4 @@
-import type { Session } from '../signaling/protocol.js';
+import type { Session } from '../../protocol/index.js';
 
 /** Session tokens accepted by the `session` attribute. */
 export const SESSION_TOKENS = ['audio', 'video', 'screen', 'data', 'oneway', 'broadcast'] as const;

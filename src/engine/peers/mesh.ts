@@ -17,7 +17,7 @@ import {
   type RelayEnvelope,
   type RelayMessage,
   type UserPreferences,
-} from '../signaling/protocol.js';
+} from '../../protocol/index.js';
 import { Emitter } from '../util/emitter.js';
 import { Peer } from './peer.js';
 

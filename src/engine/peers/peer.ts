@@ -15,7 +15,7 @@ import {
   type Extra,
   type RelayMessage,
   type StreamsToShare,
-} from '../signaling/protocol.js';
+} from '../../protocol/index.js';
 import { Emitter } from '../util/emitter.js';
 import { FILE_CHANNEL } from '../files/frames.js';
 

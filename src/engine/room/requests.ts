@@ -7,7 +7,7 @@ import {
   ROOM_ERRORS,
   isRecord,
   type Extra,
-} from '../signaling/protocol.js';
+} from '../../protocol/index.js';
 import { SignalingClient } from '../signaling/socket-client.js';
 import { randomId } from '../util/id.js';
 import type { Presence, PublicRoomInfo } from './types.js';

@@ -20,7 +20,7 @@ import {
   type RoomRequest,
   type Session,
   type SessionInfo,
-} from '../signaling/protocol.js';
+} from '../../protocol/index.js';
 import { SignalingClient } from '../signaling/socket-client.js';
 import { Emitter, type Unsubscribe } from '../util/emitter.js';
 import {

@@ -1,4 +1,4 @@
-import type { Extra } from '../signaling/protocol.js';
+import type { Extra } from '../../protocol/index.js';
 import type { MuteKind, MuteState, Participant, RoomEvents } from './types.js';
 
 type Emit = <K extends keyof RoomEvents>(event: K, payload: RoomEvents[K]) => void;

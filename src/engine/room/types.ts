@@ -1,7 +1,7 @@
 import type { RtcError } from '../errors.js';
 import type { Bandwidth } from '../media/bandwidth.js';
 import type { CodecPreferences } from '../media/codecs.js';
-import type { Extra, Session } from '../signaling/protocol.js';
+import type { Extra, Session } from '../../protocol/index.js';
 
 /** How to reach and enter a room. Only `socketUrl` and `roomId` are required. */
 export interface RoomOptions {

@@ -1,19 +1,12 @@
 /**
  * The `broadcast-channel:` transport: signaling between tabs of one browser profile and origin,
  * with no server. One tab hosts the hub (src/engine/signaling/local-hub.ts), elected with the Web
- * Locks API; every transport talks to it over a BroadcastChannel. docs/protocol.md §12.
- *
- * Messages on the channel are JSON text of `{t, from, to, ...}`:
- * - `{t: 'h'}` from a hub that has just started (it holds lock `rtc-hub:<name>`);
- * - `{t: 'c', q}` a client says hello with its handshake query, once it holds its lock
- *   `rtc-client:<name>:<client id>` (which the hub waits for, to notice a closed tab at once);
- * - `{t: 'w'}` the hub's welcome (the client is connected);
- * - `{t: 'e', e, a, k?}` an event with its arguments, either way; `k` asks for an ack;
- * - `{t: 'a', k, a}` the hub's acknowledgement; `{t: 'x', r?}` goodbye, either way.
+ * Locks API; every transport talks to it over a BroadcastChannel (messages: channel-wire.ts).
+ * docs/protocol.md §12.
  */
 import { randomId } from '../util/id.js';
 import { LocalHub } from './local-hub.js';
-import { isRecord } from './protocol.js';
+import { channelName, clientLock, readMessage, type ChannelMessage } from './channel-wire.js';
 import {
   CLIENT_DISCONNECT,
   RESERVED_TRANSPORT_EVENTS,
@@ -22,40 +15,6 @@ import {
   type TransportFactory,
   type TransportOptions,
 } from './transport.js';
-
-/** A message on the channel (see above). */
-export interface ChannelMessage {
-  t: 'h' | 'c' | 'w' | 'e' | 'a' | 'x';
-  from: string;
-  to?: string | undefined;
-  /** Event name. */
-  e?: string;
-  /** Event or acknowledgement arguments. */
-  a?: unknown[];
-  /** Acknowledgement id. */
-  k?: number | undefined;
-  /** Handshake query. */
-  q?: Record<string, string>;
-  /** Disconnect reason. */
-  r?: string;
-}
-
-/** The channel's name for a hub name. */
-export const channelName = (name: string) => `rtc-signaling:${name}`;
-/** The lock a client holds while connected. */
-export const clientLock = (name: string, client: string) => `rtc-client:${name}:${client}`;
-
-/** Reads a message from the channel: undefined unless it is JSON of an object with a sender. */
-export function readMessage(data: unknown): ChannelMessage | undefined {
-  try {
-    const message: unknown = typeof data === 'string' ? JSON.parse(data) : undefined;
-    return isRecord(message) && typeof message['from'] === 'string'
-      ? (message as unknown as ChannelMessage)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Hub names this page runs for (or waits to run for). */
 const candidacies = new Set<string>();

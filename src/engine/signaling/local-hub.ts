@@ -5,7 +5,7 @@
  * tabs: it is checked, and nothing a tab sends can stop the hub.
  */
 import { randomId } from '../util/id.js';
-import { channelName, clientLock, readMessage, type ChannelMessage } from './broadcast-channel.js';
+import { channelName, clientLock, readMessage, type ChannelMessage } from './channel-wire.js';
 import {
   DEFAULT_CUSTOM_EVENT,
   DEFAULT_MESSAGE_EVENT,
@@ -19,7 +19,7 @@ import {
   type Extra,
   type PublicRoom,
   type Session,
-} from './protocol.js';
+} from '../../protocol/index.js';
 
 interface User {
   id: string;

@@ -7,7 +7,7 @@ import {
   type HandshakeQuery,
   type RelayEnvelope,
   type ServerToClientEvents,
-} from './protocol.js';
+} from '../../protocol/index.js';
 import { createTransport } from './registry.js';
 import { CLIENT_DISCONNECT, emitWithTimeout, type SignalingTransport } from './transport.js';
 

@@ -1,4 +1,4 @@
-import type { HandshakeQuery } from './protocol.js';
+import type { HandshakeQuery } from '../../protocol/index.js';
 
 /** A listener of a {@link SignalingTransport} event: the event's arguments, as sent. */
 export type TransportListener = (...args: unknown[]) => void;

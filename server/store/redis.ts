@@ -1,5 +1,5 @@
 import { createClient, type RedisClientType } from '@redis/client';
-import type { Extra } from '../../src/engine/signaling/protocol.js';
+import type { Extra } from '../../src/protocol/index.js';
 import type { Logger } from '../log.js';
 import type {
   JoinOutcome,
@@ -8,10 +8,10 @@ import type {
   RoomRecord,
   RoomStore,
   UserRecord,
-} from '../rooms.js';
-import * as scripts from './scripts.js';
+} from './types.js';
+import * as scripts from './redis-scripts.js';
 import type { TreeState } from '../broadcast/tree.js';
-import type { Script } from './scripts.js';
+import type { Script } from './redis-scripts.js';
 
 export type RedisClient = RedisClientType;
 
