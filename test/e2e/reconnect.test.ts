@@ -125,6 +125,53 @@ describe('calls that survive the network', { timeout: 300_000 }, () => {
     );
   });
 
+  it('a reconnect policy of the app decides when to try again and when to give up', async () => {
+    const port = await freeTcpPort();
+    const node = await startNode({}, port);
+    const a = await pages.open({
+      roomId: 'policy',
+      session: 'data',
+      socketUrl: node.url,
+      userId: 'policy-a',
+    });
+    await succeeds(a.page, 'open');
+    // Two more tries 100 ms apart, then give up; every context is kept.
+    await a.page.evaluate(() => {
+      const tries: unknown[] = [];
+      (window as unknown as { tries: unknown[] }).tries = tries;
+      document.querySelector('rtc-room')!.connection!.configure({
+        reconnectPolicy: (context) => {
+          tries.push({ ...context, lastError: context.lastError !== undefined });
+          return context.attempt <= 3 ? 100 : null;
+        },
+      });
+    });
+    await node.kill('SIGKILL');
+    await waitForEvent(a.page, 'rtc-reconnecting');
+    const lost = await waitForEvent(
+      a.page,
+      'rtc-error',
+      { code: 'SIGNALING_LOST' },
+      { timeout: 10_000 },
+    );
+    await waitForEvent(a.page, 'rtc-left');
+    const tries = (await a.page.evaluate(
+      () => (window as unknown as { tries: unknown[] }).tries,
+    )) as { attempt: number; elapsedMs: number; retryAfterMs: number; lastError: boolean }[];
+    assert.deepEqual(
+      tries.map((t) => [t.attempt, t.lastError]),
+      [
+        [1, false],
+        [2, true],
+        [3, true],
+        [4, true],
+      ],
+    );
+    assert.ok(tries[3]!.elapsedMs >= 300, `gave up after ${tries[3]!.elapsedMs} ms`);
+    assert.ok(lost.at > 0);
+    await pages.closeAll();
+  });
+
   it('one of two Redis-backed nodes dies mid-call: the page on it resumes on the other node, unseen', async () => {
     const redis: RunningRedis = await startRedis();
     const env2 = { REDIS_URL: redis.url };

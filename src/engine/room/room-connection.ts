@@ -36,6 +36,8 @@ import {
   withSignaling,
 } from './requests.js';
 import { Roster } from './roster.js';
+import { StreamRegistry } from './stream-registry.js';
+import { defaultReconnectPolicy, nextDelay } from './reconnect-policy.js';
 import { BroadcastRelay } from './broadcast-relay.js';
 import { randomId } from '../util/id.js';
 import {
@@ -61,8 +63,6 @@ const APPROVAL_WAIT_MS = 65_000;
 /** After a room was rebuilt, how long a still-connected peer has to be announced again. */
 const CONFIRM_MS = 8000;
 
-const streamKey = (info: StreamInfo) => `${info.type}:${info.userId}:${info.stream.id}`;
-
 /**
  * A connection to one room on one signaling server: signaling socket, local media, and the mesh
  * of peer connections. Free of DOM: it hands out MediaStreams and plain data through typed events.
@@ -87,7 +87,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
     userId: () => this.#userId,
   });
   #outputDevice: string | undefined;
-  #streams = new Map<string, StreamInfo>();
+  readonly #streams = new StreamRegistry((event, info) => this.emit(event, info));
   #iceServers: RTCIceServer[] = [];
   #entering: Promise<JoinResult> | undefined;
   /** Settles when this attempt's capture has finished (successfully or not). */
@@ -136,13 +136,13 @@ export class RoomConnection extends Emitter<RoomEvents> {
       requestParent: () => this.#relay(this.roomId, this.#participationRequest()),
       dropPeer: (userId) => this.#relay(userId, 'dropPeerConnection'),
       addParticipant: (userId) => this.#addParticipant(userId, undefined),
-      streamStarted: (info) => this.#addStream(info),
-      streamEnded: (info) => this.#removeStream(info.type, info.userId, info.stream),
+      streamStarted: (info) => this.#streams.add(info),
+      streamEnded: (info) => this.#streams.remove(info.type, info.userId, info.stream),
     });
     this.#media.on('added', (local) => {
       // A relayed broadcast stream is shown as the broadcaster's (BroadcastRelay).
       if (!local.relayed)
-        this.#addStream({
+        this.#streams.add({
           userId: this.#userId,
           stream: local.stream,
           isScreen: local.isScreen,
@@ -152,7 +152,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
     });
     this.#media.on('removed', (local) => {
       this.#mesh?.detachStream(local.stream);
-      this.#removeStream('local', this.#userId, local.stream);
+      this.#streams.remove('local', this.#userId, local.stream);
       // Peers drop the tile now, before the renegotiation that removes the tracks.
       if (this.#state !== RoomState.JOINED) return;
       for (const userId of this.getAllParticipants()) {
@@ -244,8 +244,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
   /** Local and remote streams, local first. */
   get streams(): StreamInfo[] {
-    const all = [...this.#streams.values()];
-    return [...all.filter((s) => s.type === 'local'), ...all.filter((s) => s.type === 'remote')];
+    return this.#streams.list;
   }
   /** User ids with a peer connection (RTCMultiConnection's `getAllParticipants()`). */
   get connectedUserIds(): string[] {
@@ -439,12 +438,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
     if (this.#signaling?.connected) await changeUserId(this.#signaling, userId);
     this.#userId = userId;
     if (this.#roster.owner === previous) this.#roster.setOwner(userId, false);
-    for (const info of [...this.#streams.values()]) {
-      if (info.type !== 'local') continue;
-      this.#streams.delete(streamKey(info));
-      info.userId = userId;
-      this.#streams.set(streamKey(info), info);
-    }
+    this.#streams.rename('local', previous, userId);
     this.emit('user-id', { userId, previous });
   }
 
@@ -883,17 +877,21 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.#reconnecting = { since, wake: () => wake() };
     this.#dropSocket(true);
     this.emit('reconnecting', { reason });
-    const giveUpAt = since + (this.#options.reconnectTimeoutMs ?? 300_000);
+    const policy =
+      this.#options.reconnectPolicy ??
+      defaultReconnectPolicy(this.#options.reconnectTimeoutMs ?? 300_000);
     const left = () => attemptId !== this.#attempt || !this.#reconnecting;
+    let delay = nextDelay(policy, { attempt: 1, elapsedMs: 0, retryAfterMs: this.#retryAfter });
+    this.#retryAfter = 0;
     for (let attempt = 1; ; attempt++) {
-      // 0 ms (or the server's hint) first, then 0.5 s doubling to 5 s, with jitter.
-      const delay =
-        attempt === 1
-          ? this.#retryAfter
-          : Math.min(5000, 250 * 2 ** attempt) * (0.75 + Math.random() / 2);
-      this.#retryAfter = 0;
+      if (delay === null) {
+        this.emit('error', new RtcError(ErrorCode.SIGNALING_LOST, 'Signaling connection lost'));
+        this.#end();
+        return;
+      }
+      const wait = delay;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
+        const timer = setTimeout(resolve, wait);
         wake = () => {
           clearTimeout(timer);
           resolve();
@@ -926,7 +924,15 @@ export class RoomConnection extends Emitter<RoomEvents> {
               ErrorCode.JOIN_REJECTED,
             ] as string[]
           ).includes(error.code);
-        if (permanent || Date.now() > giveUpAt) {
+        delay = permanent
+          ? null
+          : nextDelay(policy, {
+              attempt: attempt + 1,
+              elapsedMs: Date.now() - since,
+              retryAfterMs: 0,
+              lastError: error,
+            });
+        if (delay === null) {
           this.emit('error', RtcError.from(error, ErrorCode.SIGNALING_LOST));
           this.#end();
           return;
@@ -1075,14 +1081,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       mesh.on('extra', ({ userId, extra }) => this.#roster.update(userId, extra)),
       mesh.on('renamed', ({ userId, previous }) => {
         this.#relayTree.rename(previous, userId);
-        let shown = false;
-        for (const info of [...this.#streams.values()]) {
-          if (info.type !== 'remote' || info.userId !== previous) continue;
-          this.#streams.delete(streamKey(info));
-          info.userId = userId;
-          this.#streams.set(streamKey(info), info);
-          shown = true;
-        }
+        const shown = this.#streams.rename('remote', previous, userId);
         // A broadcast's viewers show the broadcaster's streams without knowing it as a
         // participant: they hear of its new id all the same.
         if (!this.#roster.rename(previous, userId) && shown)
@@ -1104,11 +1103,11 @@ export class RoomConnection extends Emitter<RoomEvents> {
       }),
       mesh.on('stream', ({ userId, stream, isScreen }) => {
         if (!this.#relayTree.streamStarted(userId, stream, isScreen))
-          this.#addStream({ userId, stream, isScreen, type: 'remote' });
+          this.#streams.add({ userId, stream, isScreen, type: 'remote' });
       }),
       mesh.on('stream-ended', ({ userId, stream }) => {
         if (!this.#relayTree.streamEnded(userId, stream))
-          this.#removeStream('remote', userId, stream);
+          this.#streams.remove('remote', userId, stream);
       }),
       mesh.on('message', (message) => {
         // RTCMultiConnection pages send file records on their text channel.
@@ -1316,21 +1315,6 @@ export class RoomConnection extends Emitter<RoomEvents> {
     this.#roster.remove(userId);
   }
 
-  #addStream(info: StreamInfo): void {
-    const key = streamKey(info);
-    if (this.#streams.has(key)) return;
-    this.#streams.set(key, info);
-    this.emit('stream', info);
-  }
-
-  #removeStream(type: StreamInfo['type'], userId: string, stream: MediaStream): void {
-    const key = streamKey({ type, userId, stream, isScreen: false });
-    const info = this.#streams.get(key);
-    if (!info) return;
-    this.#streams.delete(key);
-    this.emit('stream-ended', info);
-  }
-
   #closeSignaling(): void {
     for (const unsubscribe of this.#subscriptions) unsubscribe();
     this.#subscriptions = [];
@@ -1361,9 +1345,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
     // Close peers first (remote streams end), then our own media, then the socket.
     this.#mesh?.close();
     this.files.dispose();
-    for (const info of [...this.#streams.values()]) {
-      this.#removeStream(info.type, info.userId, info.stream);
-    }
+    this.#streams.clear();
     this.#media.removeAll();
     this.#relayTree.reset();
     this.#closeSignaling();

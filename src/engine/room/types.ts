@@ -1,3 +1,4 @@
+import type { ReconnectPolicy } from './reconnect-policy.js';
 import type { RtcError } from '../errors.js';
 import type { Bandwidth } from '../media/bandwidth.js';
 import type { CodecPreferences } from '../media/codecs.js';
@@ -65,6 +66,12 @@ export interface RoomOptions {
   reconnect?: boolean | undefined;
   /** How long to keep trying before leaving the room (default 300000 ms). */
   reconnectTimeoutMs?: number | undefined;
+  /**
+   * When to try again, and when to give up: a function of the try's number, the time since the
+   * connection dropped and the last error, to a wait in ms or null (see reconnect-policy.ts).
+   * Replaces the default backoff and `reconnectTimeoutMs`.
+   */
+  reconnectPolicy?: ReconnectPolicy | undefined;
   /**
    * A scalable broadcast (v3 `enableScalableBroadcast`): the page that opens the room
    * broadcasts; each viewer receives it from one parent in a relay tree the server keeps and
