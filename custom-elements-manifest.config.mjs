@@ -1,4 +1,45 @@
 // Configuration for `npm run analyze` (@custom-elements-manifest/analyzer).
+import { readFileSync } from 'node:fs';
+import ts from 'typescript';
+
+/**
+ * The elements' events from their one declaration (src/elements/events/events.ts): the details
+ * (`RtcEventDetails`, with a description per event) and who fires what (`ElementEvents`).
+ */
+export function declaredEvents() {
+  const path = new URL('./src/elements/events/events.ts', import.meta.url);
+  const source = ts.createSourceFile(
+    'events.ts',
+    readFileSync(path, 'utf8'),
+    ts.ScriptTarget.Latest,
+    true,
+  );
+  const members = (name) =>
+    source.statements.find((s) => ts.isInterfaceDeclaration(s) && s.name.text === name).members;
+  const key = (member) => member.name.text;
+  const details = new Map(
+    members('RtcEventDetails').map((member) => [
+      key(member),
+      {
+        type: member.type.getText(source).replace(/\s+/g, ' ').replace(/; }/g, ' }'),
+        description: ts
+          .getJSDocCommentsAndTags(member)
+          .map((doc) => ts.getTextOfJSDocComment(doc.comment) ?? '')
+          .join(' ')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      },
+    ]),
+  );
+  const fired = new Map(
+    members('ElementEvents').map((member) => {
+      const type = member.type;
+      const literals = ts.isUnionTypeNode(type) ? type.types : [type];
+      return [key(member), literals.map((literal) => literal.literal.text)];
+    }),
+  );
+  return { details, fired };
+}
 // The analyzer lists modules in file-system order, which differs between
 // machines; sorting them keeps the committed manifest byte-identical everywhere.
 export default {
@@ -28,6 +69,28 @@ export default {
             declaration: { name: element.text, module: moduleDoc.path },
           },
         ];
+      },
+    },
+    {
+      // Events come from their one declaration, with a type and a description each.
+      name: 'rtc-elements:declared-events',
+      packageLinkPhase({ customElementsManifest }) {
+        const { details, fired } = declaredEvents();
+        for (const module of customElementsManifest.modules) {
+          for (const declaration of module.declarations ?? []) {
+            if (!declaration.customElement || !declaration.tagName) continue;
+            const names = fired.get(declaration.tagName) ?? [];
+            declaration.events = names.map((name) => {
+              const { type, description } = details.get(name);
+              return {
+                name,
+                type: { text: `CustomEvent<${type}>` },
+                ...(description ? { description } : {}),
+              };
+            });
+            if (declaration.events.length === 0) delete declaration.events;
+          }
+        }
       },
     },
     {

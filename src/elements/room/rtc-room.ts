@@ -48,28 +48,6 @@ const BUNDLE_ORIGIN = (() => {
  * @slot - Room content, such as `<rtc-video-grid>`.
  * @csspart base - The wrapper around the slot.
  *
- * @event rtc-joined - Joined or opened the room. `detail: {roomId, userId, opened}`.
- * @event rtc-left - Left the room. `detail: {roomId}`.
- * @event rtc-participant-joined - A user is in the room. `detail: {userId, extra}`.
- * @event rtc-participant-left - A user left the room. `detail: {userId, extra}`.
- * @event rtc-user-status - A user came online or went offline (once per change). `detail: {userId, status, extra}`.
- * @event rtc-extra-updated - A user's extra data changed (once per change). `detail: {userId, extra}`.
- * @event rtc-owner-changed - The room has a new owner (once per change). `detail: {userId}`.
- * @event rtc-participation-request - Someone asks to join this page's `approve-joins` room; cancelable: `preventDefault()` rejects, else call `accept(userId)` or `reject(userId)`. `detail: {userId, extra}`.
- * @event rtc-kicked - The owner removed you from the room. `detail: {roomId, by}`.
- * @event rtc-participant-renamed - A user took a new id. `detail: {userId, previousUserId}`.
- * @event rtc-user-id-changed - Your user id changed. `detail: {userId, previousUserId}`.
- * @event rtc-mute - A user (you included) muted. `detail: {userId, kind}`.
- * @event rtc-unmute - A user (you included) unmuted. `detail: {userId, kind}`.
- * @event rtc-custom-message - A message of the room's custom socket event. `detail: {data}`.
- * @event rtc-stream - A local or remote stream started. `detail: {userId, stream, type, isScreen}`.
- * @event rtc-stream-ended - A stream ended. `detail: {userId, stream, type, isScreen}`.
- * @event rtc-message - A message arrived on the data channel. `detail: {userId, data}`.
- * @event rtc-room-full - The room is full. `detail: {roomId}`.
- * @event rtc-session-closed - The room was closed for everyone. `detail: {roomId}`.
- * @event rtc-broadcast-viewers - To a scalable broadcast's broadcaster: its viewer count (the whole tree) changed. `detail: {broadcastId, count}`.
- * @event rtc-broadcast-ended - To the viewers of a scalable broadcast: the broadcaster left. `detail: {broadcastId}`.
- * @event rtc-error - Something failed. `detail: {code, message, error}`.
  */
 export class RtcRoom extends LitElement {
   static override styles = css`
