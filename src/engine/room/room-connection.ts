@@ -6,13 +6,10 @@ import { Mesh } from '../peers/mesh.js';
 import { FileTransfers } from '../files/file-transfers.js';
 import { warmUpWebRtc } from '../peers/warm-up.js';
 import {
-  DEFAULT_CUSTOM_EVENT,
   DEFAULT_MESSAGE_EVENT,
   LEGACY_ERRORS,
-  LIMITS,
   PROTOCOL_REVISION,
   isRecord,
-  isValidEventName,
   isValidId,
   type Extra,
   type HandshakeQuery,
@@ -37,6 +34,7 @@ import {
 } from './requests.js';
 import { Roster } from './roster.js';
 import { StreamRegistry } from './stream-registry.js';
+import { customEventName, participationRequest, roomRequest, validateRoom } from './handshake.js';
 import { defaultReconnectPolicy, nextDelay } from './reconnect-policy.js';
 import { BroadcastRelay } from './broadcast-relay.js';
 import { randomId } from '../util/id.js';
@@ -133,7 +131,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       media: this.#media,
       mesh: () => this.#mesh,
       broadcaster: () => this.#roster.owner,
-      requestParent: () => this.#relay(this.roomId, this.#participationRequest()),
+      requestParent: () => this.#relay(this.roomId, participationRequest(this.#session)),
       dropPeer: (userId) => this.#relay(userId, 'dropPeerConnection'),
       addParticipant: (userId) => this.#addParticipant(userId, undefined),
       streamStarted: (info) => this.#streams.add(info),
@@ -317,7 +315,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       await this.#entering.catch(() => undefined);
       return;
     }
-    this.#validate();
+    validateRoom(this.roomId, this.#userId, this.#options, this.extra);
     const signaling = this.#early ?? this.#newSignaling(false);
     this.#early = signaling;
     try {
@@ -682,7 +680,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
 
   #customEvent(): string {
-    return this.#options.customEvent ?? DEFAULT_CUSTOM_EVENT;
+    return customEventName(this.#options);
   }
 
   async #setMuted(kind: MuteKind, muted: boolean): Promise<void> {
@@ -742,7 +740,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
       'join-room',
       this.#roomRequest(false),
     );
-    this.#relay(this.roomId, this.#participationRequest());
+    this.#relay(this.roomId, participationRequest(this.#session));
     this.#warmUp();
     return joining;
   }
@@ -785,7 +783,7 @@ export class RoomConnection extends Emitter<RoomEvents> {
 
   async #run(mode: Mode, attempt: number): Promise<JoinResult> {
     this.#setState(RoomState.CONNECTING);
-    this.#validate();
+    validateRoom(this.roomId, this.#userId, this.#options, this.extra);
     const check = () => {
       if (attempt !== this.#attempt) throw new RtcError(ErrorCode.ABORTED, 'The room was left');
     };
@@ -986,7 +984,8 @@ export class RoomConnection extends Emitter<RoomEvents> {
       const unconfirmed: string[] = [];
       for (const userId of this.getAllParticipants()) {
         const working = this.#mesh?.peers.get(userId)?.connectionState === 'connected';
-        if (members.has(userId) && !working) this.#relay(userId, this.#participationRequest());
+        if (members.has(userId) && !working)
+          this.#relay(userId, participationRequest(this.#session));
         else if (!members.has(userId) && !working) this.#removeParticipant(userId);
         else if (!members.has(userId)) unconfirmed.push(userId);
       }
@@ -1008,36 +1007,6 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
 
   /** Refuses what the server would silently replace or drop, with a clear error instead. */
-  #validate(): void {
-    const options = this.#options;
-    const invalid = (message: string) => new RtcError(ErrorCode.INVALID_REQUEST, message);
-    if (!isValidId(this.roomId))
-      throw invalid(`Invalid room id (1-${LIMITS.idLength} characters, no control characters)`);
-    if (!isValidId(this.#userId))
-      throw invalid(`Invalid user id (1-${LIMITS.idLength} characters, no control characters)`);
-    if (options.messageEvent !== undefined && !isValidEventName(options.messageEvent)) {
-      throw invalid(`Invalid message event name ${JSON.stringify(options.messageEvent)}`);
-    }
-    if (options.customEvent !== undefined && !isValidEventName(options.customEvent)) {
-      throw invalid(`Invalid custom event name ${JSON.stringify(options.customEvent)}`);
-    }
-    if (this.#customEvent() === (options.messageEvent ?? DEFAULT_MESSAGE_EVENT)) {
-      throw invalid('The custom event and the message event need different names');
-    }
-    let extraJson: string;
-    try {
-      extraJson = JSON.stringify(this.extra);
-    } catch (error) {
-      throw new RtcError(ErrorCode.INVALID_REQUEST, 'extra is not JSON-serialisable', {
-        cause: error,
-      });
-    }
-    if (new TextEncoder().encode(extraJson).length > LIMITS.extraBytes) {
-      throw invalid(`extra is larger than ${LIMITS.extraBytes} bytes of JSON`);
-    }
-    if ((options.password ?? '').length > LIMITS.passwordLength) throw invalid('Password too long');
-  }
-
   #connectSignaling(): SignalingClient {
     // A socket connected ahead of the join (`connect()`) is the join's socket.
     const early =
@@ -1263,40 +1232,14 @@ export class RoomConnection extends Emitter<RoomEvents> {
   }
 
   #roomRequest(open: boolean): RoomRequest {
-    const request: RoomRequest = {
-      sessionid: this.roomId,
-      session: this.#session,
-      extra: this.extra,
-      password: this.#options.password ?? '',
-      streams: this.#media.streams.map((l) => ({
-        streamid: l.stream.id,
-        tracks: l.stream.getTracks().length,
-      })),
-    };
-    if (open) {
-      request.identifier = this.#options.publicId ?? '';
-      if (this.#options.approveJoins) request.approveJoins = true;
-      if (this.#options.scalableBroadcast)
-        request.relayLimit = this.#options.singleBroadcastAttendees ?? 3;
-    }
-    return request;
-  }
-
-  #participationRequest(): RelayMessage {
-    const media = !isDataOnly(this.#session);
-    const oneWay = isOneWay(this.#session);
-    const kinds = kindsToCapture(this.#session, 'participant');
-    return {
-      newParticipationRequest: true,
-      isOneWay: oneWay,
-      isDataOnly: !media,
-      localPeerSdpConstraints: {
-        OfferToReceiveAudio: oneWay ? kinds.audio : media,
-        OfferToReceiveVideo: oneWay ? kinds.video || kinds.screen : media,
-      },
-      remotePeerSdpConstraints: { OfferToReceiveAudio: media, OfferToReceiveVideo: media },
-      rtcElements: PROTOCOL_REVISION,
-    };
+    return roomRequest(
+      this.roomId,
+      this.#session,
+      this.#options,
+      this.extra,
+      this.#media.streams,
+      open,
+    );
   }
 
   #relay(remoteUserId: string, message: RelayMessage): void {
