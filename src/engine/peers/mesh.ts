@@ -155,17 +155,12 @@ export class Mesh extends Emitter<MeshEvents> {
   }
 
   #rename(previous: string, userId: string): void {
-    const early = this.#expected.get(previous);
-    if (early && !this.#expected.has(userId)) {
-      this.#expected.delete(previous);
-      this.#expected.set(userId, early);
-      const target = this.#targets.get(early);
-      if (target) target.id = userId;
-    }
-    const peer = this.#peers.get(previous);
-    if (peer && !this.#peers.has(userId)) {
-      this.#peers.delete(previous);
-      this.#peers.set(userId, peer);
+    // Connections made ahead of their offer and made ones alike follow the new id.
+    for (const peers of [this.#expected, this.#peers]) {
+      const peer = peers.get(previous);
+      if (!peer || peers.has(userId)) continue;
+      peers.delete(previous);
+      peers.set(userId, peer);
       const target = this.#targets.get(peer);
       if (target) target.id = userId;
     }

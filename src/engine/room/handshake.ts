@@ -1,3 +1,7 @@
+/**
+ * What a room says about itself when it connects and joins: its options checked before anything
+ * is sent, the `open-room` / `join-room` request, and the participation request to the members.
+ */
 import { ErrorCode, RtcError } from '../errors.js';
 import type { LocalStream } from '../media/capture.js';
 import { isDataOnly, isOneWay, kindsToCapture } from '../media/session.js';
@@ -14,11 +18,6 @@ import {
   type Session,
 } from '../../protocol/index.js';
 import type { RoomOptions } from './types.js';
-
-/**
- * What a room says about itself when it connects and joins: its options checked before anything
- * is sent, the `open-room` / `join-room` request, and the participation request to the members.
- */
 
 /** The room's custom event (v3 `socketCustomEvent`). */
 export function customEventName(options: RoomOptions): string {
