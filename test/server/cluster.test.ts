@@ -134,7 +134,9 @@ describe('a room across three nodes', () => {
 
   it('keeps user ids unique across nodes (connect and changed-uuid)', async () => {
     const id = uid('unique');
-    await user(a, id);
+    // Connected is not yet registered: the id is claimed in the store after the handshake, so
+    // the first holder's round trip makes sure it holds the id before its twin asks for it.
+    await (await user(a, id)).barrier();
     const twin = await user(b, id);
     assert.equal((await twin.waitFor('userid-already-taken'))[0], id);
     const other = await user(c, uid('other'));
