@@ -5,7 +5,7 @@
  *   <rtc-room room-id="demo"><rtc-video-grid></rtc-video-grid></rtc-room>
  */
 export { RtcRoom } from './room/rtc-room.js';
-export { RtcVideoGrid, displayName } from './video-grid/rtc-video-grid.js';
+export { RtcVideoGrid } from './video-grid/rtc-video-grid.js';
 export { RtcUserStatus } from './user-status/rtc-user-status.js';
 export { RtcChat, type ChatMessage } from './chat/rtc-chat.js';
 export { RtcScreenButton } from './screen-button/rtc-screen-button.js';
@@ -13,6 +13,7 @@ export { RtcMediaControls } from './media-controls/rtc-media-controls.js';
 export { RtcFileShare } from './file-share/rtc-file-share.js';
 export type { Transfer, TransferState } from './file-share/transfer-list.js';
 export { RoomController } from './controllers/room-controller.js';
+export { displayName } from './shared/names.js';
 export { roomContext } from './context.js';
 export type { RtcEventDetails, RtcEventName, RtcEvent } from './events/events.js';
 export * from '../engine/index.js';

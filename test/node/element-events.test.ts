@@ -50,6 +50,8 @@ test('each element fires only events it declares (every fire() in its folder)', 
     for (const file of readdirSync(new URL(`${folder}/`, root))) {
       const code = readFileSync(new URL(`${folder}/${file}`, root), 'utf8');
       const names = [...code.matchAll(/fire\(\s*\w+,\s*'(rtc-[a-z-]+)'/g)].map((m) => m[1]!);
+      // fireError(host, ...) (src/elements/shared/errors.ts) fires rtc-error.
+      if (/fireError\(/.test(code)) names.push('rtc-error');
       // Events fired from a list of engine event names: fire(host, `rtc-${name}`, ...).
       if (/fire\(\s*\w+,\s*`rtc-\$\{name\}`/.test(code)) {
         for (const list of code.matchAll(/\[\s*((?:'[a-z-]+',?\s*)+)\]\s*as const/g))

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { panel } from '../shared.styles.js';
+import { accent, panel } from '../shared/shared.styles.js';
 
 export const styles = [
   panel,
@@ -26,7 +26,7 @@ export const styles = [
       overflow-wrap: anywhere;
     }
     .message[data-self] .sender {
-      color: var(--rtc-color-accent, #2563eb);
+      color: ${accent};
     }
     .sender {
       font-weight: 600;
@@ -47,7 +47,7 @@ export const styles = [
       border: 0;
       border-radius: 999px;
       padding: 4px 10px;
-      background: var(--rtc-color-accent, #2563eb);
+      background: ${accent};
       color: #fff;
       cursor: pointer;
     }
@@ -66,7 +66,7 @@ export const styles = [
       padding: 6px 12px;
       border: 0;
       border-radius: 6px;
-      background: var(--rtc-color-accent, #2563eb);
+      background: ${accent};
       color: #fff;
       cursor: pointer;
     }

@@ -1,10 +1,10 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { ErrorCode, RtcError, type RoomConnection, type Unsubscribe } from '../../engine/index.js';
+import { ErrorCode, type RoomConnection, type Unsubscribe } from '../../engine/index.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { define, query } from '../define.js';
-import { fire } from '../events/events.js';
-import { displayName } from '../video-grid/rtc-video-grid.js';
+import { define, query } from '../shared/define.js';
+import { fireError } from '../shared/errors.js';
+import { nameOf } from '../shared/names.js';
 import { styles } from './rtc-chat.styles.js';
 
 export interface ChatMessage {
@@ -124,10 +124,7 @@ export class RtcChat extends LitElement {
   }
 
   #name(message: ChatMessage): string {
-    const connection = this.#room.connection;
-    if (message.self) return 'You';
-    const extra = connection?.participants.find((p) => p.userId === message.userId)?.extra;
-    return displayName(extra) ?? message.userId;
+    return message.self ? 'You' : nameOf(this.#room.connection, message.userId);
   }
 
   #onScroll = () => {
@@ -151,8 +148,7 @@ export class RtcChat extends LitElement {
       this.#stick = true;
       this.#add(connection.userId, text, true);
     } catch (error) {
-      const rtcError = RtcError.from(error, ErrorCode.SEND_FAILED);
-      fire(this, 'rtc-error', { code: rtcError.code, message: rtcError.message, error: rtcError });
+      fireError(this, error, ErrorCode.SEND_FAILED);
     }
   };
 

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { panel } from '../shared.styles.js';
+import { accent, panel } from '../shared/shared.styles.js';
 
 export const styles = [
   panel,
@@ -17,8 +17,8 @@ export const styles = [
       border-radius: 8px;
     }
     .drop[data-over] {
-      border-color: var(--rtc-color-accent, #2563eb);
-      background: color-mix(in srgb, var(--rtc-color-accent, #2563eb) 8%, transparent);
+      border-color: ${accent};
+      background: color-mix(in srgb, transparent 92%, ${accent});
     }
     button {
       font: inherit;
@@ -30,11 +30,11 @@ export const styles = [
     }
     button:focus-visible,
     a:focus-visible {
-      outline: 2px solid var(--rtc-color-accent, #2563eb);
+      outline: 2px solid ${accent};
       outline-offset: 2px;
     }
     .pick {
-      background: var(--rtc-color-accent, #2563eb);
+      background: ${accent};
       border-color: transparent;
       color: #fff;
     }
@@ -65,7 +65,7 @@ export const styles = [
     progress {
       grid-column: 1 / -1;
       width: 100%;
-      accent-color: var(--rtc-color-accent, #2563eb);
+      accent-color: ${accent};
     }
     .actions {
       display: flex;

@@ -8,10 +8,10 @@ import {
   type Unsubscribe,
 } from '../../engine/index.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { optionalNumber } from '../converters.js';
-import { define, query } from '../define.js';
-import { fire } from '../events/events.js';
-import { displayName } from '../video-grid/rtc-video-grid.js';
+import { optionalNumber } from '../shared/converters.js';
+import { define, query } from '../shared/define.js';
+import { fireError } from '../shared/errors.js';
+import { nameOf } from '../shared/names.js';
 import { styles } from './rtc-file-share.styles.js';
 import {
   accepts,
@@ -140,12 +140,7 @@ export class RtcFileShare extends LitElement {
         }
         ids.push(connection.sendFile(file, userId ?? (this.to || undefined)));
       } catch (error) {
-        const rtcError = RtcError.from(error, ErrorCode.SEND_FAILED);
-        fire(this, 'rtc-error', {
-          code: rtcError.code,
-          message: rtcError.message,
-          error: rtcError,
-        });
+        const rtcError = fireError(this, error, ErrorCode.SEND_FAILED);
         if (list.length === 1) throw rtcError;
       }
     }
@@ -241,19 +236,17 @@ export class RtcFileShare extends LitElement {
   }
 
   #who(userId: string): string {
-    const extra = this.#room.connection?.participants.find((p) => p.userId === userId)?.extra;
-    return displayName(extra) ?? userId;
+    return nameOf(this.#room.connection, userId);
   }
 
   #sendPicked(files: FileList | null | undefined): void {
     const picked = [...(files ?? [])];
     const refused = picked.filter((f) => !accepts(this.accept, f));
     for (const file of refused) {
-      const error = new RtcError(
-        ErrorCode.INVALID_REQUEST,
-        `${file.name} is not an accepted file type`,
+      fireError(
+        this,
+        new RtcError(ErrorCode.INVALID_REQUEST, `${file.name} is not an accepted file type`),
       );
-      fire(this, 'rtc-error', { code: error.code, message: error.message, error });
     }
     const wanted = picked.filter((f) => accepts(this.accept, f));
     if (wanted.length > 0) void this.send(wanted).catch(() => undefined);

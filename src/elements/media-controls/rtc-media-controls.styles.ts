@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { panel, toggleButton } from '../shared.styles.js';
+import { panel, toggleButton } from '../shared/shared.styles.js';
 
 export const styles = [
   panel,

@@ -1,17 +1,16 @@
 import { LitElement, html, nothing } from 'lit';
 import {
   ErrorCode,
-  RtcError,
   listDevices,
   type Device,
   type DeviceList,
   type TrackKind,
 } from '../../engine/index.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { define } from '../define.js';
-import { fire } from '../events/events.js';
 import '../screen-button/rtc-screen-button.js';
-import { mediaDevices } from '../platform.js';
+import { define } from '../shared/define.js';
+import { fireError } from '../shared/errors.js';
+import { mediaDevices } from '../shared/platform.js';
 import { styles } from './rtc-media-controls.styles.js';
 
 const canChooseSpeaker = () =>
@@ -134,8 +133,7 @@ export class RtcMediaControls extends LitElement {
       if (kind === 'speaker') connection.setOutputDevice(deviceId);
       else await connection.switchDevice(kind, deviceId);
     } catch (error) {
-      const rtcError = RtcError.from(error, ErrorCode.MEDIA_ERROR);
-      fire(this, 'rtc-error', { code: rtcError.code, message: rtcError.message, error: rtcError });
+      fireError(this, error, ErrorCode.MEDIA_ERROR);
     }
   }
 

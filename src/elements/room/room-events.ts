@@ -1,5 +1,6 @@
 import type { RoomConnection, Unsubscribe } from '../../engine/index.js';
 import { fire } from '../events/events.js';
+import { fireError } from '../shared/errors.js';
 
 /**
  * Re-fires a room connection's engine events as the DOM events of its `<rtc-room>`, and returns
@@ -71,9 +72,7 @@ export function bindRoomEvents(
     }),
     connection.on('stream', (info) => fire(host, 'rtc-stream', { ...info })),
     connection.on('stream-ended', (info) => fire(host, 'rtc-stream-ended', { ...info })),
-    connection.on('error', (e) =>
-      fire(host, 'rtc-error', { code: e.code, message: e.message, error: e }),
-    ),
+    connection.on('error', (e) => fireError(host, e)),
     ...bindFileEvents(host, connection),
   ];
 }
@@ -89,13 +88,6 @@ function bindFileEvents(host: HTMLElement, connection: RoomConnection): Unsubscr
     ...(['file-start', 'file-progress', 'file-end', 'file-cancel'] as const).map((name) =>
       files.on(name, (detail) => fire(host, `rtc-${name}`, detail as never)),
     ),
-    files.on('error', (e) =>
-      fire(host, 'rtc-error', {
-        code: e.code,
-        message: e.message,
-        error: e,
-        ...(e.transfer ? { transfer: e.transfer } : {}),
-      }),
-    ),
+    files.on('error', (e) => fireError(host, e, e.code, e.transfer)),
   ];
 }

@@ -24,9 +24,9 @@ import {
   type Unsubscribe,
 } from '../../engine/index.js';
 import { roomContext } from '../context.js';
-import { jsonConverter, optionalNumber } from '../converters.js';
-import { define } from '../define.js';
-import { fire } from '../events/events.js';
+import { jsonConverter, optionalNumber } from '../shared/converters.js';
+import { define } from '../shared/define.js';
+import { fireError } from '../shared/errors.js';
 import { bindRoomEvents } from './room-events.js';
 
 /** Origin the bundle was loaded from: the default signaling server. */
@@ -313,9 +313,7 @@ export class RtcRoom extends LitElement {
         connection.configure(this.#roomOptions());
       }
     } catch (error) {
-      const rtcError = RtcError.from(error, ErrorCode.INVALID_STATE);
-      fire(this, 'rtc-error', { code: rtcError.code, message: rtcError.message, error: rtcError });
-      throw rtcError;
+      throw fireError(this, error, ErrorCode.INVALID_STATE);
     }
     return action(connection);
   }
@@ -625,9 +623,7 @@ export class RtcRoom extends LitElement {
     try {
       return await action();
     } catch (error) {
-      const rtcError = RtcError.from(error, code);
-      fire(this, 'rtc-error', { code: rtcError.code, message: rtcError.message, error: rtcError });
-      throw rtcError;
+      throw fireError(this, error, code);
     }
   }
 

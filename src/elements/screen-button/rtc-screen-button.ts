@@ -1,10 +1,10 @@
 import { LitElement, css, html } from 'lit';
 import { RtcError, ErrorCode } from '../../engine/index.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { define } from '../define.js';
-import { toggleButton } from '../shared.styles.js';
-import { fire } from '../events/events.js';
-import { mediaDevices } from '../platform.js';
+import { define } from '../shared/define.js';
+import { fireError } from '../shared/errors.js';
+import { mediaDevices } from '../shared/platform.js';
+import { toggleButton } from '../shared/shared.styles.js';
 
 const supported = () =>
   typeof (mediaDevices() as Partial<MediaDevices> | undefined)?.getDisplayMedia === 'function';
@@ -90,13 +90,7 @@ export class RtcScreenButton extends LitElement {
     } catch (error) {
       const rtcError = RtcError.from(error, ErrorCode.MEDIA_ERROR);
       // Closing the picker is the user's choice, not a failure.
-      if (rtcError.code !== ErrorCode.ABORTED) {
-        fire(this, 'rtc-error', {
-          code: rtcError.code,
-          message: rtcError.message,
-          error: rtcError,
-        });
-      }
+      if (rtcError.code !== ErrorCode.ABORTED) fireError(this, rtcError);
     } finally {
       this.busy = false;
       this.requestUpdate();

@@ -1,5 +1,5 @@
 import { css } from 'lit';
-import { panel } from '../shared.styles.js';
+import { accent, panel } from '../shared/shared.styles.js';
 
 export const styles = [
   panel,
@@ -54,13 +54,13 @@ export const styles = [
       border: 1px solid currentColor;
     }
     .badge {
-      color: var(--rtc-color-accent, #2563eb);
+      color: ${accent};
     }
     .state {
       color: #b91c1c;
     }
     .speaking {
-      color: var(--rtc-color-accent, #2563eb);
+      color: ${accent};
     }
   `,
 ];

@@ -3,8 +3,8 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Extra, MuteState, RoomConnection } from '../../engine/index.js';
 import { AudioLevelsController } from '../controllers/audio-levels.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { define } from '../define.js';
-import { displayName } from '../video-grid/rtc-video-grid.js';
+import { define } from '../shared/define.js';
+import { displayName } from '../shared/names.js';
 import { styles } from './rtc-user-status.styles.js';
 
 interface Person {

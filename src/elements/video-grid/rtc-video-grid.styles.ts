@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { accent } from '../shared/shared.styles.js';
 
 export const styles = css`
   :host {
@@ -107,7 +108,7 @@ export const styles = css`
     padding: 6px 12px;
     border: 0;
     border-radius: 6px;
-    background: var(--rtc-color-accent, #2563eb);
+    background: ${accent};
     color: #fff;
     font:
       14px system-ui,

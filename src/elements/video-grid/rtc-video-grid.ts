@@ -1,21 +1,13 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { Extra, PeerStats, StreamInfo } from '../../engine/index.js';
+import type { PeerStats, StreamInfo } from '../../engine/index.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { define } from '../define.js';
+import { define } from '../shared/define.js';
+import { displayName, nameOf } from '../shared/names.js';
 import { styles } from './rtc-video-grid.styles.js';
 
 // Not the user id: a user taking a new id keeps its tiles (and their playing videos).
 const streamKey = (s: StreamInfo) => `${s.type}:${s.stream.id}`;
-
-/** The display name in a user's extra data, if any. */
-export function displayName(extra: Extra | undefined): string | undefined {
-  for (const key of ['name', 'fullName', 'userName', 'username', 'displayName']) {
-    const value = extra?.[key];
-    if (typeof value === 'string' && value.trim()) return value.trim();
-  }
-  return undefined;
-}
 
 /**
  * Shows every stream of a room, one `<video>` per stream, in a grid that adapts to the number of
@@ -213,11 +205,10 @@ export class RtcVideoGrid extends LitElement {
 
   #label(info: StreamInfo): string {
     const connection = this.#room.connection;
-    const extra =
+    const name =
       info.type === 'local'
-        ? connection?.extra
-        : connection?.participants.find((p) => p.userId === info.userId)?.extra;
-    const name = displayName(extra) ?? info.userId;
+        ? (displayName(connection?.extra) ?? info.userId)
+        : nameOf(connection, info.userId);
     const suffix = info.isScreen ? ' (screen)' : info.type === 'local' ? ' (you)' : '';
     return `${name}${suffix}`;
   }

@@ -1,5 +1,11 @@
 import { css } from 'lit';
 
+/**
+ * The accent colour of every element: `--rtc-color-accent`, settable from `:root` (default
+ * #2563eb), written once: styles use it as `${accent}`.
+ */
+export const accent = css`var(--rtc-color-accent, #2563eb)`;
+
 /** What the panel-like elements share: block host, system font, `hidden` that hides, `.sr-only`. */
 export const panel = css`
   :host {
@@ -34,8 +40,8 @@ export const toggleButton = css`
     cursor: pointer;
   }
   button[aria-pressed='true'] {
-    background: var(--rtc-color-accent, #2563eb);
-    border-color: var(--rtc-color-accent, #2563eb);
+    background: ${accent};
+    border-color: ${accent};
     color: #fff;
   }
 `;
