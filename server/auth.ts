@@ -1,9 +1,8 @@
 import { errors, jwtVerify } from 'jose';
 import type { Socket } from 'socket.io';
-import { ROOM_ERRORS } from '../src/protocol/index.js';
+import { ROOM_ERRORS, isValidId } from '../src/protocol/index.js';
 import { sha256 } from './passwords.js';
 import type { RoomStore } from './store/types.js';
-import { idSchema } from './validation.js';
 
 /** The claims of a room token (HS256 JWT signed with `AUTH_SECRET`). */
 export interface RoomToken {
@@ -69,7 +68,7 @@ export function requireRoomTokens(secret: Uint8Array, store: RoomStore) {
     const refuse = () => next(new Error(ROOM_ERRORS.UNAUTHORIZED));
     void (async () => {
       const claims = await verifyRoomToken(token, secret);
-      if (!claims || !idSchema.safeParse(claims.sub).success) return refuse();
+      if (!claims || !isValidId(claims.sub)) return refuse();
       if (claims.exp * 1000 <= Date.now()) {
         const proof = typeof query['resume'] === 'string' ? query['resume'] : '';
         const held = proof ? await store.getUser(claims.sub) : undefined;

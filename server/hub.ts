@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RoomToken } from './auth.js';
 import type { Socket } from 'socket.io';
-import { DEFAULT_CUSTOM_EVENT, DEFAULT_MESSAGE_EVENT } from '../src/protocol/index.js';
+import { SYSTEM_USER, readHandshake } from '../src/protocol/index.js';
 import { HubContext } from './context.js';
 import { lobbyChannel, relayEventChannel, roomChannel, userChannel } from './channels.js';
 import type { HubOptions, SignalingServer, SignalingSocket } from './types.js';
@@ -11,7 +11,6 @@ import { Inbound } from './inbound.js';
 import { sha256 } from './passwords.js';
 import type { UserRecord } from './store/types.js';
 import type { TreeState } from './broadcast/tree.js';
-import { eventNameSchema, idSchema, parseExtra } from './validation.js';
 import { leaveRoom, removeFromRoom } from './leaving.js';
 import { startGrace } from './grace.js';
 
@@ -81,42 +80,17 @@ export class SignalingHub {
     const query = socket.handshake.query as Record<string, unknown>;
     // With room tokens, the token's subject is the user id (set by the verifying middleware).
     const auth = (socket.handshake as { rtcToken?: RoomToken }).rtcToken;
-    const requested = auth?.sub ?? (typeof query['userid'] === 'string' ? query['userid'] : '');
-    const userId = idSchema.safeParse(requested).success ? requested : randomUserId();
-    const messageEvent = eventName(
-      query['msgEvent'],
-      ctx.options.messageEvent ?? DEFAULT_MESSAGE_EVENT,
+    const { userId: requested, ...handshake } = readHandshake(
+      { ...query, userid: auth?.sub ?? query['userid'] },
+      ctx.options,
     );
-    const customEvent = eventName(
-      query['socketCustomEvent'],
-      ctx.options.customEvent ?? DEFAULT_CUSTOM_EVENT,
-    );
-    const modern = typeof query['rtcElements'] === 'string';
-    const rawMax = query['maxParticipantsAllowed'];
-    const max = typeof rawMax === 'string' ? Number.parseInt(rawMax, 10) : Number.NaN;
+    const userId = requested ?? randomUserId();
+    const { messageEvent } = handshake;
     socket.data = {
+      ...handshake,
       userId,
-      extra: parseExtra(query['extra']),
       roomId: undefined,
-      messageEvent,
-      // Never the relay event's own name: fall back to the default, or none if that is taken too.
-      customEvent:
-        customEvent !== messageEvent
-          ? customEvent
-          : DEFAULT_CUSTOM_EVENT !== messageEvent
-            ? DEFAULT_CUSTOM_EVENT
-            : undefined,
-      lobby: idSchema.safeParse(query['sessionid']).success
-        ? (query['sessionid'] as string)
-        : undefined,
-      legacyCustom: !modern || query['rtcCompat'] === '1',
-      autoClose: query['autoCloseEntireSession'] === 'true',
-      maxParticipants: Math.min(
-        Number.isFinite(max) && max > 0 ? othersAllowed(max, modern) : 1000,
-        ctx.options.maxParticipantsLimit,
-      ),
       passwordFailures: 0,
-      modern,
       auth,
       address: (socket.handshake as { rtcAddress?: string }).rtcAddress ?? socket.handshake.address,
     };
@@ -129,7 +103,7 @@ export class SignalingHub {
     // 'system' addresses v3's presence probe: nobody may be called that (changed-uuid agrees).
     // Without a proof, an id held on this node is refused at once; otherwise it is claimed in
     // the store (every node), and the socket's events wait for that.
-    const free = userId !== 'system' && (!ctx.users.has(userId) || proof !== '');
+    const free = userId !== SYSTEM_USER && (!ctx.users.has(userId) || proof !== '');
     const accepted = (free ? this.#claim(socket, proof) : Promise.resolve(undefined))
       .catch((error: unknown) => {
         ctx.logger.error('cannot register user', { userId, error: String(error) });
@@ -320,20 +294,6 @@ const INTENTIONAL = new Set([
   'server shutting down',
   'forced server close',
 ]);
-
-/**
- * How many may join a room besides its opener. rtc-elements clients say so directly; an
- * RTCMultiConnection page's `maxParticipantsAllowed` is the room's total, the opener included
- * (its server admitted N - 1 joiners, and its one-to-one demo sets 2), while its documentation
- * calls 1 one-to-one: both hold.
- */
-function othersAllowed(requested: number, modern: boolean): number {
-  return modern ? requested : Math.max(1, requested - 1);
-}
-
-function eventName(raw: unknown, fallback: string): string {
-  return typeof raw === 'string' && eventNameSchema.safeParse(raw).success ? raw : fallback;
-}
 
 function randomUserId(): string {
   return crypto.randomUUID().replace(/-/g, '').slice(0, 20);

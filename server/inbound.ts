@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io';
-import { INVALID_PAYLOAD, LIMITS, ROOM_ERRORS } from '../src/protocol/index.js';
-import { checkJson } from '../src/engine/signaling/json-check.js';
+import { INVALID_PAYLOAD, LIMITS, ROOM_ERRORS, isValidEventName } from '../src/protocol/index.js';
+import { checkJson } from '../src/protocol/json-check.js';
 import type { AckFn, SignalingSocket } from './types.js';
 import type { HubContext } from './context.js';
 import { BusyError } from './fair-queue.js';
@@ -8,7 +8,6 @@ import { CUSTOM, HANDLERS, INVALID, RELAY, type Handler } from './handlers/table
 import { PacketBudget } from './rate-limit.js';
 import { SocketQueue } from './socket-queue.js';
 import { Undo } from './undo.js';
-import { eventNameSchema } from './validation.js';
 
 /** The JSON size one packet may carry (the transport refuses larger ones before this). */
 const PACKET_BYTES = LIMITS.maxHttpBufferSize;
@@ -109,14 +108,13 @@ export class Inbound {
    * event; at most 8.
    */
   #addCustomEvent(name: unknown): void {
-    const parsed = eventNameSchema.safeParse(name);
     const data = this.#socket.data;
     const added = this.#custom.size - (data.customEvent ? 1 : 0);
-    if (!parsed.success || parsed.data === data.messageEvent || added >= MAX_ADDED_EVENTS) {
+    if (!isValidEventName(name) || name === data.messageEvent || added >= MAX_ADDED_EVENTS) {
       this.#ctx.drop(this.#socket, 'set-custom-socket-event-listener', 'invalid or too many names');
       return;
     }
-    this.#custom.add(parsed.data);
+    this.#custom.add(name);
   }
 
   /** Refuses a packet (over the rate, or the queue full); far over the rate, cuts the socket off. */

@@ -15,13 +15,12 @@
  *   that get a child before their stream renegotiate when it comes, as in v3);
  * - `scalable-broadcast-message` is a custom event of the sender's room (never server-wide).
  */
-import type { RoomRequest } from '../../src/protocol/index.js';
+import { isValidId, parseSession, type RoomRequest } from '../../src/protocol/index.js';
 import { mayAskAbout } from '../access.js';
 import { userChannel } from '../channels.js';
 import type { HubContext } from '../context.js';
 import type { SignalingSocket } from '../types.js';
 import type { Undo } from '../undo.js';
-import { idSchema, sessionSchema } from '../validation.js';
 import { healTree, place } from './broadcast.js';
 import { changeUserId } from './users.js';
 
@@ -35,8 +34,7 @@ export async function checkBroadcastPresence(
   broadcastId: unknown,
   ack: (exists: boolean) => void,
 ): Promise<void> {
-  const id =
-    typeof broadcastId === 'string' && idSchema.safeParse(broadcastId).success ? broadcastId : '';
+  const id = isValidId(broadcastId) ? broadcastId : '';
   if (!id || !mayAskAbout(ctx, socket, id)) return ack(false);
   const room = await ctx.store.get(id);
   if (room && room.participants.length > 0) return ack(room.relayLimit > 0);
@@ -55,11 +53,10 @@ export async function joinBroadcast(
     string,
     unknown
   >;
-  const id = idSchema.safeParse(request['broadcastId']);
-  const streams = sessionSchema.safeParse(request['typeOfStreams'] ?? { audio: true, video: true });
-  if (!id.success || !streams.success || !mayAskAbout(ctx, socket, id.data))
+  const broadcastId = request['broadcastId'];
+  const streams = parseSession(request['typeOfStreams'] ?? { audio: true, video: true });
+  if (!isValidId(broadcastId) || !streams || !mayAskAbout(ctx, socket, broadcastId))
     return ctx.drop(socket, 'join-broadcast', 'invalid broadcast id or streams');
-  const broadcastId = id.data;
   const data = socket.data;
   const room = await ctx.store.get(broadcastId);
   if (room && room.participants.length > 0) {
@@ -88,7 +85,7 @@ export async function joinBroadcast(
   }
   if (data.userId !== broadcastId && (await ctx.store.getUser(broadcastId)))
     return retryLater(ctx, socket, broadcastId);
-  socket.emit('start-broadcasting', streams.data);
+  socket.emit('start-broadcasting', streams);
 }
 
 /** A viewer that asked before the broadcaster opened the room asks again in a moment. */
@@ -108,9 +105,7 @@ function retryLater(ctx: HubContext, socket: SignalingSocket, broadcastId: strin
 export function roomOf(socket: SignalingSocket, request: RoomRequest): string {
   const query = socket.handshake.query as Record<string, unknown>;
   const broadcastId = request.extra?.['broadcastId'];
-  return query['enableScalableBroadcast'] === 'true' &&
-    typeof broadcastId === 'string' &&
-    idSchema.safeParse(broadcastId).success
+  return query['enableScalableBroadcast'] === 'true' && isValidId(broadcastId)
     ? broadcastId
     : request.sessionid;
 }

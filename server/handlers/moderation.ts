@@ -1,4 +1,10 @@
-import { LEGACY_ERRORS, type RelayEnvelope } from '../../src/protocol/index.js';
+import {
+  LEGACY_ERRORS,
+  kickRefusal,
+  otherMember,
+  ownerRefusal,
+  type RelayEnvelope,
+} from '../../src/protocol/index.js';
 import { administers } from '../access.js';
 import { roomChannel } from '../channels.js';
 import type { AckFn, SignalingSocket } from '../types.js';
@@ -8,18 +14,12 @@ import { evict, forgetRoom, removeFromRoom } from '../leaving.js';
 /** The caller's room when the caller owns it; otherwise acks the v3 error and returns undefined. */
 async function ownedRoom(ctx: HubContext, socket: SignalingSocket, ack: AckFn, event: string) {
   const roomId = socket.data.roomId;
-  if (!roomId) {
-    ack(false, LEGACY_ERRORS.DID_NOT_JOIN_ANY_ROOM);
-    return undefined;
-  }
-  const room = await ctx.store.get(roomId);
-  if (!room) {
-    ack(false, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
-    return undefined;
-  }
-  if (!administers(ctx, socket, room)) {
+  const room = roomId ? await ctx.store.get(roomId) : undefined;
+  const refusal = ownerRefusal(roomId, room, !!room && administers(ctx, socket, room));
+  if (refusal === LEGACY_ERRORS.ROOM_PERMISSION_DENIED)
     ctx.logger.warn(`refused "${event}" from a non-owner`, { userId: socket.data.userId, roomId });
-    ack(false, LEGACY_ERRORS.ROOM_PERMISSION_DENIED);
+  if (refusal || !room) {
+    ack(false, refusal);
     return undefined;
   }
   return room;
@@ -56,11 +56,12 @@ export async function kickUser(
 ): Promise<void> {
   const room = await ownedRoom(ctx, socket, ack, 'kick-user');
   if (!room) return;
-  const target = typeof userId === 'string' ? userId : '';
-  if (!target || target === socket.data.userId || !room.participants.includes(target)) {
-    ack(false, LEGACY_ERRORS.USERID_NOT_AVAILABLE);
+  const refusal = kickRefusal(room, socket.data.userId, userId);
+  if (refusal || typeof userId !== 'string') {
+    ack(false, refusal);
     return;
   }
+  const target = userId;
   // The target's socket (on whichever node) leaves first and learns why; then the room hears.
   const kicked = { roomId: room.id, userId: target, by: socket.data.userId, extra: room.extra };
   ctx.send({ type: 'kicked', ...kicked });
@@ -79,17 +80,15 @@ export async function disconnectWith(
   ack: AckFn,
 ): Promise<void> {
   const roomId = socket.data.roomId;
-  const target = typeof userId === 'string' ? userId : '';
-  const room =
-    roomId && target && target !== socket.data.userId ? await ctx.store.get(roomId) : undefined;
-  if (room?.participants.includes(target)) {
+  const room = roomId ? await ctx.store.get(roomId) : undefined;
+  if (otherMember(room, socket.data.userId, userId)) {
     const envelope: RelayEnvelope<unknown> = {
-      remoteUserId: target,
+      remoteUserId: userId,
       sender: socket.data.userId,
       message: 'dropPeerConnection',
       extra: socket.data.extra,
     };
-    await ctx.deliver(target, envelope);
+    await ctx.deliver(userId, envelope);
   }
   ack();
 }

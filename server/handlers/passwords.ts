@@ -1,13 +1,18 @@
-import { LEGACY_ERRORS, LIMITS, ROOM_ERRORS } from '../../src/protocol/index.js';
+import {
+  LEGACY_ERRORS,
+  isOpen,
+  isPassword,
+  isValidId,
+  passwordError,
+  requestedRoomId,
+  type PasswordCheck,
+} from '../../src/protocol/index.js';
 import { administers, mayAskAbout } from '../access.js';
 import type { AckFn, SignalingSocket } from '../types.js';
 import type { HubContext } from '../context.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
 import type { RoomRecord } from '../store/types.js';
 import type { Undo } from '../undo.js';
-import { idSchema } from '../validation.js';
-
-export type PasswordCheck = 'ok' | 'wrong' | 'limited';
 
 /**
  * Checks a password against a room, counting wrong guesses per socket and per room. Past either
@@ -55,11 +60,6 @@ function limited(ctx: HubContext, socket: SignalingSocket, room: RoomRecord): Pa
   return 'limited';
 }
 
-/** The error string for a failed check. */
-export function passwordError(check: Exclude<PasswordCheck, 'ok'>): string {
-  return check === 'limited' ? ROOM_ERRORS.TOO_MANY_ATTEMPTS : LEGACY_ERRORS.INVALID_PASSWORD;
-}
-
 /** `set-password` (owner only): v3 acks `(true, roomid, null)` / `(false, roomid, denied)`. */
 export async function setPassword(
   ctx: HubContext,
@@ -73,7 +73,7 @@ export async function setPassword(
     ack(null, null, LEGACY_ERRORS.DID_NOT_JOIN_ANY_ROOM);
     return;
   }
-  if (typeof password !== 'string' || password.length > LIMITS.passwordLength) {
+  if (!isPassword(password)) {
     ctx.drop(socket, 'set-password', 'not a string or too long');
     ack(false, roomId, LEGACY_ERRORS.INVALID_PASSWORD);
     return;
@@ -102,23 +102,23 @@ export async function isValidPassword(
   ack: AckFn,
 ): Promise<void> {
   // Room ids as check-presence and join-room take them (v3 pages may pass numbers).
-  const id = typeof roomId === 'string' ? roomId : typeof roomId === 'number' ? String(roomId) : '';
+  const id = requestedRoomId(roomId);
   if (typeof password !== 'string' || !password.trim()) {
     ack(false, id, 'You did not enter the password.');
     return;
   }
-  if (password.length > LIMITS.passwordLength) {
+  if (!isPassword(password)) {
     // As join-room refuses it: never compared, never truncated into a match.
     ctx.drop(socket, 'is-valid-password', 'password too long');
     ack(false, id, LEGACY_ERRORS.INVALID_PASSWORD);
     return;
   }
-  if (!idSchema.safeParse(id).success) {
+  if (!isValidId(id)) {
     ack(false, id, 'You did not enter the room-id.');
     return;
   }
   const room = mayAskAbout(ctx, socket, id) ? await ctx.store.get(id) : undefined;
-  if (!room || room.participants.length === 0) {
+  if (!isOpen(room)) {
     ack(false, id, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
     return;
   }

@@ -1,10 +1,19 @@
-import { LIMITS, isRecord, isUserLeft, type RelayEnvelope } from '../../src/protocol/index.js';
+import {
+  SYSTEM_USER,
+  isCustomMessage,
+  isRecord,
+  isRenameNotice,
+  isRoomRequest,
+  isUserLeft,
+  parseRelayRequest,
+  requestTargets,
+  type RelayEnvelope,
+} from '../../src/protocol/index.js';
 import type { Socket } from 'socket.io';
 import { lobbyChannel, relayEventChannel, roomChannel } from '../channels.js';
 import { mayAskAbout } from '../access.js';
 import type { AckFn, SignalingSocket } from '../types.js';
 import type { HubContext } from '../context.js';
-import { envelopeSchema, jsonSize } from '../validation.js';
 import { neighbours, parentOf } from './broadcast.js';
 
 /**
@@ -18,14 +27,12 @@ export async function relay(
   payload: unknown,
   ack: AckFn,
 ): Promise<void> {
-  const parsed = envelopeSchema.safeParse(payload);
-  if (!parsed.success) return ctx.drop(socket, 'relay', parsed.error.message);
-  if (jsonSize(parsed.data.message) > LIMITS.relayBytes)
-    return ctx.drop(socket, 'relay', 'message too large');
-  const { remoteUserId, message } = parsed.data;
+  const parsed = parseRelayRequest(payload);
+  if (!parsed) return ctx.drop(socket, 'relay', 'not an envelope, or too large');
+  const { remoteUserId, message } = parsed;
   const data = socket.data;
   // v3's presence probe (`remoteUserId: 'system'`), limited to the caller's room.
-  if (remoteUserId === 'system' && isRecord(message) && message['detectPresence']) {
+  if (remoteUserId === SYSTEM_USER && isRecord(message) && message['detectPresence']) {
     const who = typeof message['userid'] === 'string' ? message['userid'] : '';
     const room = data.roomId && who !== data.userId ? await ctx.store.get(data.roomId) : undefined;
     ack(!!room?.participants.includes(who), who);
@@ -34,7 +41,7 @@ export async function relay(
   // Rename notices come from the server alone (see `changed-uuid`): a member sending its own
   // `{changedUUID, oldUUID: <owner>, newUUID: <itself>}` would take over another user's id and
   // ownership on every receiver. v3.7 clients never send one.
-  if (isRecord(message) && 'changedUUID' in message)
+  if (isRenameNotice(message))
     return ctx.drop(socket, 'relay', 'rename notices come from the server only');
   if (!data.roomId) return ctx.drop(socket, 'relay', 'sender is in no room');
   // The room and the addressed user in one lookup (one round trip to Redis).
@@ -47,15 +54,10 @@ export async function relay(
     message,
     extra: data.extra,
   });
-  if (
-    remoteUserId === room.id &&
-    isRecord(message) &&
-    message['newParticipationRequest'] === true
-  ) {
+  if (isRoomRequest(room, remoteUserId, message)) {
     // In a scalable broadcast the request goes to the viewer's parent in the tree.
     const parent = room.relayLimit > 0 ? await parentOf(ctx, room.id, data.userId) : undefined;
-    const oneWay = !!room.session['oneway'] || !!room.session['broadcast'];
-    const targets = parent ? [parent] : oneWay ? [room.owner] : room.participants;
+    const targets = parent ? [parent] : requestTargets(room, data.userId);
     for (const target of targets)
       if (target !== data.userId) await ctx.deliver(target, envelope(target));
     return;
@@ -107,7 +109,7 @@ export async function custom(
   const data = socket.data;
   const roomId = data.roomId ?? data.lobby;
   if (!roomId) return ctx.drop(socket, event, 'sender is in no room');
-  if (jsonSize(message) > LIMITS.relayBytes) return ctx.drop(socket, event, 'message too large');
+  if (!isCustomMessage(message)) return ctx.drop(socket, event, 'message too large');
   const channels = [roomChannel(roomId)];
   if (!data.roomId || data.legacyCustom) {
     const room = mayAskAbout(ctx, socket, roomId) ? await ctx.store.get(roomId) : undefined;

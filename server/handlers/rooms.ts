@@ -2,7 +2,19 @@ import { tokenAllows } from '../auth.js';
 import {
   LEGACY_ERRORS,
   ROOM_ERRORS,
-  type PresenceExtra,
+  admissionRefusal,
+  isOpen,
+  isPublicIdentifier,
+  isValidId,
+  joinCheck,
+  mayApprove,
+  newRoom,
+  openRefusal,
+  parseRoomRequest,
+  passwordError,
+  presenceOf,
+  publicRoom,
+  requestedRoomId,
   type PublicRoom,
   type RoomInfo,
 } from '../../src/protocol/index.js';
@@ -12,9 +24,8 @@ import type { AckFn, SignalingSocket } from '../types.js';
 import type { HubContext } from '../context.js';
 import { hashPassword } from '../passwords.js';
 import type { Undo } from '../undo.js';
-import { isFull, type RoomRecord } from '../store/types.js';
-import { idSchema, roomRequestSchema } from '../validation.js';
-import { checkPassword, passwordError } from './passwords.js';
+import type { RoomRecord } from '../store/types.js';
+import { checkPassword } from './passwords.js';
 import { placeViewer, startTree } from './broadcast.js';
 import { roomOf } from './legacy-broadcast.js';
 import { announceOwner, exitRoom, leaveRoom, removeFromRoom } from '../leaving.js';
@@ -30,24 +41,20 @@ export async function openRoom(
   ack: AckFn,
   undo: Undo,
 ): Promise<void> {
-  const parsed = roomRequestSchema.safeParse(payload);
-  if (!parsed.success) return ctx.reject(socket, 'open-room', ack, parsed.error.message);
-  const request = { ...parsed.data, sessionid: roomOf(socket, parsed.data) };
+  const parsed = parseRoomRequest(payload);
+  if (!parsed) return ctx.reject(socket, 'open-room', ack, 'not a valid room request');
+  const request = { ...parsed, sessionid: roomOf(socket, parsed) };
   const data = socket.data;
   if (ctx.options.authSecret && !tokenAllows(data.auth, request.sessionid, 'open')) {
     ack(false, ROOM_ERRORS.UNAUTHORIZED);
     return;
   }
   const reopening = data.roomId === request.sessionid;
-  const existing = await ctx.store.get(request.sessionid);
-  // Re-opening the room you are in (alone) is allowed (v3 does it); a room with others is not.
-  const others = existing?.participants.filter((p) => !reopening || p !== data.userId) ?? [];
-  if (others.length > 0) {
-    ack(false, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
+  const refusal = openRefusal(await ctx.store.get(request.sessionid), data);
+  if (refusal) {
+    ack(false, refusal);
     return;
   }
-  const extra = request.extra ?? data.extra;
-  const session = request.session ?? { audio: true, video: true };
   const relayLimit = request.relayLimit ?? legacyRelayLimit(socket);
   // Everything that can be refused or fail without a change comes first (hashing included).
   const passwordHash = request.password
@@ -57,18 +64,7 @@ export async function openRoom(
   // exists, so a refused open never costs the user its room.
   if (reopening) await leaveRoom(ctx, socket);
   const room: RoomRecord = {
-    id: request.sessionid,
-    owner: data.userId,
-    participants: [data.userId],
-    maxParticipants: data.maxParticipants,
-    extra,
-    session,
-    passwordHash,
-    identifier: request.identifier ?? '',
-    // A broadcast (one-way, or scalable) ends with its broadcaster: the tree has no other root.
-    autoClose: data.autoClose || !!session['oneway'] || !!session['broadcast'] || relayLimit > 0,
-    approveJoins: request.approveJoins === true,
-    relayLimit,
+    ...newRoom(request, data, passwordHash, relayLimit),
     createdAt: Date.now(),
   };
   if (!(await ctx.store.create(room))) {
@@ -77,7 +73,7 @@ export async function openRoom(
   }
   undo.push('create the room', () => ctx.store.delete(room.id));
   await ctx.store.clearGuesses(room.id);
-  const previous = await enterRoom(ctx, socket, room.id, extra, undo);
+  const previous = await enterRoom(ctx, socket, room.id, room.extra, undo);
   await startTree(ctx, room);
   // Only now, inside the new room, leave the one it was in.
   if (previous) await exitRoom(ctx, socket, previous);
@@ -135,27 +131,26 @@ export async function joinRoom(
   ack: AckFn,
   undo: Undo,
 ): Promise<void> {
-  const parsed = roomRequestSchema.safeParse(payload);
-  if (!parsed.success) return ctx.reject(socket, 'join-room', ack, parsed.error.message);
-  const request = { ...parsed.data, sessionid: roomOf(socket, parsed.data) };
+  const parsed = parseRoomRequest(payload);
+  if (!parsed) return ctx.reject(socket, 'join-room', ack, 'not a valid room request');
+  const request = { ...parsed, sessionid: roomOf(socket, parsed) };
   const data = socket.data;
   if (ctx.options.authSecret && !tokenAllows(data.auth, request.sessionid, 'join')) {
     ack(false, ROOM_ERRORS.UNAUTHORIZED);
     return;
   }
-  if (data.roomId === request.sessionid) {
+  // Already in it, the room's own id, no such room; then the password, capacity and approval.
+  const room = joinCheck(
+    data.roomId === request.sessionid ? undefined : await ctx.store.get(request.sessionid),
+    request.sessionid,
+    data,
+  );
+  if (room === true) {
     ack(true);
     return;
   }
-  // Only a room's opener may carry the room's id as its user id (v3's broadcaster does): a
-  // joiner with it would receive what is addressed to the room.
-  if (request.sessionid === data.userId) {
-    ack(false, ROOM_ERRORS.USERID_TAKEN);
-    return;
-  }
-  const room = await ctx.store.get(request.sessionid);
-  if (!room || room.participants.length === 0) {
-    ack(false, LEGACY_ERRORS.ROOM_NOT_AVAILABLE);
+  if (typeof room === 'string') {
+    ack(false, room);
     return;
   }
   const check = await checkPassword(ctx, socket, room, request.password ?? '');
@@ -163,8 +158,9 @@ export async function joinRoom(
     ack(false, passwordError(check));
     return;
   }
-  if (isFull(room)) {
-    ack(false, LEGACY_ERRORS.ROOM_FULL);
+  const refusal = admissionRefusal(room);
+  if (refusal) {
+    ack(false, refusal);
     return;
   }
   if (room.approveJoins && !(await approval(ctx, socket, room, request.extra ?? data.extra))) {
@@ -222,7 +218,7 @@ function approval(
   const userId = socket.data.userId;
   ctx.pendingJoins.get(userId)?.decide(false);
   // Nobody may decide (the owner left and only guests stayed): refused at once.
-  if (!room.owner) return Promise.resolve(false);
+  if (!mayApprove(room)) return Promise.resolve(false);
   return new Promise<boolean>((resolve) => {
     const done = (accepted: boolean) => {
       if (ctx.pendingJoins.get(userId)?.decide !== done) return;
@@ -251,8 +247,8 @@ export async function checkPresence(
   roomId: unknown,
   ack: AckFn,
 ): Promise<void> {
-  const id = typeof roomId === 'string' || typeof roomId === 'number' ? String(roomId) : '';
-  const visible = idSchema.safeParse(id).success && mayAskAbout(ctx, socket, id);
+  const id = requestedRoomId(roomId);
+  const visible = isValidId(id) && mayAskAbout(ctx, socket, id);
   const room = visible ? await ctx.store.get(id) : undefined;
   // A socket in no room now waits at the room it asked about (its lobby).
   const data = socket.data;
@@ -261,16 +257,7 @@ export async function checkPresence(
     data.lobby = id;
     await socket.join(lobbyChannel(id));
   }
-  if (!room || room.participants.length === 0) {
-    const absent: PresenceExtra = { _room: { isFull: false, isPasswordProtected: false } };
-    ack(false, id, absent);
-    return;
-  }
-  const extra: PresenceExtra = {
-    ...room.extra,
-    _room: { isFull: isFull(room), isPasswordProtected: !!room.passwordHash },
-  };
-  ack(true, id, extra);
+  ack(isOpen(room), id, presenceOf(room));
 }
 
 /** `get-public-rooms(identifier)`: the rooms opened with that public identifier. */
@@ -280,11 +267,7 @@ export async function getPublicRooms(
   identifier: unknown,
   ack: AckFn,
 ): Promise<void> {
-  if (
-    typeof identifier !== 'string' ||
-    !identifier.trim() ||
-    !idSchema.safeParse(identifier).success
-  ) {
+  if (!isPublicIdentifier(identifier)) {
     ack(null, LEGACY_ERRORS.PUBLIC_IDENTIFIER_MISSING);
     return;
   }
@@ -292,17 +275,7 @@ export async function getPublicRooms(
   const rooms = (await ctx.store.listPublic(identifier)).filter((room) =>
     mayAskAbout(ctx, socket, room.id),
   );
-  const list: PublicRoom[] = rooms.map((room) => ({
-    sessionid: room.id,
-    owner: room.owner,
-    participants: room.participants,
-    participantCount: room.participants.length,
-    extra: room.extra,
-    session: room.session,
-    maxParticipantsAllowed: room.maxParticipants,
-    isRoomFull: isFull(room),
-    isPasswordProtected: !!room.passwordHash,
-  }));
+  const list: PublicRoom[] = rooms.map(publicRoom);
   ack(list);
 }
 

@@ -1,8 +1,13 @@
-import { LEGACY_ERRORS, ROOM_ERRORS, type RelayEnvelope } from '../../src/protocol/index.js';
+import {
+  LEGACY_ERRORS,
+  ROOM_ERRORS,
+  parseExtra,
+  renameRefusal,
+  type RelayEnvelope,
+} from '../../src/protocol/index.js';
 import { roomChannel, userChannel } from '../channels.js';
 import type { AckFn, SignalingSocket } from '../types.js';
 import type { HubContext } from '../context.js';
-import { extraSchema, idSchema } from '../validation.js';
 import type { Undo } from '../undo.js';
 import { renameInTree } from './broadcast.js';
 
@@ -16,22 +21,22 @@ export async function updateExtra(
   extra: unknown,
   undo: Undo,
 ): Promise<void> {
-  const parsed = extraSchema.safeParse(extra);
-  if (!parsed.success) return ctx.drop(socket, 'extra-data-updated', parsed.error.message);
+  const parsed = parseExtra(extra);
+  if (!parsed) return ctx.drop(socket, 'extra-data-updated', 'not an object, or too large');
   const data = socket.data;
   const before = data.extra;
-  if (JSON.stringify(before) === JSON.stringify(parsed.data)) return;
-  await ctx.store.setUserExtra(data.userId, socket.id, parsed.data);
+  if (JSON.stringify(before) === JSON.stringify(parsed)) return;
+  await ctx.store.setUserExtra(data.userId, socket.id, parsed);
   undo.push('store the extra', () => ctx.store.setUserExtra(data.userId, socket.id, before));
-  data.extra = parsed.data;
+  data.extra = parsed;
   undo.push('socket extra', () => (data.extra = before));
   if (!data.roomId) return;
   const room = await ctx.store.get(data.roomId);
   if (room?.owner === data.userId) {
-    await ctx.store.update(room.id, { extra: parsed.data });
+    await ctx.store.update(room.id, { extra: parsed });
     undo.push("the room's extra", () => ctx.store.update(room.id, { extra: room.extra }));
   }
-  socket.to(roomChannel(data.roomId)).emit('extra-data-updated', data.userId, parsed.data);
+  socket.to(roomChannel(data.roomId)).emit('extra-data-updated', data.userId, parsed);
 }
 
 /** `get-remote-user-extra-data(userid)`: the extra of a user in the caller's room. */
@@ -66,12 +71,13 @@ export async function changeUserId(
 ): Promise<void> {
   const data = socket.data;
   const from = data.userId;
-  if (typeof newUserId !== 'string' || !idSchema.safeParse(newUserId).success) {
+  const refusal = renameRefusal(newUserId, data);
+  if (refusal === LEGACY_ERRORS.USERID_NOT_AVAILABLE) {
     ctx.drop(socket, 'changed-uuid', 'invalid user id');
-    ack(false, LEGACY_ERRORS.USERID_NOT_AVAILABLE);
+    ack(false, refusal);
     return;
   }
-  if (newUserId === from) {
+  if (refusal === true) {
     ack(true);
     return;
   }
@@ -80,7 +86,7 @@ export async function changeUserId(
     ack(false, ROOM_ERRORS.UNAUTHORIZED);
     return;
   }
-  if (ctx.users.has(newUserId) || newUserId === 'system' || newUserId === data.roomId) {
+  if (typeof newUserId !== 'string' || refusal || ctx.users.has(newUserId)) {
     ack(false, ROOM_ERRORS.USERID_TAKEN);
     return;
   }

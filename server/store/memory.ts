@@ -7,7 +7,12 @@ import type {
   RoomStore,
   UserRecord,
 } from './types.js';
-import { isFull } from './types.js';
+import {
+  addParticipant,
+  isListed,
+  removeParticipant,
+  renameParticipant,
+} from '../../src/protocol/index.js';
 
 const NO_LEAVE: LeaveOutcome = {
   left: false,
@@ -42,12 +47,9 @@ export class MemoryRoomStore implements RoomStore {
 
   async join(id: string, userId: string): Promise<JoinOutcome> {
     const room = this.#rooms.get(id);
-    if (!room || room.participants.length === 0) return { ok: false, reason: 'not-found' };
-    if (!room.participants.includes(userId)) {
-      if (isFull(room)) return { ok: false, reason: 'full' };
-      room.participants.push(userId);
-    }
-    if (room.owner === '' && this.#users.get(userId)?.role !== 'guest') room.owner = userId;
+    if (!room) return { ok: false, reason: 'not-found' };
+    const refused = addParticipant(room, userId, this.#mayOwn(userId));
+    if (refused) return { ok: false, reason: refused };
     this.#enter(userId, id);
     return { ok: true, room: structuredClone(room) };
   }
@@ -55,30 +57,22 @@ export class MemoryRoomStore implements RoomStore {
   async leave(id: string, userId: string): Promise<LeaveOutcome> {
     this.#exit(userId, id);
     const room = this.#rooms.get(id);
-    if (!room || !room.participants.includes(userId))
-      return { ...NO_LEAVE, room: room && structuredClone(room) };
-    const left = { ...NO_LEAVE, left: true };
-    room.participants = room.participants.filter((p) => p !== userId);
-    if (room.participants.length === 0) {
+    const departure = room && removeParticipant(room, userId, (p) => this.#mayOwn(p));
+    if (!room || !departure?.left) return { ...NO_LEAVE, room: room && structuredClone(room) };
+    const { newOwner, closed, remaining } = departure;
+    if (departure.deleted) {
       this.#rooms.delete(id);
       this.#trees.delete(id);
-      return left;
+      for (const member of remaining) this.#exit(member, id);
     }
-    if (room.owner !== userId) return { ...left, room: structuredClone(room) };
-    if (room.autoClose) {
-      this.#rooms.delete(id);
-      this.#trees.delete(id);
-      for (const member of room.participants) this.#exit(member, id);
-      return {
-        ...left,
-        closed: true,
-        remaining: [...room.participants],
-        broadcast: room.relayLimit > 0,
-      };
-    }
-    // Ownership moves to the longest-present participant who may own it (not a guest).
-    room.owner = room.participants.find((p) => this.#users.get(p)?.role !== 'guest') ?? '';
-    return { ...left, room: structuredClone(room), newOwner: room.owner };
+    return {
+      left: true,
+      room: departure.deleted ? undefined : structuredClone(room),
+      newOwner,
+      closed,
+      remaining,
+      broadcast: closed && room.relayLimit > 0,
+    };
   }
 
   async delete(id: string): Promise<RoomRecord | undefined> {
@@ -98,10 +92,7 @@ export class MemoryRoomStore implements RoomStore {
 
   async listPublic(identifier: string): Promise<RoomRecord[]> {
     return [...this.#rooms.values()]
-      .filter(
-        (room) =>
-          room.identifier !== '' && room.identifier === identifier && room.participants.length > 0,
-      )
+      .filter((room) => isListed(room, identifier))
       .map((room) => structuredClone(room));
   }
 
@@ -140,11 +131,7 @@ export class MemoryRoomStore implements RoomStore {
     const user = this.#users.get(from);
     if (user?.sid !== sid || this.#users.has(to)) return false;
     const room = user.room ? this.#rooms.get(user.room) : undefined;
-    if (room) {
-      if (room.participants.includes(to)) return false;
-      room.participants = room.participants.map((p) => (p === from ? to : p));
-      if (room.owner === from) room.owner = to;
-    }
+    if (room && !renameParticipant(room, from, to)) return false;
     this.#users.delete(from);
     this.#users.set(to, { ...user, userId: to });
     const now = Date.now();
@@ -214,6 +201,11 @@ export class MemoryRoomStore implements RoomStore {
 
   async clearGuesses(roomId: string): Promise<void> {
     this.#guesses.delete(roomId);
+  }
+
+  /** A guest (room tokens' role) never owns a room (§8.3). */
+  #mayOwn(userId: string): boolean {
+    return this.#users.get(userId)?.role !== 'guest';
   }
 
   #enter(userId: string, roomId: string): void {

@@ -1,27 +1,15 @@
 /** What the signaling server keeps about rooms and users, and the store interface both stores implement. */
-import type { Extra, Session } from '../../src/protocol/index.js';
+import type { Extra, RoomState } from '../../src/protocol/index.js';
 import type { TreeState } from '../broadcast/tree.js';
 
-/** What the server keeps about a room. Never holds a plaintext password. */
-export interface RoomRecord {
-  id: string;
-  owner: string;
-  /** User ids in arrival order; the owner included. */
-  participants: string[];
-  /** How many users besides the opener may join (the seed's `maxParticipantsAllowed`). */
-  maxParticipants: number;
-  /** The owner's extra, as v3's `check-presence` and public room lists show it. */
-  extra: Extra;
-  session: Session;
-  passwordHash: string | undefined;
-  /** Public room identifier (`publicRoomIdentifier`), '' when not listed. */
-  identifier: string;
-  /** Close the room for everyone when the owner leaves. */
-  autoClose: boolean;
-  /** Every join waits for the owner's decision. */
-  approveJoins: boolean;
-  /** A scalable broadcast: each member forwards to at most this many others (0: a mesh). */
-  relayLimit: number;
+/** True when no one else may join: `maxParticipants` others besides the opener are in (§8.1). */
+export { isFull } from '../../src/protocol/rules.js';
+
+/**
+ * What the server keeps about a room: the state the room rules read (src/protocol/rules.ts), whose
+ * `passwordHash` is a scrypt hash (never a plaintext password), and when it was opened.
+ */
+export interface RoomRecord extends RoomState {
   createdAt: number;
 }
 
@@ -142,9 +130,4 @@ export interface RoomStore {
   /** Adds `delta` wrong password guesses to a room's count (a window starts with the first). */
   addGuesses(roomId: string, delta: number, windowMs: number): Promise<number>;
   clearGuesses(roomId: string): Promise<void>;
-}
-
-/** True when no one else may join: `maxParticipants` others besides the opener are in. */
-export function isFull(room: RoomRecord): boolean {
-  return room.participants.length >= room.maxParticipants + 1;
 }

@@ -12,3 +12,5 @@ export * from './types.js';
 export * from './relay.js';
 export * from './events.js';
 export * from './checks.js';
+export * from './parse.js';
+export * from './rules.js';

@@ -1,7 +1,7 @@
 /** The pieces behind the server's limits: the JSON check, the socket queue, the fair queue. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkJson } from '../../src/engine/signaling/json-check.js';
+import { checkJson } from '../../src/protocol/json-check.js';
 import { SocketQueue } from '../../server/socket-queue.js';
 import { BusyError, FairQueue } from '../../server/fair-queue.js';
 import { PacketBudget } from '../../server/rate-limit.js';
