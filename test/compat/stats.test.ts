@@ -11,6 +11,9 @@ describe('compat getStats (getStats.js shape from standard stats)', () => {
 
   it('reports the loopback pair, codecs, bytes and 640x480 both ways, repeating', async () => {
     pair = await connectPair();
+    // On a busy machine the encoder scales the camera down (CPU adaptation); this test reads the
+    // stats at the capture's size, so both ends keep it.
+    await Promise.all([keepResolution(pair.a), keepResolution(pair.b)]);
     let latest: GetStatsResult | undefined;
     let calls = 0;
     const loop = getStats(
@@ -132,3 +135,13 @@ describe('compat getStats (getStats.js shape from standard stats)', () => {
     expect(() => getStats({} as RTCPeerConnection, () => undefined)).to.throw(TypeError);
   });
 });
+
+/** Asks the video sender to drop frames rather than resolution when the machine is busy. */
+async function keepResolution(pc: RTCPeerConnection): Promise<void> {
+  for (const sender of pc.getSenders()) {
+    if (sender.track?.kind !== 'video') continue;
+    const parameters = sender.getParameters();
+    parameters.degradationPreference = 'maintain-resolution';
+    await sender.setParameters(parameters);
+  }
+}

@@ -1,22 +1,13 @@
 import type { LocalStream } from '../media/capture.js';
-import type { LocalMedia } from '../media/local-media.js';
-import type { Mesh } from '../peers/mesh.js';
+import type { RoomCore } from './core.js';
+import { participationRequest } from './handshake.js';
 import type { StreamInfo } from './types.js';
 
-export interface RelayHost {
-  media: LocalMedia;
-  mesh(): Mesh | undefined;
-  /** The broadcaster (the room's owner), to whom the broadcast's streams are attributed. */
-  broadcaster(): string | undefined;
-  /** Asks our parent (the server routes the request to it) to connect to us. */
-  requestParent(): void;
-  /** Tells a former parent to close its connection to us. */
-  dropPeer(userId: string): void;
-  /** A new parent joins the roster (the server announces only the first one). */
-  addParticipant(userId: string): void;
-  streamStarted(info: StreamInfo): void;
-  streamEnded(info: StreamInfo): void;
-}
+/** What the relay tree uses of its room. */
+type RelayHost = Pick<
+  RoomCore,
+  'roomId' | 'session' | 'media' | 'mesh' | 'roster' | 'streams' | 'relay' | 'addParticipant'
+>;
 
 interface Forwarded {
   local: LocalStream;
@@ -55,16 +46,18 @@ export class BroadcastRelay {
     const previous = this.#parent;
     this.#parent = parent;
     this.children.delete(parent);
-    this.#host.addParticipant(parent);
+    this.#host.addParticipant(parent, undefined);
     // The first placement comes with the join, whose own request reaches the parent.
     if (previous === undefined) return;
-    const mesh = this.#host.mesh();
+    const { mesh } = this.#host;
     if (previous === parent && mesh?.peers.get(parent)?.connectionState === 'connected') return;
     if (previous !== parent && mesh?.peers.has(previous)) {
       mesh.closePeer(previous);
-      this.#host.dropPeer(previous);
+      // Tell the former parent to close its side too.
+      this.#host.relay(previous, 'dropPeerConnection');
     }
-    this.#host.requestParent();
+    // Ask the new parent (the server routes the request to it) to connect to us.
+    this.#host.relay(this.#host.roomId, participationRequest(this.#host.session));
   }
 
   /** A viewer asked us to connect: it is (now) one of our children. */
@@ -94,14 +87,14 @@ export class BroadcastRelay {
       const local = this.#host.media.add(out, { isScreen, relayed: true, targets: [] });
       local.targets = this.children;
       const info: StreamInfo = {
-        userId: this.#host.broadcaster() ?? userId,
+        userId: this.#host.roster.owner ?? userId,
         stream: out,
         type: 'remote',
         isScreen,
       };
       this.#forwarded.set(isScreen, { local, info, source: stream });
-      this.#host.mesh()?.attachLocalStreams();
-      this.#host.streamStarted(info);
+      this.#host.mesh?.attachLocalStreams();
+      this.#host.streams.add(info);
     }
     stream.addEventListener('addtrack', () => {
       const forwarded = this.#forwarded.get(isScreen);
@@ -118,7 +111,7 @@ export class BroadcastRelay {
   streamEnded(userId: string, stream: MediaStream): boolean {
     const entry = [...this.#forwarded].find(([, f]) => f.source === stream);
     if (!entry) return false;
-    if (this.#host.mesh()?.peers.has(userId)) this.#remove(entry[0], entry[1]);
+    if (this.#host.mesh?.peers.has(userId)) this.#remove(entry[0], entry[1]);
     return true;
   }
 
@@ -132,7 +125,7 @@ export class BroadcastRelay {
   #remove(key: boolean, forwarded: Forwarded): void {
     this.#forwarded.delete(key);
     this.#host.media.remove(forwarded.local.stream.id);
-    this.#host.streamEnded(forwarded.info);
+    this.#host.streams.remove(forwarded.info.type, forwarded.info.userId, forwarded.info.stream);
   }
 
   /** The forwarded stream takes the tracks of its current source, kind by kind. */
@@ -148,6 +141,6 @@ export class BroadcastRelay {
         added = true;
       }
     }
-    if (added) this.#host.mesh()?.attachLocalStreams();
+    if (added) this.#host.mesh?.attachLocalStreams();
   }
 }

@@ -103,3 +103,11 @@ export function participationRequest(session: Session): RelayMessage {
     rtcElements: PROTOCOL_REVISION,
   };
 }
+
+/** How long a join may wait for an approve-joins room's owner (the server's default is 60 s). */
+const APPROVAL_WAIT_MS = 65_000;
+
+/** How long `join-room` may take: approve-joins rooms make joiners wait for their owner. */
+export function joinTimeout(options: RoomOptions): number {
+  return Math.max(options.timeoutMs ?? 10_000, APPROVAL_WAIT_MS);
+}
