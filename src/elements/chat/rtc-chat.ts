@@ -1,6 +1,6 @@
 import { LitElement, html, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { ErrorCode, type RoomConnection, type Unsubscribe } from '../../engine/index.js';
+import { ErrorCode } from '../../engine/index.js';
 import { RoomController } from '../controllers/room-controller.js';
 import { define, query } from '../shared/define.js';
 import { fireError } from '../shared/errors.js';
@@ -55,9 +55,12 @@ export class RtcChat extends LitElement {
   readonly #room = new RoomController(this, {
     roomId: () => this.room,
     events: ['joined', 'left', 'participant-joined', 'participant-updated', 'extra-updated'],
+    subscribe: (connection) => [
+      connection.on('message', ({ userId, data }) => {
+        if (typeof data === 'string') this.#add(userId, data, false);
+      }),
+    ],
   });
-  #listening: RoomConnection | undefined;
-  #unsubscribe: Unsubscribe | undefined;
   #nextId = 0;
   #stick = true;
 
@@ -91,27 +94,10 @@ export class RtcChat extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('room') && changed.get('room') !== undefined) this.#room.refresh();
-    this.#follow(this.#room.connection);
   }
 
   protected override updated(changed: PropertyValues): void {
     if (changed.has('messages') && this.#stick) this.log.scrollTop = this.log.scrollHeight;
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#follow(undefined);
-  }
-
-  #follow(connection: RoomConnection | undefined): void {
-    if (connection === this.#listening) return;
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    this.#listening = connection;
-    if (!connection) return;
-    this.#unsubscribe = connection.on('message', ({ userId, data }) => {
-      if (typeof data === 'string') this.#add(userId, data, false);
-    });
   }
 
   #add(userId: string, text: string, self: boolean): void {

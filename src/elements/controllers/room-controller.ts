@@ -5,57 +5,92 @@ import { roomContext } from '../context.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
+export interface RoomControllerOptions {
+  /**
+   * Id of the `<rtc-room>` to follow when the host is not inside one (its `room` attribute). Left
+   * out by `<rtc-room>` itself, which sets `connection` to the one it owns.
+   */
+  roomId?: () => string | null | undefined;
+  /** Engine events after which the host renders again. */
+  events?: (keyof RoomEvents)[];
+  /** Subscribes the host's own handlers to each connection it follows; returns their unsubscribes. */
+  subscribe?: (connection: RoomConnection) => Unsubscribe[];
+}
+
 /**
- * Finds the room connection for an element, from the enclosing `<rtc-room>` (context) or from the
- * `<rtc-room>` it names by id, follows it when it changes, and re-renders the host on the given
- * engine events. Everything is unsubscribed when the host leaves the DOM.
+ * The one way elements subscribe to engine events. Finds the room connection for an element, from
+ * the enclosing `<rtc-room>` (context) or from the `<rtc-room>` it names by id, follows it when it
+ * changes, re-renders the host on the given engine events and runs the host's own handlers
+ * (`subscribe`). Everything is unsubscribed when the host leaves the DOM.
+ *
+ * `<rtc-room>` owns its connection: it sets `connection` itself (no `roomId`), and its handlers
+ * stay subscribed while it is out of the DOM, until it sets `undefined` after leaving, so the
+ * events of leaving (`rtc-left`) still reach the page.
  */
 export class RoomController implements ReactiveController {
-  connection: RoomConnection | undefined;
   readonly #host: Host;
-  readonly #roomId: () => string | null | undefined;
+  readonly #roomId: (() => string | null | undefined) | undefined;
   readonly #events: readonly (keyof RoomEvents)[];
+  readonly #subscribe: ((connection: RoomConnection) => Unsubscribe[]) | undefined;
+  #connection: RoomConnection | undefined;
   #unsubscribeContext: (() => void) | undefined;
   #unsubscribeEvents: Unsubscribe[] = [];
   #connected = false;
   /** One deferred retry per lookup, so a missing room never causes a loop. */
   #retried = false;
 
-  constructor(
-    host: Host,
-    options: { roomId: () => string | null | undefined; events: (keyof RoomEvents)[] },
-  ) {
+  constructor(host: Host, options: RoomControllerOptions = {}) {
     this.#host = host;
     this.#roomId = options.roomId;
-    this.#events = options.events;
+    this.#events = options.events ?? [];
+    this.#subscribe = options.subscribe;
     host.addController(this);
   }
 
+  /** The room connection followed; setting it subscribes to the new one (and re-renders the host). */
+  get connection(): RoomConnection | undefined {
+    return this.#connection;
+  }
+
+  set connection(connection: RoomConnection | undefined) {
+    if (connection === this.#connection) return;
+    for (const unsubscribe of this.#unsubscribeEvents) unsubscribe();
+    this.#connection = connection;
+    this.#unsubscribeEvents = [];
+    if (connection) {
+      const update = () => this.#host.requestUpdate();
+      this.#unsubscribeEvents = [
+        ...this.#events.map((event) => connection.on(event, update)),
+        ...(this.#subscribe?.(connection) ?? []),
+      ];
+    }
+    this.#host.requestUpdate();
+  }
+
   hostConnected(): void {
+    if (!this.#roomId) return;
     this.#connected = true;
     this.#retried = false;
     this.#request();
   }
 
   hostDisconnected(): void {
+    if (!this.#roomId) return;
     this.#connected = false;
     this.#unsubscribeContext?.();
     this.#unsubscribeContext = undefined;
-    this.#setConnection(undefined);
+    this.connection = undefined;
   }
 
   /** Looks the room up again (call when the `room` attribute changes). */
   refresh(): void {
     if (!this.#connected) return;
-    this.#unsubscribeContext?.();
-    this.#unsubscribeContext = undefined;
-    this.#setConnection(undefined);
-    this.#retried = false;
-    this.#request();
+    this.hostDisconnected();
+    this.hostConnected();
   }
 
   #request(): void {
-    const id = this.#roomId();
+    const id = this.#roomId?.();
     let target: Element | null = this.#host;
     if (id) {
       target = findById(this.#host, id);
@@ -73,7 +108,7 @@ export class RoomController implements ReactiveController {
         (value, unsubscribe) => {
           request.answered = true;
           if (unsubscribe) this.#unsubscribeContext = unsubscribe;
-          this.#setConnection(value);
+          this.connection = value;
         },
         true,
       ),
@@ -91,24 +126,12 @@ export class RoomController implements ReactiveController {
           this.#connected &&
           !this.#unsubscribeContext &&
           !this.connection &&
-          this.#roomId() === id
+          this.#roomId?.() === id
         ) {
           this.#request();
         }
       }),
     );
-  }
-
-  #setConnection(connection: RoomConnection | undefined): void {
-    if (connection === this.connection) return;
-    for (const unsubscribe of this.#unsubscribeEvents) unsubscribe();
-    this.#unsubscribeEvents = [];
-    this.connection = connection;
-    if (connection) {
-      const update = () => this.#host.requestUpdate();
-      this.#unsubscribeEvents = this.#events.map((event) => connection.on(event, update));
-    }
-    this.#host.requestUpdate();
   }
 }
 

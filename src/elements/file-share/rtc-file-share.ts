@@ -65,9 +65,8 @@ export class RtcFileShare extends LitElement {
   readonly #room = new RoomController(this, {
     roomId: () => this.room,
     events: ['joined', 'left', 'participant-joined', 'participant-left', 'participant-updated'],
+    subscribe: (connection) => this.#listen(connection),
   });
-  #listening: RoomConnection | undefined;
-  #unsubscribe: Unsubscribe[] = [];
 
   private get input(): HTMLInputElement {
     return query(this, 'input[type="file"]') as HTMLInputElement;
@@ -105,12 +104,6 @@ export class RtcFileShare extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('room') && changed.get('room') !== undefined) this.#room.refresh();
-    this.#follow(this.#room.connection);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#follow(undefined);
   }
 
   /** The transfers shown, oldest first. */
@@ -164,16 +157,9 @@ export class RtcFileShare extends LitElement {
     );
   }
 
-  #follow(connection: RoomConnection | undefined): void {
-    if (connection === this.#listening) return;
-    for (const unsubscribe of this.#unsubscribe) unsubscribe();
-    this.#listening = connection;
-    if (!connection) {
-      this.#unsubscribe = [];
-      return;
-    }
-    const files = connection.files;
-    this.#unsubscribe = [
+  /** The room's file transfers, however they were started, as rows of the list. */
+  #listen({ files }: RoomConnection): Unsubscribe[] {
+    return [
       files.on('file-offer', (offer) => {
         if (this.maxSize !== undefined && offer.size > this.maxSize) {
           offer.respondWith('too-large');

@@ -3,8 +3,9 @@ import { fire } from '../events/events.js';
 import { fireError } from '../shared/errors.js';
 
 /**
- * Re-fires a room connection's engine events as the DOM events of its `<rtc-room>`, and returns
- * the unsubscribe functions. `rtc-user-status` is derived from presence: one per change.
+ * Re-fires a room connection's engine events as the DOM events of its `<rtc-room>` (the room's
+ * RoomController runs it for each connection), and returns the unsubscribe functions.
+ * `rtc-user-status` is derived from presence: one per change.
  */
 export function bindRoomEvents(
   host: HTMLElement & { joined: boolean; connectionState: string },

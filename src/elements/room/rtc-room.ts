@@ -21,9 +21,9 @@ import {
   type RoomConnection,
   type RoomOptions,
   type StreamInfo,
-  type Unsubscribe,
 } from '../../engine/index.js';
 import { roomContext } from '../context.js';
+import { RoomController } from '../controllers/room-controller.js';
 import { jsonConverter, optionalNumber } from '../shared/converters.js';
 import { define } from '../shared/define.js';
 import { fireError } from '../shared/errors.js';
@@ -98,8 +98,10 @@ export class RtcRoom extends LitElement {
   };
 
   readonly #provider = new ContextProvider(this, { context: roomContext, initialValue: undefined });
-  #connection: RoomConnection | undefined;
-  #unsubscribe: Unsubscribe[] = [];
+  /** The connection this room owns; its engine events are re-fired as this element's DOM events. */
+  readonly #room = new RoomController(this, {
+    subscribe: (connection) => bindRoomEvents(this, connection),
+  });
 
   /** Room to open or join. */
   declare roomId: string;
@@ -313,7 +315,7 @@ export class RtcRoom extends LitElement {
         connection.configure(this.#roomOptions());
       }
     } catch (error) {
-      throw fireError(this, error, ErrorCode.INVALID_STATE);
+      throw fireError(this, error);
     }
     return action(connection);
   }
@@ -356,8 +358,7 @@ export class RtcRoom extends LitElement {
     const options = this.#roomOptions();
     const connection = engine.acquire(options);
     connection.configure(options);
-    this.#connection = connection;
-    this.#bind(connection);
+    this.#room.connection = connection;
     this.#provider.setValue(connection);
     return connection;
   }
@@ -366,16 +367,14 @@ export class RtcRoom extends LitElement {
     const connection = this.#connection;
     if (!connection) return;
     await engine.release(connection);
-    for (const unsubscribe of this.#unsubscribe) unsubscribe();
-    this.#unsubscribe = [];
-    this.#connection = undefined;
+    this.#room.connection = undefined;
     this.joined = false;
     this.connectionState = 'disconnected';
     this.#provider.setValue(undefined);
   }
 
-  #bind(connection: RoomConnection): void {
-    this.#unsubscribe = bindRoomEvents(this, connection);
+  get #connection(): RoomConnection | undefined {
+    return this.#room.connection;
   }
 
   #socketUrl(): string {
@@ -606,20 +605,15 @@ export class RtcRoom extends LitElement {
   }
 
   /** Runs an action on the joined connection; failures reject with an RtcError and fire rtc-error. */
-  #call<T>(
-    action: (connection: RoomConnection) => Promise<T>,
-    code: ErrorCode = ErrorCode.INVALID_STATE,
-  ): Promise<T> {
+  #call<T>(action: (connection: RoomConnection) => Promise<T>, code?: ErrorCode): Promise<T> {
     return this.#report(async () => {
       if (!this.#connection) throw new RtcError(ErrorCode.INVALID_STATE, 'Join the room first');
       return action(this.#connection);
     }, code);
   }
 
-  async #report<T>(
-    action: () => Promise<T>,
-    code: ErrorCode = ErrorCode.INVALID_STATE,
-  ): Promise<T> {
+  /** Runs an action; a failure fires rtc-error and rejects as an RtcError (`code` if not one). */
+  async #report<T>(action: () => Promise<T>, code?: ErrorCode): Promise<T> {
     try {
       return await action();
     } catch (error) {

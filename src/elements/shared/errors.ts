@@ -2,9 +2,9 @@ import { ErrorCode, RtcError, type FileTransferInfo } from '../../engine/index.j
 import { fire } from '../events/events.js';
 
 /**
- * Fires `rtc-error` from an element for a failure, and returns it as an `RtcError` (with `code`
- * when it is not one yet) for the caller to throw. The detail's `code` and `message` are the
- * error's; `transfer` names the file transfer that failed, for file-transfer errors.
+ * Fires `rtc-error` from an element for a failure, and returns it as an `RtcError` for the caller
+ * to throw (an error that is not one yet gets `code`, INVALID_STATE when left out). The detail's
+ * `code` and `message` are the error's; `transfer` names the file transfer of a file-transfer error.
  */
 export function fireError(
   target: EventTarget,
