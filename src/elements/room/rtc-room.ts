@@ -59,6 +59,10 @@ export class RtcRoom extends LitElement {
     }
   `;
 
+  // Each property is written in three places: this table, its declared field (type and doc) and
+  // its default in the constructor. Lit's standard decorators (`@property() accessor x = ''`)
+  // would write it once, but esbuild lowers decorators and accessors for ES2022 browsers: that
+  // costs 1.4 KB gzip for one property and 3.9 KB for the elements' 62 (issue 17).
   static override properties = {
     roomId: { attribute: 'room-id' },
     socketUrl: { attribute: 'socket-url' },
