@@ -1,5 +1,8 @@
 import type { ComplexAttributeConverter } from 'lit';
 
+// Attribute-to-property only: Lit converts back (toAttribute) to reflect a property, and no
+// property with these converters reflects.
+
 /** Attribute converter for JSON-valued attributes (`extra='{"name":"Ada"}'`). Bad JSON reads as undefined. */
 export const jsonConverter: ComplexAttributeConverter = {
   fromAttribute(value) {
@@ -13,9 +16,6 @@ export const jsonConverter: ComplexAttributeConverter = {
       return undefined;
     }
   },
-  toAttribute(value) {
-    return value === undefined ? null : JSON.stringify(value);
-  },
 };
 
 /** Number attribute that reads empty/invalid values as undefined (not NaN or 0). */
@@ -24,8 +24,5 @@ export const optionalNumber: ComplexAttributeConverter<number | undefined> = {
     if (value === null || value.trim() === '') return undefined;
     const n = Number(value);
     return Number.isFinite(n) ? n : undefined;
-  },
-  toAttribute(value) {
-    return value === undefined ? null : String(value);
   },
 };
