@@ -92,10 +92,6 @@ export class RtcChat extends LitElement {
     this.placeholder = 'Write a message';
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('room') && changed.get('room') !== undefined) this.#room.refresh();
-  }
-
   protected override updated(changed: PropertyValues): void {
     if (changed.has('messages') && this.#stick) this.log.scrollTop = this.log.scrollHeight;
   }

@@ -38,6 +38,8 @@ export class RoomController implements ReactiveController {
   #connected = false;
   /** One deferred retry per lookup, so a missing room never causes a loop. */
   #retried = false;
+  /** The room id of the last lookup: when the host's differs, it looks again. */
+  #lookedUp: string | null | undefined;
 
   constructor(host: Host, options: RoomControllerOptions = {}) {
     this.#host = host;
@@ -82,7 +84,15 @@ export class RoomController implements ReactiveController {
     this.connection = undefined;
   }
 
-  /** Looks the room up again (call when the `room` attribute changes). */
+  /**
+   * Before each render: the host now names another room (its `room` attribute changed, even
+   * before its first render): look it up again.
+   */
+  hostUpdate(): void {
+    if (this.#connected && this.#roomId && this.#roomId() !== this.#lookedUp) this.refresh();
+  }
+
+  /** Looks the room up again. */
   refresh(): void {
     if (!this.#connected) return;
     this.hostDisconnected();
@@ -91,6 +101,7 @@ export class RoomController implements ReactiveController {
 
   #request(): void {
     const id = this.#roomId?.();
+    this.#lookedUp = id;
     let target: Element | null = this.#host;
     if (id) {
       target = findById(this.#host, id);

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import {
   ErrorCode,
@@ -100,10 +100,6 @@ export class RtcFileShare extends LitElement {
     this.to = '';
     this.accept = '';
     this.askBeforeReceive = false;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('room') && changed.get('room') !== undefined) this.#room.refresh();
   }
 
   /** The transfers shown, oldest first. */

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Extra, MuteState, RoomConnection } from '../../engine/index.js';
 import { AudioLevelsController } from '../controllers/audio-levels.js';
@@ -83,8 +83,7 @@ export class RtcUserStatus extends LitElement {
     this.userId = '';
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('room') && changed.get('room') !== undefined) this.#room.refresh();
+  protected override willUpdate(): void {
     this.#track();
   }
 

@@ -94,7 +94,6 @@ export class RtcVideoGrid extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('room') && changed.get('room') !== undefined) this.#room.refresh();
     if (changed.has('showStats')) this.#pollStats(this.showStats);
   }
 
