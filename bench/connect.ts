@@ -92,6 +92,7 @@ const INSTRUMENT = `(() => {
     this.addEventListener('iceconnectionstatechange', () => { if (this.iceConnectionState === 'connected') mark('ice-connected'); });
     this.addEventListener('connectionstatechange', () => { if (this.connectionState === 'connected') mark('dtls-connected'); });
     this.addEventListener('track', (e) => { if (e.track.kind === 'video') mark('track'); });
+    this.addEventListener('icecandidate', (e) => { if (e.candidate) mark('ice-candidate'); });
   } };
   // The first decoded frame presented by any <video> given a remote stream: the srcObject setter
   // is watched (no polling: the harness must not cost the page with more elements more time).
