@@ -106,6 +106,26 @@ describe('engine: Peer', () => {
       local.forEach((l) => l.stream.getTracks().forEach((t) => t.stop()));
     });
 
+  it('announces the streams of an offer once its answer is sent', async () => {
+    const camA = await camera();
+    const p = pair({ localA: [camA] });
+    track(p, camA);
+    const answered: boolean[] = [];
+    p.b.on('stream', () =>
+      answered.push(
+        p.sent.some(
+          ({ from, message }) =>
+            from === 'b' && isDescription(message) && message.type === 'answer',
+        ),
+      ),
+    );
+    await waitUntil(() => answered.length === 1, 'alice’s camera announced at bob', {
+      timeout: 10000,
+    });
+    expect(answered).to.deep.equal([true]);
+    await connected(p.b);
+  });
+
   it('connects, carries media both ways and messages on the data channel', async () => {
     const camA = await camera();
     const camB = await camera();

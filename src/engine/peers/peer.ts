@@ -102,6 +102,8 @@ export class Peer extends Emitter<PeerEvents> {
   #pendingCandidates: RTCIceCandidateInit[] = [];
   #remoteLabels: StreamsToShare = {};
   #remoteStreams = new Map<string, RemoteStream>();
+  /** Streams of the offer being answered, announced once the answer is sent. */
+  #heldStreams: RemoteStream[] | undefined;
   readonly #outgoing: Outgoing;
   /** Recent stats samples (the last 10 s), to compute rates from. */
   #statsHistory: { sample: StatsSample; takenAt: number }[] = [];
@@ -272,47 +274,67 @@ export class Peer extends Emitter<PeerEvents> {
   /** Handles an offer or answer from the remote peer. */
   handleDescription(message: DescriptionMessage): Promise<void> {
     return this.#serialise(async () => {
-      if (this.#closed) return;
-      if (message.type === 'offer') this.#awaitingOffer = false;
-      if (message.streamsToShare) Object.assign(this.#remoteLabels, message.streamsToShare);
-      const pc = this.pc;
-      const readyForOffer =
-        !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingRemoteAnswer);
-      const collision = message.type === 'offer' && !readyForOffer;
-      this.#ignoreOffer = !this.#polite && collision;
-      if (this.#ignoreOffer) return;
-      if (message.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
-      this.#settingRemoteAnswer = message.type === 'answer';
+      // The streams of an offer are announced once our answer is on its way: showing one (a
+      // <video> and its player, 5-10 ms of the page's thread) must not hold the answer up.
+      if (message.type === 'offer') this.#heldStreams = [];
       try {
-        await pc.setRemoteDescription({ type: message.type, sdp: message.sdp });
+        await this.#applyDescription(message);
       } finally {
-        this.#settingRemoteAnswer = false;
-      }
-      if (message.type === 'offer') {
-        // Tracks added now reuse the offered transceivers: no extra round of negotiation.
-        await this.#options.mediaReady;
-        if (pc.signalingState === 'closed') return;
-        this.attachLocalStreams();
-        // The answer leaves before it is applied (applying it takes 5-15 ms of the browser's
-        // signaling thread): the offerer then knows our ICE credentials before our first checks
-        // reach it, and connects on them instead of waiting for our candidates.
-        const answer = await this.pc.createAnswer();
-        const rewrite = this.#sdpRewrite();
-        const local = { type: answer.type, sdp: rewrite ? rewrite(answer.sdp ?? '') : answer.sdp };
-        this.#sendDescription(local);
-        await pc.setLocalDescription(local);
-      }
-      this.#negotiatedOnce = true;
-      // Candidates that came early go in after the answer is on its way, not before it.
-      this.#flushCandidates();
-      void this.#outgoing.refresh();
-      // Tracks added before the first offer normally took its m-lines; the browser does not ask
-      // again for what it asked while we waited, so a track left out gets its own offer now.
-      if (this.#negotiationDeferred) {
-        this.#negotiationDeferred = false;
-        if (this.#outgoing.unnegotiated()) void this.#serialise(() => this.#negotiate());
+        this.#releaseStreams();
       }
     }).catch((error: unknown) => this.#fail(error, 'Could not apply the remote description'));
+  }
+
+  async #applyDescription(message: DescriptionMessage): Promise<void> {
+    if (this.#closed) return;
+    if (message.type === 'offer') this.#awaitingOffer = false;
+    if (message.streamsToShare) Object.assign(this.#remoteLabels, message.streamsToShare);
+    const pc = this.pc;
+    const readyForOffer =
+      !this.#makingOffer && (pc.signalingState === 'stable' || this.#settingRemoteAnswer);
+    const collision = message.type === 'offer' && !readyForOffer;
+    this.#ignoreOffer = !this.#polite && collision;
+    if (this.#ignoreOffer) return;
+    if (message.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
+    this.#settingRemoteAnswer = message.type === 'answer';
+    try {
+      await pc.setRemoteDescription({ type: message.type, sdp: message.sdp });
+    } finally {
+      this.#settingRemoteAnswer = false;
+    }
+    if (message.type === 'offer') {
+      // Tracks added now reuse the offered transceivers: no extra round of negotiation.
+      await this.#options.mediaReady;
+      if (pc.signalingState === 'closed') return;
+      this.attachLocalStreams();
+      // The answer leaves before it is applied (applying it takes 5-15 ms of the browser's
+      // signaling thread): the offerer then knows our ICE credentials before our first checks
+      // reach it, and connects on them instead of waiting for our candidates.
+      const answer = await this.pc.createAnswer();
+      const rewrite = this.#sdpRewrite();
+      const local = { type: answer.type, sdp: rewrite ? rewrite(answer.sdp ?? '') : answer.sdp };
+      this.#sendDescription(local);
+      this.#releaseStreams();
+      await pc.setLocalDescription(local);
+    }
+    this.#negotiatedOnce = true;
+    // Candidates that came early go in after the answer is on its way, not before it.
+    this.#flushCandidates();
+    void this.#outgoing.refresh();
+    // Tracks added before the first offer normally took its m-lines; the browser does not ask
+    // again for what it asked while we waited, so a track left out gets its own offer now.
+    if (this.#negotiationDeferred) {
+      this.#negotiationDeferred = false;
+      if (this.#outgoing.unnegotiated()) void this.#serialise(() => this.#negotiate());
+    }
+  }
+
+  /** Announces the streams held while an offer was answered (still there, each once). */
+  #releaseStreams(): void {
+    const held = this.#heldStreams;
+    this.#heldStreams = undefined;
+    for (const remote of held ?? [])
+      if (this.#remoteStreams.get(remote.stream.id) === remote) this.emit('stream', remote);
   }
 
   /** Handles a trickled candidate (buffered until the remote description is set). */
@@ -533,7 +555,8 @@ export class Peer extends Emitter<PeerEvents> {
       stream.addEventListener('removetrack', () => {
         if (stream.getTracks().length === 0) this.endRemoteStream(stream.id);
       });
-      this.emit('stream', entry);
+      if (this.#heldStreams) this.#heldStreams.push(entry);
+      else this.emit('stream', entry);
     }
   }
 
