@@ -65,14 +65,14 @@ function record(events: [string, ...unknown[]][], event: string, args: unknown[]
   if (!OWN.has(event)) events.push([event, ...(JSON.parse(JSON.stringify(args)) as unknown[])]);
 }
 
-async function serverConnection(url: string, query: Record<string, string>): Promise<Connection> {
-  const socket = io(url, { query, transports: ['websocket'], forceNew: true, reconnection: false });
-  const events: Connection['events'] = [];
-  socket.onAny((event: string, ...args: unknown[]) => record(events, event, args));
-  await withTimeout(
-    new Promise((resolve) => socket.once('connect', () => resolve(true))),
-    'connect',
-  );
+/** A client over either socket (socket.io's or the hub's): requests with acks, sends, events. */
+function connection(
+  socket: {
+    emit(event: string, ...args: unknown[]): unknown;
+    disconnect(): unknown;
+  },
+  events: Connection['events'],
+): Connection {
   return {
     request: (event, ...args) =>
       withTimeout(
@@ -81,10 +81,21 @@ async function serverConnection(url: string, query: Record<string, string>): Pro
         ),
         `ack of ${event}`,
       ),
-    send: (event, ...args) => socket.emit(event, ...args),
+    send: (event, ...args) => void socket.emit(event, ...args),
     events,
-    close: () => socket.disconnect(),
+    close: () => void socket.disconnect(),
   };
+}
+
+async function serverConnection(url: string, query: Record<string, string>): Promise<Connection> {
+  const socket = io(url, { query, transports: ['websocket'], forceNew: true, reconnection: false });
+  const events: Connection['events'] = [];
+  socket.onAny((event: string, ...args: unknown[]) => record(events, event, args));
+  await withTimeout(
+    new Promise((resolve) => socket.once('connect', () => resolve(true))),
+    'connect',
+  );
+  return connection(socket, events);
 }
 
 async function hubConnection(url: string, query: Record<string, string>): Promise<Connection> {
@@ -98,18 +109,7 @@ async function hubConnection(url: string, query: Record<string, string>): Promis
   const connected = new Promise((resolve) => socket.on('connect', () => resolve(true)));
   socket.connect();
   await withTimeout(connected, 'connect to the hub');
-  return {
-    request: (event, ...args) =>
-      withTimeout(
-        new Promise<unknown[]>((resolve) =>
-          socket.emit(event, ...args, (...a: unknown[]) => resolve(a)),
-        ),
-        `ack of ${event}`,
-      ),
-    send: (event, ...args) => socket.emit(event, ...args),
-    events,
-    close: () => socket.disconnect(),
-  };
+  return connection(socket, events);
 }
 
 type Open = (query: Record<string, string>) => Promise<Connection>;

@@ -333,8 +333,10 @@ export class RoomConnection extends Emitter<RoomEvents> {
     return kick(this.#room.joined('kick'), userId);
   }
 
-  /** Mutes your microphone (`audio`), camera (`video`) or both; peers get one `mute` event. */
-  /** Mutes; resolves once nothing of these kinds goes out any more. */
+  /**
+   * Mutes your microphone (`audio`), camera (`video`) or both; peers get one `mute` event.
+   * Resolves once nothing of these kinds goes out any more.
+   */
   mute(kind: MuteKind = 'both'): Promise<void> {
     return this.#publishing.setMuted(kind, true);
   }

@@ -1,7 +1,6 @@
 import type { Extra } from '../../protocol/index.js';
-import type { MuteKind, MuteState, Participant, RoomEvents } from './types.js';
-
-type Emit = <K extends keyof RoomEvents>(event: K, payload: RoomEvents[K]) => void;
+import type { Emit } from './core.js';
+import type { MuteKind, MuteState, Participant } from './types.js';
 
 const kindsOf = (kind: MuteKind): ('audio' | 'video')[] =>
   kind === 'both' ? ['audio', 'video'] : [kind];
