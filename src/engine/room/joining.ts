@@ -129,10 +129,15 @@ export class Joining {
    * Starts the browser's WebRTC stack (its first RTCPeerConnection costs 8-110 ms of the page's
    * thread) while the page waits for the room's answer: once capture is done (both at once slow
    * capture down: camera+mic 12 ms alone, 50-70 ms beside a first RTCPeerConnection) and once the
-   * request is out (earlier, it would hold up the socket's handshake on a busy machine).
+   * request is out (earlier, it would hold up the socket's handshake on a busy machine). Not when
+   * a peer connection exists by then (one waiting for an offer): the stack is up, and another one
+   * would only take the WebRTC threads from that peer when its offer arrives.
    */
   #warmUp(): void {
-    void this.#room.mediaReady.then(warmUpWebRtc);
+    const room = this.#room;
+    void room.mediaReady.then(() => {
+      if (!room.mesh?.peers.size) warmUpWebRtc();
+    });
   }
 
   async #run(mode: Mode, attempt: number): Promise<JoinResult> {
