@@ -24,19 +24,32 @@ import {
 } from '../../engine/index.js';
 import { roomContext } from '../context.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { jsonConverter, optionalNumber } from '../shared/converters.js';
+import { isJson, jsonConverter, optionalNumber } from '../shared/converters.js';
 import { define } from '../shared/define.js';
 import { fireError } from '../shared/errors.js';
 import { bindRoomEvents } from './room-events.js';
 
-/** Origin the bundle was loaded from: the default signaling server. */
+/**
+ * The default signaling server: the origin that served the bundle, when that is a signaling
+ * server (ours serves it at /dist/). None when the bundle is part of an app's build, a CDN or a
+ * test server: a room there needs `socket-url`, and says so instead of trying the page's server.
+ */
 const BUNDLE_ORIGIN = (() => {
   try {
-    return new URL(import.meta.url).origin;
+    const url = new URL(import.meta.url);
+    return /^\/dist\/[^/]+\.js$/.test(url.pathname) ? url.origin : '';
   } catch {
     return '';
   }
 })();
+
+/** The JSON attributes, with the property to set instead when a framework writes an object. */
+const JSON_ATTRIBUTES: Record<string, string> = {
+  'socket-query': 'socketQuery',
+  extra: 'extra',
+  'ice-servers': 'iceServers',
+  'media-constraints': 'mediaConstraints',
+};
 
 /**
  * A WebRTC room. Opens or joins `room-id` on the signaling server when it is added to the page
@@ -249,6 +262,24 @@ export class RtcRoom extends LitElement {
     if (event.persisted && !this.manual) void this.#autoJoin();
   };
   readonly #onNetwork = (event: Event) => this.#connection?.networkChanged(event.type === 'online');
+
+  /**
+   * A JSON attribute given something else (a framework that writes an object as an attribute
+   * writes "[object Object]") leaves the property unset and fires rtc-error INVALID_REQUEST naming
+   * the property to set instead; after the current task, so the listeners set with it hear it.
+   */
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    const property = JSON_ATTRIBUTES[name];
+    if (property && value && !isJson(value)) {
+      const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+      const error = new RtcError(
+        ErrorCode.INVALID_REQUEST,
+        `The ${name} attribute is not JSON (${shown}): set the ${property} property instead`,
+      );
+      queueMicrotask(() => fireError(this, error));
+    }
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -628,7 +659,10 @@ export class RtcRoom extends LitElement {
   #requireSocketUrl(): string {
     const url = this.#socketUrl();
     if (!url)
-      throw new RtcError(ErrorCode.INVALID_STATE, 'Set socket-url: no default server origin');
+      throw new RtcError(
+        ErrorCode.INVALID_STATE,
+        "Set socket-url to the signaling server's address: this page did not load rtc-elements from one",
+      );
     return url;
   }
 

@@ -10,13 +10,21 @@ export const jsonConverter: ComplexAttributeConverter = {
     try {
       return JSON.parse(value) as unknown;
     } catch {
-      console.warn(
-        `rtc-elements: ignoring attribute value that is not JSON: ${value.slice(0, 80)}`,
-      );
+      // The element reports it (rtc-error): see isJson.
       return undefined;
     }
   },
 };
+
+/** Whether an attribute value parses as JSON. */
+export function isJson(value: string): boolean {
+  try {
+    JSON.parse(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Number attribute that reads empty/invalid values as undefined (not NaN or 0). */
 export const optionalNumber: ComplexAttributeConverter<number | undefined> = {
