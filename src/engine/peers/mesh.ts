@@ -93,6 +93,8 @@ export class Mesh extends Emitter<MeshEvents> {
   readonly #peers = new Map<string, Peer>();
   /** Connections made ahead of their offer (`expectOffer`): not connections yet for anyone. */
   readonly #expected = new Map<string, Peer>();
+  /** Members whose offer is expected, their connection waiting for capture to finish. */
+  readonly #awaiting = new Set<string>();
   readonly #targets = new WeakMap<Peer, { id: string }>();
 
   constructor(options: MeshOptions) {
@@ -102,6 +104,11 @@ export class Mesh extends Emitter<MeshEvents> {
 
   get peers(): ReadonlyMap<string, Peer> {
     return this.#peers;
+  }
+
+  /** Whether a connection exists, or is about to be made for an expected offer. */
+  get hasConnections(): boolean {
+    return this.#peers.size + this.#expected.size + this.#awaiting.size > 0;
   }
 
   /** Dispatches one relay envelope from the server. */
@@ -172,18 +179,24 @@ export class Mesh extends Emitter<MeshEvents> {
    * reaches it) before its offer comes, so that its offer only needs our answer: the
    * connection and its tracks are ready while the request travels. A connection whose offer
    * never comes (the member refused us, left, or was not going to offer) closes after
-   * EXPECT_OFFER_MS.
+   * EXPECT_OFFER_MS. Made once capture has finished: a first RTCPeerConnection beside
+   * getUserMedia slows capture down (camera and microphone 12 ms alone, 50-70 ms beside it), and
+   * the page's own tile then renders before the offer comes, not while it is being answered.
    */
   expectOffer(userId: string): void {
-    if (this.#peers.has(userId) || this.#expected.has(userId)) return;
+    if (this.#peers.has(userId) || this.#expected.has(userId) || this.#awaiting.has(userId)) return;
     if (userId === this.#options.localUserId()) return;
-    const peer = this.#create(userId, { initiator: false, legacy: false, awaitOffer: true });
-    this.#expected.set(userId, peer);
-    setTimeout(() => {
-      if (this.#expected.get(userId) !== peer) return;
-      this.#expected.delete(userId);
-      peer.close();
-    }, EXPECT_OFFER_MS);
+    this.#awaiting.add(userId);
+    void this.#options.mediaReady().then(() => {
+      if (!this.#awaiting.delete(userId) || this.#peers.has(userId)) return;
+      const peer = this.#create(userId, { initiator: false, legacy: false, awaitOffer: true });
+      this.#expected.set(userId, peer);
+      setTimeout(() => {
+        if (this.#expected.get(userId) !== peer) return;
+        this.#expected.delete(userId);
+        peer.close();
+      }, EXPECT_OFFER_MS);
+    });
   }
 
   /** The connection made ahead of this offer, now a connection like any other (if it fits). */
@@ -236,6 +249,7 @@ export class Mesh extends Emitter<MeshEvents> {
 
   /** Closes the connection to one user (its remote streams end; `peer-closed` follows). */
   closePeer(userId: string): void {
+    this.#awaiting.delete(userId);
     this.#expected.get(userId)?.close();
     this.#expected.delete(userId);
     const peer = this.#peers.get(userId);
@@ -313,6 +327,7 @@ export class Mesh extends Emitter<MeshEvents> {
     }
     for (const peer of this.#expected.values()) peer.close();
     this.#expected.clear();
+    this.#awaiting.clear();
     this.clear();
   }
 

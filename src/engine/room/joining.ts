@@ -130,13 +130,13 @@ export class Joining {
    * thread) while the page waits for the room's answer: once capture is done (both at once slow
    * capture down: camera+mic 12 ms alone, 50-70 ms beside a first RTCPeerConnection) and once the
    * request is out (earlier, it would hold up the socket's handshake on a busy machine). Not when
-   * a peer connection exists by then (one waiting for an offer): the stack is up, and another one
-   * would only take the WebRTC threads from that peer when its offer arrives.
+   * a peer connection exists or is about to (one for a member's expected offer): that one starts
+   * the stack, and another would only take the WebRTC threads from it when its offer arrives.
    */
   #warmUp(): void {
     const room = this.#room;
     void room.mediaReady.then(() => {
-      if (!room.mesh?.peers.size) warmUpWebRtc();
+      if (!room.mesh?.hasConnections) warmUpWebRtc();
     });
   }
 
