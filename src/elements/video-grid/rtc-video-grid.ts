@@ -60,9 +60,21 @@ export class RtcVideoGrid extends LitElement {
       'mute',
       'unmute',
       'output-device',
-      'peer-state',
+    ],
+    // A connection's state shows only as "Reconnecting" (disconnected or failed): the states
+    // of every join (connecting, connected) do not render the tiles again on the way to video.
+    subscribe: (connection) => [
+      connection.on('peer-state', ({ userId, state }) => {
+        const broken = state === 'disconnected' || state === 'failed';
+        if (broken === this.#broken.has(userId)) return;
+        if (broken) this.#broken.add(userId);
+        else this.#broken.delete(userId);
+        this.requestUpdate();
+      }),
     ],
   });
+  /** Users whose connection is disconnected or failed. */
+  readonly #broken = new Set<string>();
   #statsTimer: ReturnType<typeof setInterval> | undefined;
 
   /** Keys of videos whose autoplay with sound was blocked (they play muted meanwhile). */
