@@ -53,6 +53,30 @@ describe('<rtc-room>', () => {
     expect((await ended).detail.stream).to.equal(remoteDetail.stream);
   });
 
+  it('a joining page hears rtc-joined first, with everyone already there in participants, then one rtc-participant-joined each', async () => {
+    const roomId = uniqueRoom();
+    const member = peerConnection({ roomId, session: 'data', extra: { name: 'Bob' } });
+    cleanup.push(() => member.leave());
+    await member.open();
+    const order: string[] = [];
+    let atJoined: string[] = [];
+    const room = document.createElement('rtc-room');
+    Object.assign(room, { roomId, socketUrl: signalingUrl, session: 'data' });
+    room.addEventListener('rtc-joined', () => {
+      order.push('joined');
+      atJoined = room.participants.map((p) => p.userId);
+    });
+    room.addEventListener('rtc-participant-joined', (e) =>
+      order.push(`participant ${e.detail.userId}`),
+    );
+    const joined = nextEvent(room, 'rtc-participant-joined');
+    document.body.append(room);
+    cleanup.push(async () => room.remove());
+    await joined;
+    expect(order).to.deep.equal(['joined', `participant ${member.userId}`]);
+    expect(atJoined).to.deep.equal([member.userId]);
+  });
+
   it('events bubble and are composed', async () => {
     const wrapper = document.createElement('div');
     // Listen before the room is in the page: it joins as soon as it is connected.

@@ -140,7 +140,20 @@ export class Joining {
     });
   }
 
+  /**
+   * Enters the room. Who is already there is announced after `joined` (the roster holds it back
+   * meanwhile); on a failure it is announced too, before the teardown says they are gone.
+   */
   async #run(mode: Mode, attempt: number): Promise<JoinResult> {
+    this.#room.roster.hold();
+    try {
+      return await this.#enter(mode, attempt);
+    } finally {
+      this.#room.roster.release();
+    }
+  }
+
+  async #enter(mode: Mode, attempt: number): Promise<JoinResult> {
     const room = this.#room;
     room.setState(RoomState.CONNECTING);
     validateRoom(room.roomId, room.userId, room.options, room.extra);

@@ -14,10 +14,33 @@ export class Roster {
   #participants = new Map<string, Participant>();
   #muted = new Map<string, MuteState>();
   #owner: string | undefined;
+  /** Announcements held back while joining (`hold`), in order. */
+  #held: (() => void)[] | undefined;
 
   constructor(emit: Emit) {
     this.#emit = emit;
   }
+
+  /**
+   * Holds this roster's announcements back until `release()`, so that a joining page hears
+   * `joined` first and then who was already there (the server announces them before it answers
+   * the join). The list is current meanwhile: at `joined` it holds everyone.
+   */
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  /** Announces what was held back, in order, and stops holding. */
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const announce of held) announce();
+  }
+
+  #announce: Emit = (event, payload) => {
+    if (this.#held) this.#held.push(() => this.#emit(event, payload));
+    else this.#emit(event, payload);
+  };
 
   /** Other users in the room, in arrival order. */
   get participants(): Participant[] {
@@ -40,14 +63,14 @@ export class Roster {
     }
     const participant: Participant = { userId, extra: extra ?? {} };
     this.#participants.set(userId, participant);
-    this.#emit('participant-joined', participant);
+    this.#announce('participant-joined', participant);
   }
 
   update(userId: string, extra: Extra): void {
     const participant = this.#participants.get(userId);
     if (!participant || JSON.stringify(participant.extra) === JSON.stringify(extra)) return;
     participant.extra = extra;
-    this.#emit('participant-updated', participant);
+    this.#announce('participant-updated', participant);
   }
 
   remove(userId: string): void {
@@ -55,7 +78,7 @@ export class Roster {
     if (!participant) return;
     this.#participants.delete(userId);
     this.#muted.delete(userId);
-    this.#emit('participant-left', participant);
+    this.#announce('participant-left', participant);
   }
 
   /**
@@ -74,7 +97,7 @@ export class Roster {
         id === previous ? [userId, { userId, extra: p.extra }] : [id, p],
       ),
     );
-    this.#emit('participant-renamed', { userId, previous });
+    this.#announce('participant-renamed', { userId, previous });
     return true;
   }
 
@@ -82,7 +105,7 @@ export class Roster {
   setOwner(userId: string, announce: boolean): void {
     if (this.#owner === userId) return;
     this.#owner = userId;
-    if (announce) this.#emit('owner-changed', { userId });
+    if (announce) this.#announce('owner-changed', { userId });
   }
 
   muteState(userId: string): MuteState {
@@ -94,7 +117,7 @@ export class Roster {
     const state = this.muteState(userId);
     for (const k of kindsOf(kind)) state[k] = muted;
     this.#muted.set(userId, state);
-    this.#emit(muted ? 'mute' : 'unmute', { userId, kind });
+    this.#announce(muted ? 'mute' : 'unmute', { userId, kind });
   }
 
   /** Everyone leaves (we left the room). */
