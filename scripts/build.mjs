@@ -1,17 +1,80 @@
 // Builds dist/: the browser bundle (one self-contained minified ES module), the server
 // (ESM + CommonJS), and type declarations. Prints every browser file's size and enforces the
 // bundle's budget.
+//
+// The build is written beside dist/ and put in its place in one step (two renames), so a server
+// started from this checkout meanwhile never finds dist/ missing or half written. --if-stale
+// (npm start) skips the build when dist/ was built from the same sources: the digest of every
+// input is kept in dist/.build-digest.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 
 const BUDGET_GZIP = 40 * 1024;
 const args = new Set(process.argv.slice(2));
-const dist = new URL('../dist/', import.meta.url);
+const withTypes = !args.has('--no-types');
+const root = new URL('../', import.meta.url);
+// --dist <folder> builds elsewhere than dist/ (the build's own test uses it).
+const distArg = process.argv.indexOf('--dist');
+const finalDist = new URL(
+  `${distArg > 0 ? process.argv[distArg + 1].replace(/\/?$/, '/') : 'dist/'}`,
+  root,
+);
+/** What the build reads: the sources, the build's own settings and the locked dependencies. */
+const INPUTS = [
+  'src',
+  'server',
+  'scripts/build.mjs',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+];
 
+function digestOfInputs() {
+  const hash = createHash('sha256');
+  const add = (path) => {
+    const url = new URL(path, root);
+    if (!existsSync(url)) return;
+    if (path === 'src' || path === 'server' || path.endsWith('/')) {
+      const dir = path.endsWith('/') ? path : `${path}/`;
+      for (const entry of readdirSync(url, { withFileTypes: true }).sort((a, b) =>
+        a.name < b.name ? -1 : 1,
+      ))
+        add(entry.isDirectory() ? `${dir}${entry.name}/` : `${dir}${entry.name}`);
+      return;
+    }
+    hash.update(`${path}\0`).update(readFileSync(url)).update('\0');
+  };
+  for (const input of INPUTS) add(input);
+  return hash.digest('hex');
+}
+
+const digest = digestOfInputs();
+const stampFile = new URL('.build-digest', finalDist);
+if (args.has('--if-stale') && existsSync(stampFile)) {
+  const stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
+  if (stamp.digest === digest && (stamp.types || !withTypes)) {
+    console.log('dist/ is current (built from these sources): build skipped');
+    printSizes(finalDist);
+    process.exit(0);
+  }
+}
+
+const dist = new URL(`../.dist-build-${process.pid}/`, finalDist);
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
+const outdir = (sub = '') => new URL(sub, dist).pathname.replace(/\/$/, '');
 
 const browser = {
   bundle: true,
@@ -155,13 +218,13 @@ const apart = {
 await esbuild.build({
   ...browser,
   entryPoints: { 'rtc-elements': 'src/elements/index.ts' },
-  outdir: 'dist',
+  outdir: outdir(),
   plugins: [minifyCss, minifyHtml, apart],
 });
 await esbuild.build({
   ...browser,
   entryPoints: Object.fromEntries(APART.map(({ name, entry }) => [name, entry])),
-  outdir: 'dist',
+  outdir: outdir(),
 });
 
 // A second pass with terser (safe options only): its compressor and mangler find ~1.4 KB of gzip
@@ -187,13 +250,13 @@ await esbuild.build({
 await esbuild.build({
   ...browser,
   entryPoints: { compat: 'src/compat/index.ts' },
-  outdir: 'dist',
+  outdir: outdir(),
 });
 await esbuild.build({
   ...browser,
   format: 'iife',
   entryPoints: { rtcmulticonnection: 'src/compat/global.ts' },
-  outdir: 'dist',
+  outdir: outdir(),
 });
 
 const node = {
@@ -208,7 +271,7 @@ await esbuild.build({
   ...node,
   format: 'esm',
   entryPoints: { index: 'server/index.ts', main: 'server/main.ts' },
-  outdir: 'dist/server',
+  outdir: outdir('server/'),
 });
 // CommonJS for require('rtc-elements/server')(server, hook), the seed's usage.
 await esbuild.build({
@@ -216,12 +279,14 @@ await esbuild.build({
   format: 'cjs',
   entryPoints: { index: 'server/index.ts' },
   outExtension: { '.js': '.cjs' },
-  outdir: 'dist/server',
+  outdir: outdir('server/'),
   footer: { js: 'module.exports = Object.assign(module.exports.attachSignaling, module.exports);' },
 });
 
-if (!args.has('--no-types')) {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+if (withTypes) {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', outdir('types/')], {
+    stdio: 'inherit',
+  });
   // Entry declarations at stable paths.
   writeFileSync(
     new URL('rtc-elements.d.ts', dist),
@@ -233,22 +298,33 @@ if (!args.has('--no-types')) {
 
 const code = readFileSync(new URL('rtc-elements.js', dist));
 const gzip = gzipSync(code, { level: 9 }).length;
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-/** Every browser file the build wrote, with its size minified and gzipped (also in bytes). */
-const size = (name) => {
-  const bytes = readFileSync(new URL(name, dist));
-  const zipped = gzipSync(bytes, { level: 9 }).length;
-  return `dist/${name}: ${kb(bytes.length)} min, ${kb(zipped)} min+gzip (${zipped} B)`;
-};
-console.log(`${size('rtc-elements.js')} (budget ${kb(BUDGET_GZIP)})`);
-for (const name of [
-  ...APART.map(({ name }) => `${name}.js`),
-  'compat.js',
-  'rtcmulticonnection.js',
-]) {
-  console.log(size(name));
-}
+printSizes(dist);
 if (gzip > BUDGET_GZIP) {
-  console.error(`Bundle is over its ${kb(BUDGET_GZIP)} min+gzip budget.`);
+  rmSync(dist, { recursive: true, force: true });
+  console.error(`Bundle is over its ${kb(BUDGET_GZIP)} min+gzip budget: dist/ left as it was.`);
   process.exit(1);
+}
+writeFileSync(new URL('.build-digest', dist), JSON.stringify({ digest, types: withTypes }));
+// Into place: the old dist/ steps aside, the new one takes its name, the old one goes.
+const old = new URL(`../.dist-old-${process.pid}/`, finalDist);
+if (existsSync(finalDist)) renameSync(finalDist, old);
+renameSync(dist, finalDist);
+rmSync(old, { recursive: true, force: true });
+
+function kb(n) {
+  return `${(n / 1024).toFixed(1)} KB`;
+}
+
+/** Every browser file the build wrote, with its size minified and gzipped (also in bytes). */
+function printSizes(folder) {
+  const size = (name) => {
+    const bytes = readFileSync(new URL(name, folder));
+    const zipped = gzipSync(bytes, { level: 9 }).length;
+    return `dist/${name}: ${kb(bytes.length)} min, ${kb(zipped)} min+gzip (${zipped} B)`;
+  };
+  console.log(`${size('rtc-elements.js')} (budget ${kb(BUDGET_GZIP)})`);
+  const others = readdirSync(folder).filter(
+    (name) => name.endsWith('.js') && name !== 'rtc-elements.js',
+  );
+  for (const name of others.sort()) console.log(size(name));
 }
