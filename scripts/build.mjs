@@ -245,6 +245,20 @@ await esbuild.build({
   writeFileSync(map, result.map);
 }
 
+// For Node (server-side rendering: Next, Nuxt, SvelteKit, Angular SSR import the package on the
+// server, under the `node` export condition): the same entry over lit's server build, with the
+// packages left to Node. Importing it defines nothing and touches no DOM.
+await esbuild.build({
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: ['node20'],
+  packages: 'external',
+  logLevel: 'warning',
+  entryPoints: { 'rtc-elements.node': 'src/elements/index.ts' },
+  outdir: outdir(),
+});
+
 // RTCMultiConnection's API (src/compat): an ES module for `rtc-elements/compat`, and a classic
 // script that defines `window.RTCMultiConnection` for pages that swap their script tag.
 await esbuild.build({
@@ -324,7 +338,7 @@ function printSizes(folder) {
   };
   console.log(`${size('rtc-elements.js')} (budget ${kb(BUDGET_GZIP)})`);
   const others = readdirSync(folder).filter(
-    (name) => name.endsWith('.js') && name !== 'rtc-elements.js',
+    (name) => name.endsWith('.js') && name !== 'rtc-elements.js' && !name.endsWith('.node.js'),
   );
   for (const name of others.sort()) console.log(size(name));
 }

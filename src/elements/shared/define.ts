@@ -1,8 +1,16 @@
+import { isServer } from 'lit';
+
+/** lit's types describe its browser build (`false`); its server build, for Node, says `true`. */
+const onServer: boolean = isServer;
+
 /**
  * `customElements.define(tag, element)` that tolerates the bundle being loaded twice on one page (a
  * CMS embed and a theme both including it): the second definition is skipped instead of throwing.
+ * On a server (Node, lit's server build) nothing is defined: a browser defines the elements when
+ * it loads them.
  */
 export function define(tag: string, element: CustomElementConstructor): void {
+  if (onServer) return;
   if (!customElements.get(tag)) customElements.define(tag, element);
 }
 
