@@ -74,6 +74,8 @@ if (args.has('--if-stale') && existsSync(stampFile)) {
 const dist = new URL(`../.dist-build-${process.pid}/`, finalDist);
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
+// A build that fails leaves nothing behind (once in place, this folder no longer exists).
+process.on('exit', () => rmSync(dist, { recursive: true, force: true }));
 const outdir = (sub = '') => new URL(sub, dist).pathname.replace(/\/$/, '');
 
 const browser = {
