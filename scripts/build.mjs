@@ -174,7 +174,8 @@ const minifyHtml = {
  * fetch. The `broadcast-channel:` transport (tabs of one browser, no server):
  * dist/rtc-broadcast-channel.js; file transfer (the first file sent or offered): dist/rtc-files.js;
  * RTCMultiConnection's file format (the first file to or from such a page):
- * dist/rtc-files-legacy.js; peer statistics (`getStats()`): dist/rtc-stats.js. Each is built on
+ * dist/rtc-files-legacy.js; peer statistics (`getStats()`): dist/rtc-stats.js; socket.io over HTTP
+ * long-polling (a server whose WebSocket handshake failed): dist/rtc-polling.js. Each is built on
  * its own; the files and stats parts import nothing the bundle has (so no class exists twice:
  * errors come from the bundle).
  */
@@ -196,6 +197,12 @@ const APART = [
     from: 'files',
     entry: 'src/engine/files/legacy/legacy-engine.ts',
     name: 'rtc-files-legacy',
+  },
+  {
+    module: /^\.\/polling\.js$/,
+    from: 'signaling',
+    entry: 'src/engine/signaling/polling.ts',
+    name: 'rtc-polling',
   },
   {
     module: /^\.\/stats\.js$/,

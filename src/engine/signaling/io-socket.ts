@@ -1,7 +1,8 @@
 /**
  * A WebSocket-only socket.io v4 client (engine.io protocol 4): connect to a namespace, events with
- * JSON arguments, acknowledgements, heartbeats, and server/transport disconnects. No HTTP long
- * polling, no binary attachments, no automatic reconnection (the room handles that).
+ * JSON arguments, acknowledgements, heartbeats, and server/transport disconnects. No binary
+ * attachments, no automatic reconnection (the room handles that), no HTTP long-polling: where the
+ * WebSocket handshake fails, websocket-first.ts loads the real socket.io client for that.
  *
  * Why not socket.io-client: the whole element bundle must stay under 40 KB min+gzip and
  * socket.io-client with engine.io-client weighs about 13 KB of it, mostly for transports we do not
@@ -42,6 +43,8 @@ const CONNECT_ERROR = '4';
 export class IoSocket extends BaseTransport implements SignalingTransport {
   id: string | undefined;
   connected = false;
+  /** The WebSocket opened (its HTTP upgrade was accepted), whatever happened after. */
+  upgraded = false;
   readonly #url: string;
   readonly #namespace: string;
   readonly #timeout: number;
@@ -71,6 +74,7 @@ export class IoSocket extends BaseTransport implements SignalingTransport {
     const ws = new WebSocket(this.#url);
     this.#ws = ws;
     this.#connectTimer = setTimeout(() => this.#fail('timeout'), this.#timeout);
+    ws.onopen = () => (this.upgraded = true);
     ws.onmessage = ({ data }: MessageEvent) => {
       if (typeof data === 'string') this.#onPacket(data);
     };
@@ -192,7 +196,7 @@ export class IoSocket extends BaseTransport implements SignalingTransport {
     this.#ws = undefined;
     this.connected = false;
     if (ws) {
-      ws.onmessage = ws.onclose = ws.onerror = null;
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
       if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close();
     }
   }

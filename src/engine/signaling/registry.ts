@@ -1,52 +1,6 @@
-import { IoSocket } from './io-socket.js';
-import {
-  BaseTransport,
-  type SignalingTransport,
-  type TransportFactory,
-  type TransportOptions,
-} from './transport.js';
-
-/**
- * A transport whose code loads when it first connects, so that optional transports cost the
- * element bundle almost nothing (its build keeps `broadcast-channel:` in dist/rtc-broadcast-channel.js).
- */
-class LazyTransport extends BaseTransport implements SignalingTransport {
-  #inner: SignalingTransport | undefined;
-  #closed = false;
-  readonly #load: () => Promise<SignalingTransport>;
-
-  constructor(load: () => Promise<SignalingTransport>) {
-    super();
-    this.#load = load;
-  }
-
-  get connected(): boolean {
-    return !!this.#inner?.connected;
-  }
-
-  connect(): void {
-    this.#load().then(
-      (inner) => {
-        if (this.#closed) return;
-        this.#inner = inner;
-        // The loaded transport reports through this one, which holds the listeners.
-        (inner as unknown as BaseTransport).dispatch = (event, ...args) =>
-          this.dispatch(event, ...args);
-        inner.connect();
-      },
-      (error: unknown) => this.dispatch('connect_error', error),
-    );
-  }
-
-  emit(event: string, ...args: unknown[]): void {
-    this.#inner?.emit(event, ...args);
-  }
-
-  disconnect(silently?: boolean): void {
-    this.#closed = true;
-    this.#inner?.disconnect(silently);
-  }
-}
+import { LazyTransport } from './lazy-transport.js';
+import type { SignalingTransport, TransportFactory, TransportOptions } from './transport.js';
+import { WebSocketFirst } from './websocket-first.js';
 
 const factories = new Map<string, TransportFactory>([
   [
@@ -71,8 +25,11 @@ export function registerTransport(scheme: string, factory: TransportFactory): vo
   factories.set(scheme.replace(/:$/, '').toLowerCase(), factory);
 }
 
-/** A transport for a URL: its scheme's factory, else our socket.io client. */
+/**
+ * A transport for a URL: its scheme's factory, else socket.io (over a WebSocket, or long-polling
+ * where the WebSocket handshake fails).
+ */
 export function createTransport(url: string, options: TransportOptions): SignalingTransport {
   const factory = factories.get(schemeOf(url));
-  return factory ? factory(url, options) : new IoSocket(url, options);
+  return factory ? factory(url, options) : new WebSocketFirst(url, options);
 }
