@@ -4,7 +4,16 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', '.dist-build-*/', '.dist-old-*/', 'node_modules/', 'custom-elements.json', '.tmp/'] },
+  {
+    ignores: [
+      'dist/',
+      '.dist-build-*/',
+      '.dist-old-*/',
+      'node_modules/',
+      'custom-elements.json',
+      '.tmp/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
