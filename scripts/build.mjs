@@ -15,6 +15,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -27,7 +28,7 @@ const root = new URL('../', import.meta.url);
 // --dist <folder> builds elsewhere than dist/ (the build's own test uses it).
 const distArg = process.argv.indexOf('--dist');
 const finalDist = new URL(
-  `${distArg > 0 ? process.argv[distArg + 1].replace(/\/?$/, '/') : 'dist/'}`,
+  distArg > 0 ? process.argv[distArg + 1].replace(/\/?$/, '/') : 'dist/',
   root,
 );
 /** What the build reads: the sources, the build's own settings and the locked dependencies. */
@@ -46,15 +47,11 @@ function digestOfInputs() {
   const add = (path) => {
     const url = new URL(path, root);
     if (!existsSync(url)) return;
-    if (path === 'src' || path === 'server' || path.endsWith('/')) {
-      const dir = path.endsWith('/') ? path : `${path}/`;
-      for (const entry of readdirSync(url, { withFileTypes: true }).sort((a, b) =>
-        a.name < b.name ? -1 : 1,
-      ))
-        add(entry.isDirectory() ? `${dir}${entry.name}/` : `${dir}${entry.name}`);
-      return;
+    if (statSync(url).isDirectory()) {
+      for (const name of readdirSync(url).sort()) add(`${path}/${name}`);
+    } else {
+      hash.update(`${path}\0`).update(readFileSync(url)).update('\0');
     }
-    hash.update(`${path}\0`).update(readFileSync(url)).update('\0');
   };
   for (const input of INPUTS) add(input);
   return hash.digest('hex');

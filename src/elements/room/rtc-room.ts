@@ -24,7 +24,7 @@ import {
 } from '../../engine/index.js';
 import { roomContext } from '../context.js';
 import { RoomController } from '../controllers/room-controller.js';
-import { isJson, jsonConverter, optionalNumber } from '../shared/converters.js';
+import { isJson, jsonAttributes, jsonConverter, optionalNumber } from '../shared/converters.js';
 import { define } from '../shared/define.js';
 import { fireError } from '../shared/errors.js';
 import { bindRoomEvents } from './room-events.js';
@@ -42,14 +42,6 @@ const BUNDLE_ORIGIN = (() => {
     return '';
   }
 })();
-
-/** The JSON attributes, with the property to set instead when a framework writes an object. */
-const JSON_ATTRIBUTES: Record<string, string> = {
-  'socket-query': 'socketQuery',
-  extra: 'extra',
-  'ice-servers': 'iceServers',
-  'media-constraints': 'mediaConstraints',
-};
 
 /**
  * A WebRTC room. Opens or joins `room-id` on the signaling server when it is added to the page
@@ -113,6 +105,8 @@ export class RtcRoom extends LitElement {
     joined: { type: Boolean, reflect: true },
     connectionState: { attribute: 'connection-state', reflect: true },
   };
+  /** The JSON attributes (read with jsonConverter), each with its property. */
+  static readonly #jsonAttributes = jsonAttributes(this.properties);
 
   readonly #provider = new ContextProvider(this, { context: roomContext, initialValue: undefined });
   /** The connection this room owns; its engine events are re-fired as this element's DOM events. */
@@ -266,11 +260,12 @@ export class RtcRoom extends LitElement {
   /**
    * A JSON attribute given something else (a framework that writes an object as an attribute
    * writes "[object Object]") leaves the property unset and fires rtc-error INVALID_REQUEST naming
-   * the property to set instead; after the current task, so the listeners set with it hear it.
+   * the property to set instead; once the code that set it has run, so the listeners it sets
+   * with it hear it.
    */
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
-    const property = JSON_ATTRIBUTES[name];
+    const property = RtcRoom.#jsonAttributes.get(name);
     if (property && value && !isJson(value)) {
       const shown = JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
       const error = new RtcError(

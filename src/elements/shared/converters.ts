@@ -1,4 +1,4 @@
-import type { ComplexAttributeConverter } from 'lit';
+import type { ComplexAttributeConverter, PropertyDeclaration } from 'lit';
 
 // Attribute-to-property only: Lit converts back (toAttribute) to reflect a property, and no
 // property with these converters reflects.
@@ -34,3 +34,16 @@ export const optionalNumber: ComplexAttributeConverter<number | undefined> = {
     return Number.isFinite(n) ? n : undefined;
   },
 };
+
+/** The attributes an element reads with jsonConverter, each with the property it sets. */
+export function jsonAttributes(
+  properties: Record<string, PropertyDeclaration>,
+): Map<string, string> {
+  const json = Object.entries(properties).filter(([, d]) => d.converter === jsonConverter);
+  return new Map(
+    json.map(([name, d]) => [
+      typeof d.attribute === 'string' ? d.attribute : name.toLowerCase(),
+      name,
+    ]),
+  );
+}

@@ -1,6 +1,6 @@
 import { IoSocket } from './io-socket.js';
-import { LazyTransport } from './lazy-transport.js';
-import { BaseTransport, type SignalingTransport, type TransportOptions } from './transport.js';
+import { LazyTransport, WrappingTransport } from './lazy-transport.js';
+import type { SignalingTransport, TransportOptions } from './transport.js';
 
 /**
  * Servers reached by long-polling after their WebSocket handshake failed: later connections (a
@@ -14,34 +14,15 @@ const pollingOnly = new Set<string>();
  * then (polling.ts). A server that answers the WebSocket and then refuses the connection (a
  * missing token, a full server) is not retried: its `connect_error` is reported as it is.
  */
-export class WebSocketFirst extends BaseTransport implements SignalingTransport {
+export class WebSocketFirst extends WrappingTransport {
   readonly #url: string;
   readonly #options: TransportOptions;
-  #inner: SignalingTransport;
-  #closed = false;
 
   constructor(url: string, options: TransportOptions) {
     super();
     this.#url = url;
     this.#options = options;
-    this.#inner = this.#relay(pollingOnly.has(url) ? this.#polling() : new IoSocket(url, options));
-  }
-
-  get connected(): boolean {
-    return this.#inner.connected;
-  }
-
-  connect(): void {
-    this.#inner.connect();
-  }
-
-  emit(event: string, ...args: unknown[]): void {
-    this.#inner.emit(event, ...args);
-  }
-
-  disconnect(silently?: boolean): void {
-    this.#closed = true;
-    this.#inner.disconnect(silently);
+    this.#use(pollingOnly.has(url) ? this.#polling() : new IoSocket(url, options));
   }
 
   #polling(): SignalingTransport {
@@ -50,18 +31,16 @@ export class WebSocketFirst extends BaseTransport implements SignalingTransport 
     );
   }
 
-  /** The inner transport reports through this one, which holds the listeners. */
-  #relay(inner: SignalingTransport): SignalingTransport {
-    (inner as unknown as BaseTransport).dispatch = (event, ...args) => {
+  #use(inner: SignalingTransport): void {
+    this.wrap(inner, (event, ...args) => {
       const webSocket = inner instanceof IoSocket;
-      if (event === 'connect_error' && webSocket && !inner.upgraded && !this.#closed) {
-        this.#inner = this.#relay(this.#polling());
-        this.#inner.connect();
+      if (event === 'connect_error' && webSocket && !inner.upgraded && !this.closed) {
+        this.#use(this.#polling());
+        this.connect();
         return;
       }
       if (event === 'connect' && !webSocket) pollingOnly.add(this.#url);
       this.dispatch(event, ...args);
-    };
-    return inner;
+    });
   }
 }
