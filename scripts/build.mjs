@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { ELEMENTS, kb, sizes } from './sizes.mjs';
 
 const BUDGET_GZIP = 40 * 1024;
 const args = new Set(process.argv.slice(2));
@@ -233,27 +234,49 @@ await esbuild.build({
   outdir: outdir(),
 });
 
+// Each element on its own (`rtc-elements/room.js`, ...), the DOM-free engine (`rtc-elements/engine`)
+// and the autoloader, which defines an element the first time its tag appears in the page: one
+// build with code splitting, so what two of them share (lit, the engine) is one file that a page
+// fetches once, and a page pays only for the elements it uses.
+const SPLIT = {
+  ...Object.fromEntries(ELEMENTS.map(({ file, entry }) => [file, entry])),
+  engine: 'src/engine/index.ts',
+  autoloader: 'src/elements/autoloader.ts',
+};
+await esbuild.build({
+  ...browser,
+  entryPoints: SPLIT,
+  splitting: true,
+  chunkNames: 'rtc-chunk-[hash]',
+  outdir: outdir(),
+  plugins: [minifyCss, minifyHtml, apart],
+});
+
 // A second pass with terser (safe options only): its compressor and mangler find ~1.4 KB of gzip
-// that esbuild's leaves. The source map is chained, so it still points into the TypeScript.
-{
-  const { minify } = await import('terser');
-  const file = new URL('rtc-elements.js', dist);
-  const map = new URL('rtc-elements.js.map', dist);
+// that esbuild's leaves in the bundle. The source maps are chained, so they still point into the
+// TypeScript.
+const { minify } = await import('terser');
+const splitFiles = readdirSync(dist).filter(
+  (name) => /^rtc-chunk-.*\.js$/.test(name) || name.replace(/\.js$/, '') in SPLIT,
+);
+for (const name of ['rtc-elements.js', ...splitFiles]) {
+  const file = new URL(name, dist);
+  const map = new URL(`${name}.map`, dist);
   const result = await minify(readFileSync(file, 'utf8'), {
     module: true,
     ecma: 2022,
     compress: { passes: 3 },
     mangle: true,
     format: { comments: false },
-    sourceMap: { content: readFileSync(map, 'utf8'), url: 'rtc-elements.js.map' },
+    sourceMap: { content: readFileSync(map, 'utf8'), url: `${name}.map` },
   });
   writeFileSync(file, result.code);
   writeFileSync(map, result.map);
 }
 
 // For Node (server-side rendering: Next, Nuxt, SvelteKit, Angular SSR import the package on the
-// server, under the `node` export condition): the same entry over lit's server build, with the
-// packages left to Node. Importing it defines nothing and touches no DOM.
+// server, under the `node` export condition): the same entries over lit's server build, with the
+// packages left to Node, in dist/node/. Importing one defines nothing and touches no DOM.
 await esbuild.build({
   bundle: true,
   format: 'esm',
@@ -261,8 +284,10 @@ await esbuild.build({
   target: ['node20'],
   packages: 'external',
   logLevel: 'warning',
-  entryPoints: { 'rtc-elements.node': 'src/elements/index.ts' },
-  outdir: outdir(),
+  entryPoints: { 'rtc-elements': 'src/elements/index.ts', ...SPLIT },
+  splitting: true,
+  chunkNames: 'rtc-chunk-[hash]',
+  outdir: outdir('node/'),
 });
 
 // RTCMultiConnection's API (src/compat): an ES module for `rtc-elements/compat`, and a classic
@@ -293,7 +318,7 @@ await esbuild.build({
   entryPoints: { index: 'server/index.ts', main: 'server/main.ts' },
   outdir: outdir('server/'),
 });
-// CommonJS for require('rtc-elements/server')(server, hook), the seed's usage.
+// CommonJS for require('rtc-elements-server')(server, hook), the seed's usage.
 await esbuild.build({
   ...node,
   format: 'cjs',
@@ -314,6 +339,11 @@ if (withTypes) {
   );
   writeFileSync(new URL('server/index.d.ts', dist), "export * from '../types/server/index.js';\n");
   writeFileSync(new URL('compat.d.ts', dist), "export * from './types/src/compat/index.js';\n");
+  const declare = (name, source) =>
+    writeFileSync(new URL(`${name}.d.ts`, dist), `export * from './types/${source}';\n`);
+  for (const { file, entry } of ELEMENTS) declare(file, entry.replace(/\.ts$/, '.js'));
+  declare('engine', 'src/engine/index.js');
+  declare('autoloader', 'src/elements/autoloader.js');
 }
 
 const code = readFileSync(new URL('rtc-elements.js', dist));
@@ -331,20 +361,16 @@ if (existsSync(finalDist)) renameSync(finalDist, old);
 renameSync(dist, finalDist);
 rmSync(old, { recursive: true, force: true });
 
-function kb(n) {
-  return `${(n / 1024).toFixed(1)} KB`;
-}
-
-/** Every browser file the build wrote, with its size minified and gzipped (also in bytes). */
+/** Every browser file the build wrote, with its size minified and gzipped, and what pages load. */
 function printSizes(folder) {
-  const size = (name) => {
-    const bytes = readFileSync(new URL(name, folder));
-    const zipped = gzipSync(bytes, { level: 9 }).length;
-    return `dist/${name}: ${kb(bytes.length)} min, ${kb(zipped)} min+gzip (${zipped} B)`;
+  const { files, pages } = sizes(folder);
+  const line = (name) => {
+    const { min, gzip } = files[name];
+    return `dist/${name}: ${kb(min)} min, ${kb(gzip)} min+gzip (${gzip} B)`;
   };
-  console.log(`${size('rtc-elements.js')} (budget ${kb(BUDGET_GZIP)})`);
-  const others = readdirSync(folder).filter(
-    (name) => name.endsWith('.js') && name !== 'rtc-elements.js' && !name.endsWith('.node.js'),
-  );
-  for (const name of others.sort()) console.log(size(name));
+  console.log(`${line('rtc-elements.js')} (budget ${kb(BUDGET_GZIP)})`);
+  for (const name of Object.keys(files).sort())
+    if (name !== 'rtc-elements.js') console.log(line(name));
+  for (const { label, gzip, count } of Object.values(pages))
+    console.log(`${label}: ${kb(gzip)} min+gzip (${gzip} B) in ${count} files`);
 }

@@ -1,7 +1,7 @@
 /**
  * rtc-elements signaling server, usable as a library:
  *
- *   import { attachSignaling } from 'rtc-elements/server';
+ *   import { attachSignaling } from 'rtc-elements-server';
  *   const server = app.listen(9001);
  *   attachSignaling(server, (socket) => console.log(socket.handshake.query));
  */

@@ -5,8 +5,8 @@
  * directory's, or --config), then defaults.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from './app.js';
 import { configFrom } from './config.js';
@@ -77,6 +77,26 @@ try {
   fail((error as Error).message);
 }
 
+/**
+ * The browser package whose bundle (/dist/) and demo (/) this server serves: the installed
+ * `rtc-elements` (a dependency of the rtc-elements-server package), or this checkout's own build.
+ */
+function browserPackage(): { distDir?: string; demoDir?: string } {
+  let root: string;
+  try {
+    root = dirname(createRequire(import.meta.url).resolve('rtc-elements/package.json'));
+  } catch {
+    console.warn(
+      'rtc-elements-server: the rtc-elements package is not installed: no bundle, no demo',
+    );
+    return {};
+  }
+  return {
+    distDir: join(root, 'dist'),
+    ...(existsSync(join(root, 'demo')) ? { demoDir: join(root, 'demo') } : {}),
+  };
+}
+
 let server;
 try {
   server = await startServer({
@@ -84,8 +104,7 @@ try {
     logger: config.logLevel,
     // Another node found this one stalled and removed its users: start afresh.
     onFenced: () => setTimeout(() => process.exit(1), 1000),
-    demoDir: fileURLToPath(new URL('../../demo/', import.meta.url)),
-    distDir: fileURLToPath(new URL('../', import.meta.url)),
+    ...browserPackage(),
   });
 } catch (error) {
   fail((error as Error).message);

@@ -11,6 +11,8 @@ export interface ElementPageOptions {
   defaultSocketUrl?: boolean;
   session?: string;
   name?: string;
+  /** The script the page loads from the server's /dist/ (default the whole bundle). */
+  script?: 'rtc-elements.js' | 'autoloader.js';
 }
 
 /** A page that uses only the public bundle and two tags of markup, from another origin. */
@@ -23,7 +25,7 @@ export function elementPage(o: ElementPageOptions): string {
     o.name ? `extra='${JSON.stringify({ name: o.name })}'` : '',
   ].join(' ');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>room</title>
-<script type="module" src="${o.signalingUrl}/dist/rtc-elements.js"></script></head>
+<script type="module" src="${o.signalingUrl}/dist/${o.script ?? 'rtc-elements.js'}"></script></head>
 <body><rtc-room ${attrs}><rtc-video-grid></rtc-video-grid></rtc-room></body></html>`;
 }
 

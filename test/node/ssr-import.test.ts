@@ -19,8 +19,20 @@ describe('importing the package in Node', () => {
       assert.equal(registry()?.get(tag), undefined, `${tag} was defined on the server`);
   });
 
-  it('the other browser entries import in Node without throwing', async () => {
-    for (const entry of ['rtc-elements/compat', 'rtc-elements/rtcmulticonnection.js'])
-      await import(entry);
+  it('every other browser entry (each element, the autoloader, the engine, compat) imports in Node without throwing or defining', async () => {
+    const entries = [
+      'rtc-elements/compat',
+      'rtc-elements/rtcmulticonnection.js',
+      'rtc-elements/engine',
+      'rtc-elements/autoloader.js',
+      ...['room', 'video-grid', 'user-status', 'chat', 'screen-button', 'media-controls'].map(
+        (name) => `rtc-elements/${name}.js`,
+      ),
+      'rtc-elements/file-share.js',
+    ];
+    for (const entry of entries) await import(entry);
+    const registry = (globalThis as { customElements?: { get(tag: string): unknown } })
+      .customElements;
+    assert.equal(registry?.get('rtc-room'), undefined);
   });
 });
