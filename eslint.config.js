@@ -12,6 +12,8 @@ export default tseslint.config(
       'node_modules/',
       'custom-elements.json',
       '.tmp/',
+      'test/types/',
+      'packages/',
     ],
   },
   js.configs.recommended,

@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { writeFrameworkTypes } from './framework-types.mjs';
 import { ELEMENTS, kb, sizes } from './sizes.mjs';
 
 const BUDGET_GZIP = 40 * 1024;
@@ -41,6 +42,7 @@ const INPUTS = [
   'package-lock.json',
   'tsconfig.json',
   'tsconfig.build.json',
+  'custom-elements.json',
 ];
 
 function digestOfInputs() {
@@ -341,9 +343,27 @@ if (withTypes) {
   writeFileSync(new URL('compat.d.ts', dist), "export * from './types/src/compat/index.js';\n");
   const declare = (name, source) =>
     writeFileSync(new URL(`${name}.d.ts`, dist), `export * from './types/${source}';\n`);
-  for (const { file, entry } of ELEMENTS) declare(file, entry.replace(/\.ts$/, '.js'));
+  // Each element's entry also brings the elements' events into the DOM's event map (what
+  // Angular's template checker and addEventListener read), as the whole bundle's does.
+  for (const { file, entry } of ELEMENTS) {
+    writeFileSync(
+      new URL(`${file}.d.ts`, dist),
+      `export * from './types/${entry.replace(/\.ts$/, '.js')}';\n` +
+        "import type {} from './types/src/elements/events/events.js';\n",
+    );
+  }
   declare('engine', 'src/engine/index.js');
-  declare('autoloader', 'src/elements/autoloader.js');
+  // The autoloader's declarations bring every element's (its tag, its events), as importing the
+  // element modules would: an app that loads the elements this way gets them typed too.
+  writeFileSync(
+    new URL('autoloader.d.ts', dist),
+    [
+      "export * from './types/src/elements/autoloader.js';",
+      ...ELEMENTS.map(({ file }) => `import type {} from './${file}.js';`),
+      '',
+    ].join('\n'),
+  );
+  writeFrameworkTypes(new URL('custom-elements.json', root), dist);
 }
 
 const code = readFileSync(new URL('rtc-elements.js', dist));
