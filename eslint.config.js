@@ -13,6 +13,7 @@ export default tseslint.config(
       'custom-elements.json',
       '.tmp/',
       'test/types/',
+      'examples/',
       'packages/',
     ],
   },

@@ -36,18 +36,27 @@ export interface Tarball {
   };
 }
 
+/** A project's package.json, as far as installing goes. */
+export interface ProjectManifest {
+  name?: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  [key: string]: unknown;
+}
+
 /**
- * Installs tarballs into a new project with no network: what a user's `npm install` of the
- * published packages would resolve, taken from the repository's own package-lock.json (the
- * versions its tests ran with), written as the project's lock, then `npm ci --offline`, which
- * reads the packages' tarballs from npm's cache (the repository's `npm install` put them there).
- * `dependencies` are the project's own (the others arrive as theirs).
+ * Installs a project with no network: its packed tarballs, and its other dependencies at the
+ * versions the repository's own package-lock.json resolved (the versions its tests ran with),
+ * written as the project's lock, then `npm ci --offline`, which reads the packages' tarballs from
+ * npm's cache (the repository's `npm install` put them there). A project given as a list of names
+ * depends on those tarballs alone; a manifest names tarballs by their package name (the spec is
+ * replaced by the tarball's file).
  */
 export async function installOffline(
   project: string,
   rootLockPath: string,
   tarballs: Tarball[],
-  dependencies: string[],
+  wanted: string[] | ProjectManifest,
 ): Promise<void> {
   mkdirSync(project, { recursive: true });
   const registry = (await run('npm', ['config', 'get', 'registry'])).stdout
@@ -58,7 +67,19 @@ export async function installOffline(
   };
   const spec = (t: Tarball) => `file:${relative(project, t.file)}`;
   const byName = new Map(tarballs.map((t) => [t.manifest.name, t]));
-  const own = Object.fromEntries(dependencies.map((name) => [name, spec(byName.get(name)!)]));
+  const manifest: ProjectManifest = Array.isArray(wanted)
+    ? { dependencies: Object.fromEntries(wanted.map((name) => [name, ''])) }
+    : { ...wanted };
+  const withTarballs = (deps: Record<string, string> | undefined) =>
+    deps &&
+    Object.fromEntries(
+      Object.entries(deps).map(([name, range]) => {
+        const tarball = byName.get(name);
+        return [name, tarball ? spec(tarball) : range];
+      }),
+    );
+  const dependencies = withTarballs(manifest.dependencies);
+  const devDependencies = withTarballs(manifest.devDependencies);
   writeFileSync(
     join(project, 'package.json'),
     JSON.stringify({
@@ -66,14 +87,24 @@ export async function installOffline(
       version: '1.0.0',
       private: true,
       type: 'module',
-      dependencies: own,
+      ...manifest,
+      ...(dependencies ? { dependencies } : {}),
+      ...(devDependencies ? { devDependencies } : {}),
     }),
   );
 
   const packages: Record<string, LockEntry> = {
-    '': { name: 'app', version: '1.0.0', dependencies: own },
+    '': {
+      name: 'app',
+      version: '1.0.0',
+      ...(dependencies ? { dependencies } : {}),
+      ...(devDependencies ? { devDependencies } : {}),
+    },
   };
   const pending: Array<[from: string, name: string, optional: boolean]> = [];
+  for (const name of Object.keys({ ...dependencies, ...devDependencies })) {
+    if (!byName.has(name)) pending.push(['', name, false]);
+  }
   for (const t of tarballs) {
     const { name, version, license, bin, engines, dependencies: deps = {} } = t.manifest;
     packages[`node_modules/${name}`] = {
