@@ -175,7 +175,8 @@ const minifyHtml = {
  * dist/rtc-broadcast-channel.js; file transfer (the first file sent or offered): dist/rtc-files.js;
  * RTCMultiConnection's file format (the first file to or from such a page):
  * dist/rtc-files-legacy.js; peer statistics (`getStats()`): dist/rtc-stats.js; socket.io over HTTP
- * long-polling (a server whose WebSocket handshake failed): dist/rtc-polling.js. Each is built on
+ * long-polling (a server whose WebSocket handshake failed): dist/rtc-polling.js; who speaks (the
+ * Web Audio meters of `<rtc-user-status>`, once there is sound): dist/rtc-audio-levels.js. Each is built on
  * its own; the files and stats parts import nothing the bundle has (so no class exists twice:
  * errors come from the bundle).
  */
@@ -203,6 +204,12 @@ const APART = [
     from: 'signaling',
     entry: 'src/engine/signaling/polling.ts',
     name: 'rtc-polling',
+  },
+  {
+    module: /^\.\.\/controllers\/audio-levels\.js$/,
+    from: 'user-status',
+    entry: 'src/elements/controllers/audio-levels.ts',
+    name: 'rtc-audio-levels',
   },
   {
     module: /^\.\/stats\.js$/,
@@ -244,6 +251,7 @@ const SPLIT = {
   ...Object.fromEntries(ELEMENTS.map(({ file, entry }) => [file, entry])),
   engine: 'src/engine/index.ts',
   autoloader: 'src/elements/autoloader.ts',
+  strings: 'src/elements/shared/strings.ts',
 };
 await esbuild.build({
   ...browser,
@@ -353,6 +361,7 @@ if (withTypes) {
     );
   }
   declare('engine', 'src/engine/index.js');
+  declare('strings', 'src/elements/shared/strings.js');
   // The autoloader's declarations bring every element's (its tag, its events), as importing the
   // element modules would: an app that loads the elements this way gets them typed too.
   writeFileSync(

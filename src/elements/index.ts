@@ -14,6 +14,13 @@ export { RtcFileShare } from './file-share/rtc-file-share.js';
 export type { Transfer, TransferState } from './file-share/transfer-list.js';
 export { RoomController } from './controllers/room-controller.js';
 export { displayName } from './shared/names.js';
+export {
+  setStrings,
+  type ElementStrings,
+  type Phrase,
+  type StringTables,
+  type Strings,
+} from './shared/strings.js';
 export { roomContext } from './context.js';
 export type { RtcEventDetails, RtcEventName, RtcEvent } from './events/events.js';
 export * from '../engine/index.js';

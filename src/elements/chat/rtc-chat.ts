@@ -5,7 +5,9 @@ import { RoomController } from '../controllers/room-controller.js';
 import { define, query } from '../shared/define.js';
 import { fireError } from '../shared/errors.js';
 import { nameOf } from '../shared/names.js';
+import { ElementText, type Strings } from '../shared/strings.js';
 import { styles } from './rtc-chat.styles.js';
+import { CHAT } from './strings.js';
 
 export interface ChatMessage {
   id: number;
@@ -50,6 +52,7 @@ export class RtcChat extends LitElement {
     room: {},
     maxMessages: { type: Number, attribute: 'max-messages' },
     placeholder: {},
+    strings: { attribute: false },
   };
 
   readonly #room = new RoomController(this, {
@@ -61,6 +64,7 @@ export class RtcChat extends LitElement {
       }),
     ],
   });
+  readonly #text = new ElementText(this, 'rtc-chat', CHAT);
   #nextId = 0;
   #stick = true;
 
@@ -80,8 +84,11 @@ export class RtcChat extends LitElement {
   /** Most messages kept (older ones are dropped). */
   declare maxMessages: number;
 
-  /** Placeholder of the input. */
+  /** Placeholder of the input (default: the `placeholder` phrase of its language). */
   declare placeholder: string;
+
+  /** Phrases of this element to use instead of the page's or English ones (see `setStrings`). */
+  declare strings: Strings<typeof CHAT> | undefined;
 
   constructor() {
     super();
@@ -89,7 +96,7 @@ export class RtcChat extends LitElement {
     this.unseen = 0;
     this.room = '';
     this.maxMessages = 500;
-    this.placeholder = 'Write a message';
+    this.placeholder = '';
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -106,7 +113,7 @@ export class RtcChat extends LitElement {
   }
 
   #name(message: ChatMessage): string {
-    return message.self ? 'You' : nameOf(this.#room.connection, message.userId);
+    return message.self ? this.#text.t('you') : nameOf(this.#room.connection, message.userId);
   }
 
   #onScroll = () => {
@@ -156,14 +163,18 @@ export class RtcChat extends LitElement {
 
   protected override render() {
     const joined = this.#room.connection?.state === 'joined';
-    const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+    const { t } = this.#text;
+    const time = new Intl.DateTimeFormat(this.#text.language, {
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     return html`
       <div part="base" class="base">
         <div
           part="log"
           class="log"
           role="log"
-          aria-label="Chat messages"
+          aria-label=${t('log')}
           aria-live="polite"
           tabindex="0"
           @scroll=${this.#onScroll}
@@ -191,18 +202,18 @@ export class RtcChat extends LitElement {
           ?hidden=${this.unseen === 0}
           @click=${this.#jump}
         >
-          ${this.unseen} new message${this.unseen === 1 ? '' : 's'}
+          ${t('unseen', { count: this.unseen })}
         </button>
         <form part="form" class="form" @submit=${this.#submit}>
           <input
             part="input"
-            aria-label="Message"
-            placeholder=${this.placeholder}
+            aria-label=${t('input')}
+            placeholder=${this.placeholder || t('placeholder')}
             autocomplete="off"
             maxlength="10000"
             ?disabled=${!joined}
           />
-          <button part="send" type="submit" ?disabled=${!joined}>Send</button>
+          <button part="send" type="submit" ?disabled=${!joined}>${t('send')}</button>
         </form>
       </div>
     `;

@@ -12,7 +12,9 @@ import { optionalNumber } from '../shared/converters.js';
 import { define, query } from '../shared/define.js';
 import { fireError } from '../shared/errors.js';
 import { nameOf } from '../shared/names.js';
+import { ElementText, type Strings } from '../shared/strings.js';
 import { styles } from './rtc-file-share.styles.js';
+import { FILE_SHARE } from './strings.js';
 import {
   accepts,
   formatBytes,
@@ -60,6 +62,7 @@ export class RtcFileShare extends LitElement {
     accept: {},
     maxSize: { attribute: 'max-size', converter: optionalNumber },
     askBeforeReceive: { type: Boolean, attribute: 'ask-before-receive' },
+    strings: { attribute: false },
   };
 
   readonly #room = new RoomController(this, {
@@ -67,6 +70,8 @@ export class RtcFileShare extends LitElement {
     events: ['joined', 'left', 'participant-joined', 'participant-left', 'participant-updated'],
     subscribe: (connection) => this.#listen(connection),
   });
+
+  readonly #text = new ElementText(this, 'rtc-file-share', FILE_SHARE);
 
   private get input(): HTMLInputElement {
     return query(this, 'input[type="file"]') as HTMLInputElement;
@@ -87,6 +92,9 @@ export class RtcFileShare extends LitElement {
 
   /** Largest file, in bytes, sent or received by this element; larger ones are refused. */
   declare maxSize: number | undefined;
+
+  /** Phrases of this element to use instead of the page's or English ones (see `setStrings`). */
+  declare strings: Strings<typeof FILE_SHARE> | undefined;
 
   /** Ask the user (Accept / Decline in the list) before any bytes of an incoming file flow. */
   declare askBeforeReceive: boolean;
@@ -160,39 +168,37 @@ export class RtcFileShare extends LitElement {
         if (this.maxSize !== undefined && offer.size > this.maxSize) {
           offer.respondWith('too-large');
           this.#set(offer, 'failed', {
-            reason: `Refused: larger than ${formatBytes(this.maxSize)}`,
+            reason: this.#text.t('tooLarge', { size: formatBytes(this.maxSize) }),
           });
         } else if (this.askBeforeReceive) {
           offer.respondWith(
             new Promise<boolean>((resolve) => this.#set(offer, 'offered', { answer: resolve })),
           );
-          this.#say(`${this.#who(offer.userId)} offers ${offer.name}`);
+          this.#say('sayOffer', offer);
         }
       }),
       files.on('file-start', (info) => {
         this.#set(info, info.direction === 'send' ? 'waiting' : 'active', { answer: undefined });
-        if (info.direction === 'receive')
-          this.#say(`Receiving ${info.name} from ${this.#who(info.userId)}`);
       }),
       files.on('file-progress', (info) => this.#update(info, (t) => progressed(t, info.bytes))),
       files.on('file-end', (info) => {
         if (info.relayed) return;
         this.#set(info, 'done', { bytes: info.size, ...(info.url ? { url: info.url } : {}) });
-        this.#say(
-          `${info.name} ${info.direction === 'send' ? 'sent to' : 'received from'} ${this.#who(info.userId)}`,
-        );
+        this.#say(info.direction === 'send' ? 'saySent' : 'sayReceived', info);
       }),
       files.on('file-cancel', (info) => {
         if (info.relayed) return;
         this.#set(info, 'cancelled', {
-          reason: info.by === 'local' ? 'Cancelled' : 'Cancelled by the other side',
+          reason: this.#text.t(info.by === 'local' ? 'cancelled' : 'cancelledThere'),
         });
-        this.#say(`${info.name} cancelled`);
+        this.#say('sayCancelled', info);
       }),
       files.on('error', (error) => {
         if (!error.transfer) return;
-        this.#set(error.transfer, 'failed', { reason: error.message });
-        this.#say(`${error.transfer.name} failed`);
+        this.#set(error.transfer, 'failed', {
+          reason: this.#text.t('failed', { reason: error.message }),
+        });
+        this.#say('sayFailed', error.transfer);
       }),
     ];
   }
@@ -213,8 +219,9 @@ export class RtcFileShare extends LitElement {
     this.#update(info, (t) => ({ ...t, ...more, state }));
   }
 
-  #say(text: string): void {
-    this.announcement = text;
+  /** Announces a transfer's news to screen readers, once. */
+  #say(key: keyof typeof FILE_SHARE & `say${string}`, info: FileTransferInfo): void {
+    this.announcement = this.#text.t(key, { file: info.name, name: this.#who(info.userId) });
   }
 
   #who(userId: string): string {
@@ -257,41 +264,40 @@ export class RtcFileShare extends LitElement {
   };
 
   #row(t: Transfer) {
+    const say = this.#text.t;
     const pct = percent(t);
     const live = t.state === 'active' || t.state === 'waiting' || t.state === 'offered';
     const figures =
       t.state === 'active'
         ? [`${pct}%`, `${formatBytes(t.speed)}/s`, formatEta(t)].filter(Boolean).join(' · ')
         : t.state === 'waiting'
-          ? 'Waiting…'
+          ? say('waiting')
           : t.state === 'offered'
-            ? 'Wants to send you this file'
+            ? say('offered')
             : t.state === 'done'
-              ? t.direction === 'send'
-                ? 'Sent'
-                : 'Received'
+              ? say(t.direction === 'send' ? 'sent' : 'received')
               : (t.reason ?? '');
     return html`
       <li part="transfer" class="transfer" data-state=${t.state} data-direction=${t.direction}>
         <span part="name" class="name">${t.name}</span>
         <span part="meta" class="meta"
-          >${t.direction === 'send' ? 'to' : 'from'} ${this.#who(t.userId)} ·
+          >${say(t.direction === 'send' ? 'to' : 'from', { name: this.#who(t.userId) })} ·
           ${formatBytes(t.size)}</span
         >
         <progress
           part="progress"
           max="100"
           .value=${pct}
-          aria-label=${`${t.name}: ${pct}%`}
+          aria-label=${say('progress', { file: t.name, percent: pct })}
         ></progress>
         <span part="figures" class="figures">${figures}</span>
         <span class="actions">
           ${
             t.state === 'offered'
               ? html`<button part="accept" type="button" @click=${() => t.answer?.(true)}>
-                    Accept</button
+                    ${say('accept')}</button
                   ><button part="decline" type="button" @click=${() => t.answer?.(false)}>
-                    Decline
+                    ${say('decline')}
                   </button>`
               : nothing
           }
@@ -300,15 +306,17 @@ export class RtcFileShare extends LitElement {
               ? html`<button
                   part="cancel"
                   type="button"
-                  aria-label=${`Cancel ${t.name}`}
+                  aria-label=${say('cancelFile', { file: t.name })}
                   @click=${() => this.#room.connection?.cancelFile(t.fileId, t.userId)}
                 >
-                  Cancel
+                  ${say('cancel')}
                 </button>`
               : nothing
           }
           ${
-            t.url ? html`<a part="download" href=${t.url} download=${t.name}>Download</a>` : nothing
+            t.url
+              ? html`<a part="download" href=${t.url} download=${t.name}>${say('download')}</a>`
+              : nothing
           }
         </span>
       </li>
@@ -317,6 +325,7 @@ export class RtcFileShare extends LitElement {
 
   protected override render() {
     const joined = this.#room.connection?.state === 'joined';
+    const { t } = this.#text;
     return html`
       <div part="base" class="base">
         <div
@@ -334,17 +343,12 @@ export class RtcFileShare extends LitElement {
             ?disabled=${!joined}
             @click=${() => this.pick()}
           >
-            Send files
+            ${t('pick')}
           </button>
-          <span>or drop them here</span>
+          <span>${t('drop')}</span>
           <input type="file" multiple hidden accept=${this.accept} @change=${this.#onPicked} />
         </div>
-        <ul
-          part="list"
-          class="list"
-          aria-label="File transfers"
-          ?hidden=${this.transfers.length === 0}
-        >
+        <ul part="list" class="list" aria-label=${t('list')} ?hidden=${this.transfers.length === 0}>
           ${repeat(
             this.transfers,
             (t) => t.key,

@@ -11,7 +11,9 @@ import '../screen-button/rtc-screen-button.js';
 import { define } from '../shared/define.js';
 import { fireError } from '../shared/errors.js';
 import { mediaDevices } from '../shared/platform.js';
+import { ElementText, type Strings } from '../shared/strings.js';
 import { styles } from './rtc-media-controls.styles.js';
+import { MEDIA_CONTROLS } from './strings.js';
 
 const canChooseSpeaker = () =>
   typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
@@ -46,8 +48,10 @@ export class RtcMediaControls extends LitElement {
     noDevices: { type: Boolean, attribute: 'no-devices' },
     noScreen: { type: Boolean, attribute: 'no-screen' },
     noLeave: { type: Boolean, attribute: 'no-leave' },
+    strings: { attribute: false },
   };
 
+  readonly #text = new ElementText(this, 'rtc-media-controls', MEDIA_CONTROLS);
   readonly #room = new RoomController(this, {
     roomId: () => this.room,
     events: ['joined', 'left', 'mute', 'unmute', 'stream', 'stream-ended', 'state'],
@@ -68,6 +72,9 @@ export class RtcMediaControls extends LitElement {
 
   /** Hide the leave button. */
   declare noLeave: boolean;
+
+  /** Phrases of this element to use instead of the page's or English ones (see `setStrings`). */
+  declare strings: Strings<typeof MEDIA_CONTROLS> | undefined;
 
   constructor() {
     super();
@@ -117,8 +124,15 @@ export class RtcMediaControls extends LitElement {
       const muted = connection.muteState()[kind];
       if (muted) void connection.unmute(kind);
       else void connection.mute(kind);
-      const what = kind === 'audio' ? 'Microphone' : 'Camera';
-      this.announcement = `${what} ${muted ? 'on' : kind === 'audio' ? 'muted' : 'off'}`;
+      this.announcement = this.#text.t(
+        kind === 'audio'
+          ? muted
+            ? 'sayMicOn'
+            : 'sayMicMuted'
+          : muted
+            ? 'sayCameraOn'
+            : 'sayCameraOff',
+      );
     };
   }
 
@@ -155,7 +169,7 @@ export class RtcMediaControls extends LitElement {
         ${devices.map(
           (d, i) =>
             html`<option value=${d.deviceId} ?selected=${d.deviceId === current}>
-              ${d.label || `${label} ${i + 1}`}
+              ${d.label || this.#text.t('device', { kind: label, number: i + 1 })}
             </option>`,
         )}
       </select>
@@ -167,8 +181,9 @@ export class RtcMediaControls extends LitElement {
     const joined = connection?.state === 'joined';
     const muted = connection?.muteState() ?? { audio: false, video: false };
     const { cameras, microphones, speakers } = this.devices;
+    const { t } = this.#text;
     return html`
-      <div part="base" class="bar" role="toolbar" aria-label="Call controls">
+      <div part="base" class="bar" role="toolbar" aria-label=${t('toolbar')}>
         <button
           part="mic"
           type="button"
@@ -176,7 +191,7 @@ export class RtcMediaControls extends LitElement {
           ?disabled=${!joined}
           @click=${this.#toggle('audio')}
         >
-          Mute microphone
+          ${t('mute')}
         </button>
         <button
           part="camera"
@@ -185,18 +200,18 @@ export class RtcMediaControls extends LitElement {
           ?disabled=${!joined}
           @click=${this.#toggle('video')}
         >
-          Camera off
+          ${t('cameraOff')}
         </button>
         ${
           this.noDevices
             ? nothing
             : html`<span part="devices" class="devices">
-                ${this.#select('Camera', 'camera-select', cameras, this.#current('video'), this.#pick('video'))}
-                ${this.#select('Microphone', 'mic-select', microphones, this.#current('audio'), this.#pick('audio'))}
+                ${this.#select(t('camera'), 'camera-select', cameras, this.#current('video'), this.#pick('video'))}
+                ${this.#select(t('microphone'), 'mic-select', microphones, this.#current('audio'), this.#pick('audio'))}
                 ${
                   canChooseSpeaker()
                     ? this.#select(
-                        'Speaker',
+                        t('speaker'),
                         'speaker-select',
                         speakers,
                         connection?.outputDevice,
@@ -217,7 +232,7 @@ export class RtcMediaControls extends LitElement {
                 ?disabled=${!joined}
                 @click=${this.#leave}
               >
-                Leave
+                ${t('leave')}
               </button>`
         }
         <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>

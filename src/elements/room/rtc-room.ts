@@ -27,7 +27,10 @@ import { RoomController } from '../controllers/room-controller.js';
 import { isJson, jsonAttributes, jsonConverter, optionalNumber } from '../shared/converters.js';
 import { define } from '../shared/define.js';
 import { fireError } from '../shared/errors.js';
+import { ElementText, type Strings } from '../shared/strings.js';
+import { bindAnnouncements } from './announcements.js';
 import { bindRoomEvents } from './room-events.js';
+import { ROOM } from './strings.js';
 
 /**
  * The default signaling server: the origin that served the bundle, when that is a signaling
@@ -61,6 +64,14 @@ export class RtcRoom extends LitElement {
     }
     :host([hidden]) {
       display: none;
+    }
+    .sr-only {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      overflow: hidden;
+      clip: rect(0 0 0 0);
+      white-space: nowrap;
     }
   `;
 
@@ -104,6 +115,8 @@ export class RtcRoom extends LitElement {
     processSdp: { attribute: false },
     joined: { type: Boolean, reflect: true },
     connectionState: { attribute: 'connection-state', reflect: true },
+    strings: { attribute: false },
+    announcement: { state: true, attribute: false },
   };
   /** The JSON attributes (read with jsonConverter), each with its property. */
   static readonly #jsonAttributes = jsonAttributes(this.properties);
@@ -111,8 +124,19 @@ export class RtcRoom extends LitElement {
   readonly #provider = new ContextProvider(this, { context: roomContext, initialValue: undefined });
   /** The connection this room owns; its engine events are re-fired as this element's DOM events. */
   readonly #room = new RoomController(this, {
-    subscribe: (connection) => bindRoomEvents(this, connection),
+    subscribe: (connection) => [
+      ...bindRoomEvents(this, connection),
+      ...bindAnnouncements(connection, (key, name) => {
+        this.announcement = this.#text.t(key, { name });
+      }),
+    ],
   });
+  readonly #text = new ElementText(this, 'rtc-room', ROOM);
+  /** The live region's text: joins, leaves and others' mutes, for screen readers. */
+  declare private announcement: string;
+
+  /** Phrases of this element to use instead of the page's or English ones (see `setStrings`). */
+  declare strings: Strings<typeof ROOM> | undefined;
 
   /** Room to open or join. */
   declare roomId: string;
@@ -225,6 +249,7 @@ export class RtcRoom extends LitElement {
 
   constructor() {
     super();
+    this.announcement = '';
     this.roomId = '';
     this.socketUrl = '';
     this.userId = '';
@@ -662,7 +687,8 @@ export class RtcRoom extends LitElement {
   }
 
   protected override render() {
-    return html`<div part="base"><slot></slot></div>`;
+    return html`<div part="base"><slot></slot></div>
+      <span class="sr-only" role="status" aria-live="polite">${this.announcement}</span>`;
   }
 }
 

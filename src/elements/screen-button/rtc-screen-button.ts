@@ -5,6 +5,8 @@ import { define } from '../shared/define.js';
 import { fireError } from '../shared/errors.js';
 import { mediaDevices } from '../shared/platform.js';
 import { toggleButton } from '../shared/shared.styles.js';
+import { ElementText, type Strings } from '../shared/strings.js';
+import { SCREEN_BUTTON } from './strings.js';
 
 const supported = () =>
   typeof (mediaDevices() as Partial<MediaDevices> | undefined)?.getDisplayMedia === 'function';
@@ -44,8 +46,10 @@ export class RtcScreenButton extends LitElement {
     room: {},
     mode: {},
     sharing: { type: Boolean, reflect: true },
+    strings: { attribute: false },
   };
 
+  readonly #text = new ElementText(this, 'rtc-screen-button', SCREEN_BUTTON);
   readonly #room = new RoomController(this, {
     roomId: () => this.room,
     events: ['joined', 'left', 'stream', 'stream-ended', 'state'],
@@ -62,6 +66,9 @@ export class RtcScreenButton extends LitElement {
 
   /** Reflects whether the screen is being shared. */
   declare sharing: boolean;
+
+  /** Phrases of this element to use instead of the page's or English ones (see `setStrings`). */
+  declare strings: Strings<typeof SCREEN_BUTTON> | undefined;
 
   constructor() {
     super();
@@ -127,7 +134,7 @@ export class RtcScreenButton extends LitElement {
       ?disabled=${!supported() || !joined || this.busy}
       @click=${this.#toggle}
     >
-      <slot>Share screen</slot>
+      <slot>${this.#text.t('share')}</slot>
     </button>`;
   }
 }

@@ -1,10 +1,12 @@
 import { LitElement, html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Extra, MuteState, RoomConnection } from '../../engine/index.js';
-import { AudioLevelsController } from '../controllers/audio-levels.js';
+import type { AudioLevelsController } from '../controllers/audio-levels.js';
 import { RoomController } from '../controllers/room-controller.js';
 import { define } from '../shared/define.js';
 import { displayName } from '../shared/names.js';
+import { ElementText, type Strings } from '../shared/strings.js';
+import { USER_STATUS } from './strings.js';
 import { styles } from './rtc-user-status.styles.js';
 
 interface Person {
@@ -46,8 +48,10 @@ export class RtcUserStatus extends LitElement {
   static override properties = {
     room: {},
     userId: { attribute: 'user-id' },
+    strings: { attribute: false },
   };
 
+  readonly #text = new ElementText(this, 'rtc-user-status', USER_STATUS);
   readonly #room = new RoomController(this, {
     roomId: () => this.room,
     events: [
@@ -66,7 +70,9 @@ export class RtcUserStatus extends LitElement {
       'user-id',
     ],
   });
-  readonly #levels = new AudioLevelsController(this);
+  /** Who speaks (Web Audio meters): loaded the first time there is a stream with sound to measure. */
+  #levels: AudioLevelsController | undefined;
+  #loadingLevels = false;
   /** Everyone seen in this room connection, so that people who left show as offline. */
   #seen = new Map<string, Extra>();
   #seenFor: RoomConnection | undefined;
@@ -76,6 +82,9 @@ export class RtcUserStatus extends LitElement {
 
   /** Show only this person. */
   declare userId: string;
+
+  /** Phrases of this element to use instead of the page's or English ones (see `setStrings`). */
+  declare strings: Strings<typeof USER_STATUS> | undefined;
 
   constructor() {
     super();
@@ -99,7 +108,7 @@ export class RtcUserStatus extends LitElement {
       this.#seenFor = connection;
     }
     if (!connection) {
-      this.#levels.observe(new Map());
+      this.#levels?.observe(new Map());
       return;
     }
     for (const p of connection.participants) this.#seen.set(p.userId, p.extra);
@@ -110,7 +119,17 @@ export class RtcUserStatus extends LitElement {
         audio.set(info.userId, info.stream);
       }
     }
-    this.#levels.observe(audio);
+    if (this.#levels) this.#levels.observe(audio);
+    else if (audio.size > 0 && !this.#loadingLevels) {
+      this.#loadingLevels = true;
+      import('../controllers/audio-levels.js').then(
+        ({ AudioLevelsController }) => {
+          this.#levels = new AudioLevelsController(this);
+          this.requestUpdate();
+        },
+        () => (this.#loadingLevels = false),
+      );
+    }
   }
 
   #people(): Person[] {
@@ -124,7 +143,7 @@ export class RtcUserStatus extends LitElement {
       online: isOnline,
       owner: connection.owner === userId,
       muted: connection.muteState(userId),
-      speaking: isOnline && this.#levels.isSpeaking(userId),
+      speaking: isOnline && !!this.#levels?.isSpeaking(userId),
     });
     const joined = connection.state === 'joined';
     const list = [person(connection.userId, connection.extra, true, joined)];
@@ -139,7 +158,7 @@ export class RtcUserStatus extends LitElement {
   protected override render() {
     const people = this.#people();
     return html`
-      <ul part="base" class="list" aria-label="People in the room">
+      <ul part="base" class="list" aria-label=${this.#text.t('list')}>
         ${repeat(
           people,
           (p) => p.userId,
@@ -152,6 +171,7 @@ export class RtcUserStatus extends LitElement {
   #person(p: Person) {
     const name = displayName(p.extra) ?? p.userId;
     const status = p.online ? 'online' : 'offline';
+    const { t } = this.#text;
     return html`
       <li
         part="person"
@@ -162,24 +182,24 @@ export class RtcUserStatus extends LitElement {
       >
         <span class="dot ${status}" aria-hidden="true"></span>
         <span part="name" class="name">${name}</span>
-        ${p.self ? html`<span part="you" class="you">(you)</span>` : nothing}
-        <span part="status" class="status">${status}</span>
-        ${p.owner ? html`<span part="owner" class="badge">owner</span>` : nothing}
+        ${p.self ? html`<span part="you" class="you">${t('you')}</span>` : nothing}
+        <span part="status" class="status">${t(status)}</span>
+        ${p.owner ? html`<span part="owner" class="badge">${t('owner')}</span>` : nothing}
         <span
           part="mic"
           class="state ${p.muted.audio ? '' : 'sr-only'}"
           data-muted=${p.muted.audio}
         >
-          ${p.muted.audio ? 'microphone muted' : 'microphone on'}
+          ${t(p.muted.audio ? 'micMuted' : 'micOn')}
         </span>
         <span
           part="camera"
           class="state ${p.muted.video ? '' : 'sr-only'}"
           data-muted=${p.muted.video}
         >
-          ${p.muted.video ? 'camera off' : 'camera on'}
+          ${t(p.muted.video ? 'cameraOff' : 'cameraOn')}
         </span>
-        <span part="speaking" class="speaking" ?hidden=${!p.speaking}>speaking</span>
+        <span part="speaking" class="speaking" ?hidden=${!p.speaking}>${t('speaking')}</span>
       </li>
     `;
   }

@@ -4,6 +4,8 @@ import type { PeerStats, StreamInfo } from '../../engine/index.js';
 import { RoomController } from '../controllers/room-controller.js';
 import { define } from '../shared/define.js';
 import { displayName, nameOf } from '../shared/names.js';
+import { ElementText, type Strings } from '../shared/strings.js';
+import { VIDEO_GRID } from './strings.js';
 import { styles } from './rtc-video-grid.styles.js';
 
 // Not the user id: a user taking a new id keeps its tiles (and their playing videos).
@@ -43,8 +45,10 @@ export class RtcVideoGrid extends LitElement {
     room: {},
     noLocalPreview: { type: Boolean, attribute: 'no-local-preview' },
     showStats: { type: Boolean, attribute: 'show-stats' },
+    strings: { attribute: false },
   };
 
+  readonly #text = new ElementText(this, 'rtc-video-grid', VIDEO_GRID);
   readonly #room = new RoomController(this, {
     roomId: () => this.room,
     events: [
@@ -90,6 +94,9 @@ export class RtcVideoGrid extends LitElement {
 
   /** Overlay each remote tile with its connection stats (candidate, RTT, bitrates, loss, frames). */
   declare showStats: boolean;
+
+  /** Phrases of this element to use instead of the page's or English ones (see `setStrings`). */
+  declare strings: Strings<typeof VIDEO_GRID> | undefined;
 
   constructor() {
     super();
@@ -198,7 +205,7 @@ export class RtcVideoGrid extends LitElement {
         ${
           reconnecting
             ? html`<span part="reconnecting" class="reconnecting" role="status"
-                >Reconnecting…</span
+                >${this.#text.t('reconnecting')}</span
               >`
             : nothing
         }
@@ -220,8 +227,8 @@ export class RtcVideoGrid extends LitElement {
       info.type === 'local'
         ? (displayName(connection?.extra) ?? info.userId)
         : nameOf(connection, info.userId);
-    const suffix = info.isScreen ? ' (screen)' : info.type === 'local' ? ' (you)' : '';
-    return `${name}${suffix}`;
+    if (info.isScreen) return this.#text.t('screen', { name });
+    return info.type === 'local' ? this.#text.t('you', { name }) : name;
   }
 
   #play(video: HTMLVideoElement): void {
@@ -263,7 +270,7 @@ export class RtcVideoGrid extends LitElement {
       </div>
       <slot name="empty" ?hidden=${streams.length > 0}></slot>
       <button part="unmute" class="unmute" ?hidden=${!blocked} @click=${this.#enableSound}>
-        Enable sound
+        ${this.#text.t('enableSound')}
       </button>
     `;
   }
