@@ -1,14 +1,16 @@
 /**
- * One server render per framework that renders on the server (Next, Nuxt, SvelteKit): the app
+ * One server render per framework (Next, Nuxt, SvelteKit, Angular SSR): the app
  * imports rtc-elements in Node, renders a room with the pattern the README gives for that
  * framework, and the HTML holds the string attributes and no "[object Object]". (Svelte writes
  * objects as attributes, hence its pattern: set them in the browser, here with {@attach}.)
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { createElement } from 'react';
 import { renderToString as renderReact } from 'react-dom/server';
 import { compile } from 'svelte/compiler';
@@ -17,6 +19,7 @@ import { createSSRApp } from 'vue';
 import { renderToString as renderVue } from 'vue/server-renderer';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
 const extra = { name: 'Ada' };
 const iceServers: RTCIceServer[] = [{ urls: 'stun:stun.example.com' }];
 
@@ -83,5 +86,31 @@ describe('server rendering with each framework', () => {
       `${script}<rtc-room room-id="team" {extra} {iceServers}><rtc-video-grid></rtc-video-grid></rtc-room>`,
     );
     assert.match(renderSvelte(Naive, { props: {} }).body, /extra="\[object Object\]"/);
+  });
+
+  it('Angular 21: property bindings ([extra]) stay out of the HTML; [attr.room-id] is written', async () => {
+    // The component (test/types/angular/ssr) compiled ahead of time, as the Angular CLI does,
+    // into .tmp/ssr-angular; the packages' partial declarations are linked by the JIT compiler.
+    await run(process.execPath, [
+      join(ROOT, 'node_modules/@angular/compiler-cli/bundles/src/bin/ngc.js'),
+      '-p',
+      join(ROOT, 'test/types/angular/ssr/tsconfig.json'),
+    ]);
+    await import('@angular/compiler');
+    const { provideZonelessChangeDetection } = await import('@angular/core');
+    const { bootstrapApplication } = await import('@angular/platform-browser');
+    const { provideServerRendering, renderApplication } = await import('@angular/platform-server');
+    const app = pathToFileURL(join(ROOT, '.tmp/ssr-angular/app.js')).href;
+    const { App } = (await import(app)) as { App: Parameters<typeof bootstrapApplication>[0] };
+    const html = await renderApplication(
+      (context) =>
+        bootstrapApplication(
+          App,
+          { providers: [provideServerRendering(), provideZonelessChangeDetection()] },
+          context,
+        ),
+      { document: '<!doctype html><html><body><app-root></app-root></body></html>', url: '/' },
+    );
+    assertClean(html);
   });
 });
