@@ -65,6 +65,7 @@ export class RtcRoom extends LitElement {
     :host([hidden]) {
       display: none;
     }
+    /* The panels' .sr-only (shared.styles.ts), written again: sharing it costs the bundle more. */
     .sr-only {
       position: absolute;
       width: 1px;
