@@ -1,6 +1,6 @@
 // Makes sure the test suites have what they run against: Chromium ($CHROME_PATH or Debian's
-// /usr/bin/chromium), coturn's `turnserver` (TURN relay tests) and `redis-server` (several
-// signaling nodes). On a Debian machine where we
+// /usr/bin/chromium), coturn's `turnserver` (TURN relay tests), `redis-server` (several
+// signaling nodes) and `janus` (the SFU). On a Debian machine where we
 // are root, what is missing is installed with apt-get (set RTC_NO_INSTALL=1 to refuse); anywhere
 // else this prints how to get it and fails.
 import { spawnSync } from 'node:child_process';
@@ -21,6 +21,7 @@ const missing = [
   ...(hasChromium() ? [] : ['chromium']),
   ...(runs('turnserver', ['--help']) ? [] : ['coturn']),
   ...(runs('redis-server', ['--version']) ? [] : ['redis-server']),
+  ...(existsSync('/usr/bin/janus') ? [] : ['janus']),
 ];
 if (missing.length === 0) process.exit(0);
 

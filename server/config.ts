@@ -2,6 +2,7 @@ import type { IceServer } from '../src/protocol/index.js';
 import { parseLogLevel, type LogLevel } from './log.js';
 import { parseTurn, type TurnConfig } from './turn.js';
 import { LIMIT_KEYS, limitsFromEnv, type LimitsConfig } from './config-limits.js';
+import { SFU_KEYS, sfuFromEnv, type SfuConfig } from './sfu/sfu-config.js';
 
 /** Server settings, from environment variables. */
 export interface ServerConfig extends LimitsConfig {
@@ -25,6 +26,8 @@ export interface ServerConfig extends LimitsConfig {
   redisUrl: string | undefined;
   /** `RECONNECT_GRACE_MS`: how long a dropped user keeps its room to resume (default 15000). */
   reconnectGraceMs: number;
+  /** `JANUS_URL` and the other SFU settings (server/sfu/sfu-config.ts); undefined: no SFU. */
+  sfu: SfuConfig | undefined;
   /** config.json `socketMessageEvent` (v3): the relay event of clients that name none. */
   messageEvent?: string | undefined;
   /** config.json `socketCustomEvent` (v3): the custom event of clients that name none. */
@@ -43,6 +46,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     metricsToken: env['METRICS_TOKEN'] || undefined,
     redisUrl: parseRedisUrl(env['REDIS_URL']),
     reconnectGraceMs: parseGrace(env['RECONNECT_GRACE_MS']),
+    sfu: sfuFromEnv(env),
     ...limitsFromEnv(env),
   };
 }
@@ -121,6 +125,7 @@ const ENV_KEYS = [
   'ICE_SERVERS',
   'LOG_LEVEL',
   'METRICS_TOKEN',
+  ...SFU_KEYS,
   ...LIMIT_KEYS,
 ] as const;
 /** RTCMultiConnection's config.json keys that this server understands. */

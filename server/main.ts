@@ -97,6 +97,11 @@ function browserPackage(): { distDir?: string; demoDir?: string } {
   };
 }
 
+if (config.sfu) {
+  // server/sfu manages VideoRooms on Janus (tested); rooms do not use them yet (issue 19).
+  console.warn('rtc-elements-server: JANUS_URL is set, but SFU rooms are not available yet');
+}
+
 let server;
 try {
   server = await startServer({

@@ -19,6 +19,8 @@ describe('configFromEnv', () => {
       redisUrl: undefined,
       // A dropped rtc-elements user keeps its room this long, to resume.
       reconnectGraceMs: 15_000,
+      // No SFU unless JANUS_URL names a Janus: every room is a mesh.
+      sfu: undefined,
       // Abuse limits (each settable; 0 turns most off), and no trusted proxy.
       rateLimits: {
         messagesPerSecond: 50,
