@@ -32,7 +32,15 @@ export function janusInstalled(): boolean {
   return existsSync('/usr/bin/janus') && existsSync(join(LIBRARIES, 'plugins'));
 }
 
-/** Gives the namespace its private test address (once; a no-op when it has it). */
+/** Janus instances running, and whether this process made the test address they share. */
+let running = 0;
+let madeAddress = false;
+
+/**
+ * Gives the namespace its private test address (a no-op when it has it). The address goes again
+ * when the last Janus of this process stops (`releaseTestAddress`): later tests in the same
+ * namespace (browsers gathering ICE candidates) see only the loopback interface, as before.
+ */
 export function ensureTestAddress(): void {
   // Only inside the namespace the tests run in (scripts/netns.mjs): never on the machine's own.
   if (process.env['RTC_NETNS'] !== '1')
@@ -43,6 +51,14 @@ export function ensureTestAddress(): void {
   execFileSync('ip', ['addr', 'add', `${JANUS_TEST_ADDRESS}/24`, 'dev', 'rtc0']);
   execFileSync('ip', ['link', 'set', 'rtc0', 'up']);
   execFileSync('ip', ['link', 'set', 'rtc1', 'up']);
+  madeAddress = true;
+}
+
+/** Removes the test address this process made (both ends of the veth pair go with rtc0). */
+export function releaseTestAddress(): void {
+  if (!madeAddress) return;
+  madeAddress = false;
+  execFileSync('ip', ['link', 'del', 'rtc0']);
 }
 
 async function freePort(): Promise<number> {
@@ -128,16 +144,23 @@ admin: {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `ws://127.0.0.1:${port}`;
 
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`janus exited ${child.exitCode}:\n${output}`);
-    if (await answers(url)) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`janus did not answer on ${url} in 15 s:\n${output}`);
+  try {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`janus exited ${child.exitCode}:\n${output}`);
+      if (await answers(url)) break;
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`janus did not answer on ${url} in 15 s:\n${output}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    if (running === 0) releaseTestAddress();
+    throw error;
   }
+  running++;
   return {
     url,
     apiSecret: options.apiSecret,
@@ -147,6 +170,7 @@ admin: {
       if (child.exitCode === null) child.kill(kill ? 'SIGKILL' : 'SIGTERM');
       await exited;
       rmSync(folder, { recursive: true, force: true });
+      if (--running === 0) releaseTestAddress();
     },
   };
 }
