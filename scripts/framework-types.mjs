@@ -6,36 +6,8 @@
 // every event in GlobalEventHandlersEventMap, which its template checker reads.
 // The manifest says which tags, properties and events there are; the types are the elements' own
 // (`Pick<RtcRoom, 'roomId' | ...>`, `RtcEventDetails['rtc-joined']`), so they cannot drift.
-import { readFileSync, writeFileSync } from 'node:fs';
-
-/** Every element of the manifest: tag, class, module, settable properties, events. */
-export function manifestElements(manifestUrl) {
-  const manifest = JSON.parse(readFileSync(manifestUrl, 'utf8'));
-  const elements = [];
-  for (const module of manifest.modules) {
-    for (const declaration of module.declarations ?? []) {
-      if (!declaration.customElement || !declaration.tagName) continue;
-      const properties = (declaration.members ?? [])
-        .filter(
-          (member) =>
-            member.kind === 'field' &&
-            !member.static &&
-            !member.readonly &&
-            (member.privacy ?? 'public') === 'public' &&
-            !member.name.startsWith('#'),
-        )
-        .map((member) => member.name);
-      elements.push({
-        tag: declaration.tagName,
-        className: declaration.name,
-        module: module.path.replace(/\.ts$/, '.js'),
-        properties,
-        events: (declaration.events ?? []).map((event) => event.name),
-      });
-    }
-  }
-  return elements.sort((a, b) => (a.tag < b.tag ? -1 : 1));
-}
+import { writeFileSync } from 'node:fs';
+import { manifestElements } from './manifest.mjs';
 
 const union = (names) => (names.length ? names.map((name) => `'${name}'`).join(' | ') : 'never');
 

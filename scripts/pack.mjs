@@ -61,40 +61,44 @@ const pack = (folder) => {
 
 const browserPack = pack(root);
 
-// The server package, staged: its manifest, a README, the build and the declarations it needs.
-const stage = mkdtempSync(join(tmpdir(), 'rtc-elements-server-'));
-try {
-  writeFileSync(join(stage, 'package.json'), `${JSON.stringify(server, null, 2)}\n`);
-  cpSync(join(root, 'server/README.md'), join(stage, 'README.md'));
-  const built = join(root, 'dist/server');
-  cpSync(built, join(stage, 'dist'), {
-    recursive: true,
-    filter: (path) => !path.endsWith('.d.ts'),
-  });
-  writeFileSync(join(stage, 'dist/index.d.ts'), "export * from './types/server/index.js';\n");
-  // Every declaration file server/index.d.ts reaches.
-  const types = join(root, 'dist/types');
-  const pending = ['server/index.d.ts'];
-  const seen = new Set();
-  while (pending.length > 0) {
-    const file = pending.pop();
-    if (seen.has(file)) continue;
-    seen.add(file);
-    const source = join(types, file);
-    if (!existsSync(source)) throw new Error(`missing declaration ${source}: build with types`);
-    mkdirSync(dirname(join(stage, 'dist/types', file)), { recursive: true });
-    cpSync(source, join(stage, 'dist/types', file));
-    const text = readFileSync(source, 'utf8');
-    for (const [, spec] of text.matchAll(/(?:from|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
-      const target = join(dirname(file), spec).replace(/\.js$/, '.d.ts');
-      pending.push(target);
-    }
-  }
-  var serverPack = pack(stage);
-} finally {
-  rmSync(stage, { recursive: true, force: true });
-}
+const serverPack = packServer();
 
 for (const { filename, size, entryCount } of [browserPack, serverPack]) {
   console.log(`${join(out, filename)}  (${(size / 1024).toFixed(1)} KB, ${entryCount} files)`);
+}
+
+/** The server package, staged: its manifest, a README, the build and the declarations it needs. */
+function packServer() {
+  const stage = mkdtempSync(join(tmpdir(), 'rtc-elements-server-'));
+  try {
+    writeFileSync(join(stage, 'package.json'), `${JSON.stringify(server, null, 2)}\n`);
+    cpSync(join(root, 'server/README.md'), join(stage, 'README.md'));
+    const built = join(root, 'dist/server');
+    cpSync(built, join(stage, 'dist'), {
+      recursive: true,
+      filter: (path) => !path.endsWith('.d.ts'),
+    });
+    writeFileSync(join(stage, 'dist/index.d.ts'), "export * from './types/server/index.js';\n");
+    // Every declaration file server/index.d.ts reaches.
+    const types = join(root, 'dist/types');
+    const pending = ['server/index.d.ts'];
+    const seen = new Set();
+    while (pending.length > 0) {
+      const file = pending.pop();
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const source = join(types, file);
+      if (!existsSync(source)) throw new Error(`missing declaration ${source}: build with types`);
+      mkdirSync(dirname(join(stage, 'dist/types', file)), { recursive: true });
+      cpSync(source, join(stage, 'dist/types', file));
+      const text = readFileSync(source, 'utf8');
+      for (const [, spec] of text.matchAll(/(?:from|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        const target = join(dirname(file), spec).replace(/\.js$/, '.d.ts');
+        pending.push(target);
+      }
+    }
+    return pack(stage);
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
 }

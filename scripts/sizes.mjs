@@ -3,19 +3,17 @@
 // as file transfer). The build prints them; the README's figures are checked against them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { manifestElements } from './manifest.mjs';
 
 export const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
-/** The elements, each also a module of its own: dist/<file>.js, `rtc-elements/<file>.js`. */
-export const ELEMENTS = [
-  { file: 'room', entry: 'src/elements/room/rtc-room.ts' },
-  { file: 'video-grid', entry: 'src/elements/video-grid/rtc-video-grid.ts' },
-  { file: 'user-status', entry: 'src/elements/user-status/rtc-user-status.ts' },
-  { file: 'chat', entry: 'src/elements/chat/rtc-chat.ts' },
-  { file: 'screen-button', entry: 'src/elements/screen-button/rtc-screen-button.ts' },
-  { file: 'media-controls', entry: 'src/elements/media-controls/rtc-media-controls.ts' },
-  { file: 'file-share', entry: 'src/elements/file-share/rtc-file-share.ts' },
-];
+/**
+ * The elements of custom-elements.json, each also a module of its own: `rtc-room` is
+ * dist/room.js, `rtc-elements/room.js`, built from its module (`entry`).
+ */
+export const ELEMENTS = manifestElements(new URL('../custom-elements.json', import.meta.url)).map(
+  ({ tag, module }) => ({ file: tag.replace(/^rtc-/, ''), entry: module.replace(/\.js$/, '.ts') }),
+);
 
 /** @param {URL} folder dist/ */
 export function sizes(folder) {

@@ -25,10 +25,15 @@ describe('importing the package in Node', () => {
       'rtc-elements/rtcmulticonnection.js',
       'rtc-elements/engine',
       'rtc-elements/autoloader.js',
-      ...['room', 'video-grid', 'user-status', 'chat', 'screen-button', 'media-controls'].map(
-        (name) => `rtc-elements/${name}.js`,
-      ),
-      'rtc-elements/file-share.js',
+      ...[
+        'room',
+        'video-grid',
+        'user-status',
+        'chat',
+        'screen-button',
+        'media-controls',
+        'file-share',
+      ].map((name) => `rtc-elements/${name}.js`),
     ];
     for (const entry of entries) await import(entry);
     const registry = (globalThis as { customElements?: { get(tag: string): unknown } })
